@@ -1,0 +1,245 @@
+"""Altair chart builders: a table in, a chart out.
+
+A builder only draws: every number it shows was computed by the story modules.
+Labels come from ``kit/text`` in the chosen language. Every chart gets the same
+calm, presentable look (:func:`styled`): large fonts for a projector, no grid
+noise, colours that keep their meaning (green pleased, amber worried, red alarm).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from kit.text import number, t
+
+WIDTH, HEIGHT = 560, 260
+MOOD_COLOURS = {"pleased": "#2e7d32", "worried": "#f2a900", "alarm": "#c62828"}
+INK, MUTED, ACCENT = "#1f2933", "#7b8794", "#1565c0"
+
+
+def styled(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
+    """Give a chart the kit's look: title, size, fonts for a projector, quiet axes."""
+    return (
+        chart.properties(title=alt.Title(title, anchor="start", color=INK))
+        .configure_view(strokeWidth=0)
+        .configure_axis(
+            labelFontSize=13,
+            titleFontSize=13,
+            labelColor=INK,
+            titleColor=INK,
+            gridColor="#e4e7eb",
+            domainColor=MUTED,
+            tickColor=MUTED,
+        )
+        .configure_legend(labelFontSize=13, titleFontSize=13, orient="top")
+        .configure_title(fontSize=16, fontWeight="bold")
+        .configure_text(fontSize=13)
+    )
+
+
+def _label(key: str, language: str) -> str:
+    return t(f"nocure.chart.{key}", language)
+
+
+# -- story A ------------------------------------------------------------------------------------
+
+
+def mood_bars(view: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """Monthly results as bars coloured by the client's mood, labelled with the change.
+
+    Parameters
+    ----------
+    view : DataFrame
+        The output of :func:`kit.nocure.client_view`.
+    language : {"en", "nl"}
+    """
+    moods = list(MOOD_COLOURS)
+    data = view.assign(
+        mood_label=[t(f"nocure.moods.{m}", language) for m in view["mood"]],
+        says=[t(f"nocure.reactions.{r}", language) for r in view["reaction"]],
+        change_label=[_signed_percent(c) for c in view["change_pct"]],
+        monthly_pace=view["pace"].iloc[0],
+    )
+    x = alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0))
+    colour = alt.Color(
+        "mood_label:N",
+        title=_label("mood", language),
+        scale=alt.Scale(
+            domain=[t(f"nocure.moods.{m}", language) for m in moods],
+            range=list(MOOD_COLOURS.values()),
+        ),
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=x,
+            y=alt.Y("result:Q", title=_label("result", language)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("month:O", title=_label("month", language)),
+                alt.Tooltip("result:Q", title=_label("result", language)),
+                alt.Tooltip("change_label:N", title=_label("change", language)),
+                alt.Tooltip("says:N", title=_label("mood", language)),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(dy=-8, fontWeight="bold", color=INK)
+        .encode(x=x, y="result:Q", text="change_label:N")
+    )
+    pace = (
+        alt.Chart(data).mark_rule(strokeDash=[6, 4], color=MUTED).encode(y="mean(monthly_pace):Q")
+    )
+    chart = alt.layer(bars, labels, pace).properties(width=WIDTH, height=HEIGHT)
+    return styled(chart, _label("months_title", language))
+
+
+def _signed_percent(change: float) -> str:
+    return "" if pd.isna(change) else f"{change:+.0f}%"
+
+
+def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> alt.TopLevelMixin:
+    """Cumulative results against the steady pace, with the contract's target as a line."""
+    delivered = _label("cumulative", language)
+    steady = _label("pace", language)
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {"month": view["month"], "forms": view["cumulative"], "series": delivered}
+            ),
+            pd.DataFrame({"month": view["month"], "forms": view["pace"], "series": steady}),
+        ]
+    )
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("forms:Q", title=_label("cumulative", language)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[delivered, steady], range=[ACCENT, MUTED]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(domain=[delivered, steady], range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=["month:O", "series:N", "forms:Q"],
+        )
+    )
+    goal = pd.DataFrame(
+        {"target": [target], "label": [f"{_label('target', language)}: {target:g}"]}
+    )
+    rule = alt.Chart(goal).mark_rule(color=INK).encode(y="target:Q")
+    text = (
+        alt.Chart(goal)
+        .mark_text(align="left", dx=4, dy=-8, color=INK)
+        .encode(y="target:Q", x=alt.value(0), text="label:N")
+    )
+    chart = alt.layer(lines, rule, text).properties(width=WIDTH, height=HEIGHT)
+    return styled(chart, _label("progress_title", language))
+
+
+def outcome_bars(
+    shares: dict[str, float], n_contracts: int, language: str = "en"
+) -> alt.TopLevelMixin:
+    """Horizontal bars: share of simulated contracts per outcome (met, alarm, stop, pitfall)."""
+    order = list(shares)
+    data = pd.DataFrame(
+        {
+            "outcome": [t(f"nocure.outcome_labels.{k}", language) for k in order],
+            "share": list(shares.values()),
+            "key": order,
+        }
+    )
+    y = alt.Y("outcome:N", title=None, sort=None)
+    bars = (
+        alt.Chart(data)
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=y,
+            x=alt.X(
+                "share:Q",
+                title=_label("share", language),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.condition(
+                alt.datum.key == "pitfall", alt.value("#c62828"), alt.value(ACCENT)
+            ),
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, color=INK)
+        .encode(y=y, x="share:Q", text=alt.Text("share:Q", format=".0%"))
+    )
+    chart = alt.layer(bars, labels).properties(width=WIDTH, height=150)
+    return styled(
+        chart, t("nocure.chart.outcomes_title", language, n=number(n_contracts, language))
+    )
+
+
+def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """Average results the month before, of and after an alarm, against the overall average."""
+    data = table.assign(
+        step_label=[t(f"nocure.regression_steps.{s}", language) for s in table["step"]]
+    )
+    x = alt.X("step_label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=60, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=x,
+            y=alt.Y("average:Q", title=_label("average", language)),
+            color=alt.condition(
+                alt.datum.step == "alarm", alt.value(MOOD_COLOURS["alarm"]), alt.value(ACCENT)
+            ),
+            tooltip=[alt.Tooltip("average:Q", format=".1f")],
+        )
+    )
+    labels = (
+        alt.Chart(data)
+        .mark_text(dy=-8, color=INK)
+        .encode(x=x, y="average:Q", text=alt.Text("average:Q", format=".1f"))
+    )
+    overall = alt.Chart(data.head(1)).mark_rule(strokeDash=[6, 4], color=INK).encode(y="overall:Q")
+    overall_label = (
+        alt.Chart(data.head(1))
+        .mark_text(align="left", dy=-8, x=4, color=INK)
+        .encode(y="overall:Q", text=alt.value(_label("overall", language)))
+    )
+    chart = alt.layer(bars, labels, overall, overall_label).properties(width=WIDTH, height=HEIGHT)
+    return styled(chart, _label("regression_title", language))
+
+
+def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """The spread of one month's income per scheme: 5-95% whisker, middle half, median tick."""
+    data = risk.assign(scheme_label=[t(f"nocure.schemes.{s}", language) for s in risk["scheme"]])
+    y = alt.Y("scheme_label:N", title=None, sort=None)
+    money = alt.Axis(format="$,.0f")
+    whisker = (
+        alt.Chart(data)
+        .mark_rule(strokeWidth=2, color=MUTED)
+        .encode(y=y, x=alt.X("p5:Q", title=_label("income", language), axis=money), x2="p95:Q")
+    )
+    box = (
+        alt.Chart(data)
+        .mark_bar(size=22, color=ACCENT, opacity=0.85)
+        .encode(
+            y=y,
+            x="p25:Q",
+            x2="p75:Q",
+            tooltip=[
+                alt.Tooltip(c, format="$,.0f") for c in ("worst", "p5", "median", "p95", "mean")
+            ],
+        )
+    )
+    median = alt.Chart(data).mark_tick(size=30, thickness=3, color=INK).encode(y=y, x="median:Q")
+    chart = alt.layer(whisker, box, median).properties(width=WIDTH, height=170)
+    return styled(chart, _label("income_title", language))

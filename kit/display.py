@@ -1,0 +1,73 @@
+"""Showing text and charts in a notebook, the same way live and headless.
+
+A chart is shown as one display bundle: an ``image/svg+xml`` drawn in the kernel
+by vl-convert (no browser, no network, so it renders offline in JupyterLab,
+Voila and exported handouts alike), with the Vega-Lite spec and the chart's
+name in the output's metadata so tests and handouts can read what was drawn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+from IPython.display import Markdown, display
+
+from kit.text import t
+
+# The story's money is in euros in both languages; d3's en-US locale would print dollars.
+LOCALES = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]},
+}
+
+
+def chart_svg(spec: dict[str, Any], language: str = "en") -> str:
+    """Draw a Vega-Lite ``spec`` as SVG in the kernel, numbers formatted for ``language``.
+
+    External data URLs are refused: everything a chart shows is inline.
+    """
+    return vlc.vegalite_to_svg(spec, format_locale=LOCALES[language], allowed_base_urls=[])
+
+
+def chart_output(chart: alt.TopLevelMixin, name: str, language: str = "en") -> dict[str, Any]:
+    """One chart as an nbformat ``display_data`` output (SVG + spec in the metadata).
+
+    Parameters
+    ----------
+    chart : altair chart
+    name : str
+        A stable name (``"mood_bars"``) so handouts and tests can find the chart.
+    language : {"en", "nl"}
+    """
+    spec = chart.to_dict(validate=False)
+    return {
+        "output_type": "display_data",
+        "data": {"image/svg+xml": chart_svg(spec, language), "text/plain": f"<chart {name}>"},
+        "metadata": {"kit": {"chart": name, "language": language, "spec": spec}},
+    }
+
+
+def show_chart(chart: alt.TopLevelMixin, name: str, language: str = "en") -> None:
+    """Display one chart in the running notebook (see :func:`chart_output`)."""
+    output = chart_output(chart, name, language)
+    display(output["data"], metadata=output["metadata"], raw=True)
+
+
+def say(key: str, language: str = "en", **fields: Any) -> None:
+    """Display one text from ``kit/text`` as Markdown, placeholders filled in."""
+    value = t(key, language, **fields)
+    if isinstance(value, list):
+        value = "\n".join(f"1. {line}" for line in value)
+    display(Markdown(value))
+
+
+def heading(key: str, language: str = "en", level: int = 2) -> None:
+    """Display a text from ``kit/text`` as a Markdown heading."""
+    display(Markdown(f"{'#' * level} {t(key, language)}"))
+
+
+def show_markdown(text: str) -> None:
+    """Display Markdown that :mod:`kit.narrate` composed."""
+    display(Markdown(text))

@@ -1,0 +1,280 @@
+"""One schema for every parameter of the kit.
+
+Notebooks, widget panels, the command line and workshop files all validate through
+the :class:`Schema` objects here, so a value is judged the same way wherever it is
+typed. Each :class:`Param` knows its type, its allowed range, its default, the
+range its slider shows and the text key of its label (``params.<name>`` in
+``kit/text``).
+
+The checks themselves are pydantic type adapters; this module only turns their
+verdict into a :class:`~kit.errors.ParameterError` that names the parameter, the
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import Field, TypeAdapter, ValidationError
+
+from kit.errors import ParameterError
+
+Kind = Literal["int", "float", "choice", "int_list"]
+
+LANGUAGES = ("en", "nl")
+MAX_MONTHS = 36
+MAX_CONTRACTS = 100_000
+MAX_YEARS = 50
+MAX_RUNS = 100_000
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter: its type, range, default and slider range.
+
+    Parameters
+    ----------
+    name : str
+        The name used in notebooks' ``parameters`` cells, widgets and workshop files.
+    kind : {"int", "float", "choice", "int_list"}
+        ``int_list`` is a list of non-negative whole numbers (monthly results).
+    default : object
+        The value used when none is given.
+    minimum, maximum : float, optional
+        Inclusive bounds (for ``int_list``: bounds of every element).
+    step : float, optional
+        Slider step.
+    choices : tuple of str, optional
+        Allowed values of a ``choice`` parameter.
+    slider : tuple of (float, float), optional
+        The range a slider shows when narrower than the allowed range.
+    """
+
+    name: str
+    kind: Kind
+    default: Any
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] = ()
+    slider: tuple[float, float] | None = None
+
+    @property
+    def label_key(self) -> str:
+        """Text key of this parameter's label in ``kit/text``."""
+        return f"params.{self.name}"
+
+    @property
+    def slider_range(self) -> tuple[float, float]:
+        """The (min, max) a slider for this parameter shows."""
+        if self.slider is not None:
+            return self.slider
+        return (self.minimum, self.maximum)
+
+    def allowed(self) -> str:
+        """Describe the allowed values in plain words."""
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        span = f"from {_fmt(self.minimum)} to {_fmt(self.maximum)}"
+        if self.kind == "int":
+            return f"a whole number {span}"
+        if self.kind == "float":
+            return f"a number {span}"
+        return f"a list of whole numbers, each {span}"
+
+    @cached_property
+    def _adapter(self) -> TypeAdapter:
+        bounds = Field(ge=self.minimum, le=self.maximum)
+        if self.kind == "int":
+            return TypeAdapter(Annotated[int, bounds])
+        if self.kind == "float":
+            return TypeAdapter(Annotated[float, bounds, Field(allow_inf_nan=False)])
+        if self.kind == "choice":
+            return TypeAdapter(Literal[self.choices])
+        return TypeAdapter(list[Annotated[int, bounds]])
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` in its canonical type, or raise ParameterError.
+
+        >>> Param("target", "int", 120, 1, 1000).check(60.0)
+        60
+        >>> Param("target", "int", 120, 1, 1000).check(0)
+        Traceback (most recent call last):
+        ...
+        kit.errors.ParameterError: target = 0 is not allowed: a whole number from 1 to 1,000
+        """
+        plain = _plain(value)
+        if self.kind == "int_list":
+            return self._check_list(value, plain)
+        if self.kind != "choice" and (isinstance(plain, (bool, str)) or plain is None):
+            raise ParameterError(self.name, value, self.allowed())
+        try:
+            return self._adapter.validate_python(plain)
+        except ValidationError:
+            raise ParameterError(self.name, value, self.allowed()) from None
+
+    def _check_list(self, value: Any, plain: Any) -> list[int]:
+        if isinstance(plain, (str, bytes, Mapping)) or not isinstance(plain, Iterable):
+            raise ParameterError(self.name, value, self.allowed())
+        items = [_plain(v) for v in plain]
+        element = Param(self.name, "int", None, self.minimum, self.maximum)
+        return [_renamed(element, f"{self.name}[{i}]").check(v) for i, v in enumerate(items)]
+
+
+def _renamed(param: Param, name: str) -> Param:
+    return Param(name, param.kind, param.default, param.minimum, param.maximum)
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy scalars and arrays into plain Python values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return "?"
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:g}"
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The parameters of one story, and the checks that span several of them.
+
+    Parameters
+    ----------
+    name : str
+        The story (``nocure`` or ``referrals``), also the notebook's key in workshop files.
+    params : tuple of Param
+        Every parameter the story's notebook accepts.
+    cross_checks : tuple of callables
+        Functions of the validated dict that raise ParameterError.
+    """
+
+    name: str
+    params: tuple[Param, ...]
+    cross_checks: tuple[Callable[[dict[str, Any]], None], ...] = field(default=())
+
+    def __getitem__(self, name: str) -> Param:
+        for param in self.params:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        """Parameter names in schema order."""
+        return [p.name for p in self.params]
+
+    def defaults(self) -> dict[str, Any]:
+        """A fresh dict of every parameter's default."""
+        return {
+            p.name: (list(p.default) if p.kind == "int_list" else p.default) for p in self.params
+        }
+
+    def unknown(self, name: str) -> ParameterError:
+        """The error for a parameter name this schema does not have, with a suggestion."""
+        close = difflib.get_close_matches(name, self.names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return ParameterError(
+            name, "...", f"unknown parameter; {hint}known: {', '.join(self.names)}"
+        )
+
+    def validate(self, values: Mapping[str, Any] | None = None, **more: Any) -> dict[str, Any]:
+        """Check ``values`` (and keyword arguments), fill in defaults, return a new dict.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown name, a value of the wrong type or out of range, or
+            values that contradict each other (e.g. results that do not match months).
+        """
+        given = {**(values or {}), **more}
+        for name in given:
+            if name not in self.names:
+                raise self.unknown(name)
+        checked = self.defaults()
+        for name, value in given.items():
+            checked[name] = self[name].check(value)
+        for cross_check in self.cross_checks:
+            cross_check(checked)
+        return checked
+
+
+def _results_match_months(values: dict[str, Any]) -> None:
+    if len(values["results"]) != values["months"]:
+        raise ParameterError(
+            "results",
+            values["results"],
+            f"exactly months = {values['months']} monthly results (got {len(values['results'])})",
+        )
+
+
+def _thresholds_ordered(values: dict[str, Any]) -> None:
+    if values["worried_drop"] > values["alarm_drop"]:
+        raise ParameterError(
+            "worried_drop",
+            values["worried_drop"],
+            f"at most alarm_drop = {values['alarm_drop']}",
+        )
+
+
+LANGUAGE = Param("language", "choice", "en", choices=LANGUAGES)
+SEED = Param("seed", "int", 2024, 0, MAX_SEED, 1, slider=(0, 9999))
+
+NOCURE = Schema(
+    "nocure",
+    (
+        LANGUAGE,
+        Param("target", "int", 120, 1, 100_000, 1, slider=(6, 600)),
+        Param("months", "int", 6, 2, MAX_MONTHS, 1, slider=(2, 24)),
+        Param("results", "int_list", [20, 15, 5, 45, 20, 15], 0, 100_000),
+        Param("mean", "float", 20.0, 0.1, 10_000, 0.5, slider=(1, 100)),
+        Param("volatility", "float", 0.5, 0.0, 3.0, 0.05, slider=(0, 1.5)),
+        Param("seasonality", "float", 0.2, 0.0, 1.0, 0.05),
+        Param("worried_drop", "float", 0.0, 0.0, 1.0, 0.05),
+        Param("alarm_drop", "float", 0.5, 0.0, 1.0, 0.05),
+        Param("alarm_limit", "int", 2, 1, MAX_MONTHS, 1, slider=(1, 6)),
+        Param("closing_declines", "int", 2, 1, MAX_MONTHS, 1, slider=(1, 6)),
+        Param("retainer_fee", "float", 2000.0, 0.0, 1_000_000, 100, slider=(0, 10_000)),
+        Param("fee_per_lead", "float", 100.0, 0.0, 100_000, 5, slider=(0, 500)),
+        Param("hybrid_base", "float", 1000.0, 0.0, 1_000_000, 100, slider=(0, 10_000)),
+        Param("hybrid_per_lead", "float", 50.0, 0.0, 100_000, 5, slider=(0, 500)),
+        Param("reporting_hours", "float", 4.0, 0.0, 200, 0.5, slider=(0, 40)),
+        Param("hourly_rate", "float", 75.0, 0.0, 10_000, 5, slider=(0, 250)),
+        Param("n_contracts", "int", 10_000, 1, MAX_CONTRACTS, 500, slider=(500, 20_000)),
+        SEED,
+    ),
+    cross_checks=(_results_match_months, _thresholds_ordered),
+)
+
+REFERRALS = Schema(
+    "referrals",
+    (
+        LANGUAGE,
+        Param("fans", "int", 1, 1, 10_000, 1, slider=(1, 50)),
+        Param("per_fan", "int", 10, 0, 1000, 1, slider=(0, 20)),
+        Param("generations", "int", 3, 0, 12, 1, slider=(0, 6)),
+        Param("years", "int", 10, 1, MAX_YEARS, 1, slider=(1, 30)),
+        Param("introductions_per_year", "int", 1, 0, 100, 1, slider=(0, 5)),
+        Param("conversion", "float", 0.6, 0.0, 1.0, 0.05),
+        Param("churn", "float", 0.1, 0.0, 1.0, 0.05),
+        Param("runs", "int", 10_000, 1, MAX_RUNS, 500, slider=(500, 20_000)),
+        Param("target_fans", "int", 1000, 1, 10**9, 100, slider=(100, 10_000)),
+        Param("new_logos_per_year", "int", 10, 0, 100_000, 1, slider=(0, 100)),
+        SEED,
+    ),
+)
+
+SCHEMAS = {schema.name: schema for schema in (NOCURE, REFERRALS)}

@@ -1,0 +1,97 @@
+"""Narrative and labels in English and Dutch.
+
+Every sentence a notebook, chart, widget or handout shows lives in the YAML files
+beside this module: ``<language>/<topic>.yaml``. A key is ``<topic>.<path>``, for
+example ``nocure.title`` or ``params.target``. Both languages carry the same keys
+(a test checks it), so switching ``language`` never leaves a hole.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kit.errors import ParameterError
+from kit.params import LANGUAGES
+
+TEXT_DIR = Path(__file__).parent
+
+
+@cache
+def catalogue(language: str) -> dict[str, Any]:
+    """All texts of one language as a flat ``{key: text}`` dict.
+
+    Parameters
+    ----------
+    language : {"en", "nl"}
+
+    Returns
+    -------
+    dict
+        Flat keys such as ``"nocure.title"``; values are strings or lists of strings.
+    """
+    if language not in LANGUAGES:
+        raise ParameterError("language", language, "one of " + ", ".join(map(repr, LANGUAGES)))
+    flat: dict[str, Any] = {}
+    for path in sorted((TEXT_DIR / language).glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            _flatten(yaml.safe_load(handle) or {}, path.stem, flat)
+    return flat
+
+
+def _flatten(tree: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
+    for key, value in tree.items():
+        name = f"{prefix}.{key}"
+        if isinstance(value, dict):
+            _flatten(value, name, out)
+        else:
+            out[name] = value
+
+
+def t(key: str, language: str = "en", **fields: Any) -> Any:
+    """Look up one text and fill in its ``{placeholders}``.
+
+    Parameters
+    ----------
+    key : str
+        ``<topic>.<path>``, e.g. ``"nocure.title"``.
+    language : {"en", "nl"}
+    **fields
+        Values for the placeholders, formatted with :meth:`str.format`.
+
+    Examples
+    --------
+    >>> t("common.language_name", "nl")
+    'Nederlands'
+    """
+    texts = catalogue(language)
+    if key not in texts:
+        raise KeyError(f"no text {key!r} in language {language!r}")
+    value = texts[key]
+    if fields and isinstance(value, str):
+        return value.format(**fields)
+    return value
+
+
+def number(value: float, language: str = "en", decimals: int = 0) -> str:
+    """Format a number the way the room reads it: 1,111 in English, 1.111 in Dutch.
+
+    >>> number(1111, "en"), number(1111, "nl"), number(0.25, "nl", 2)
+    ('1,111', '1.111', '0,25')
+    """
+    text = f"{value:,.{decimals}f}"
+    if language == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def percent(share: float, language: str = "en", decimals: int = 0) -> str:
+    """Format a share (0.25) as a percentage ('25%').
+
+    >>> percent(0.6667, "en"), percent(0.125, "nl", 1)
+    ('67%', '12,5%')
+    """
+    return number(100 * share, language, decimals) + "%"

@@ -1,0 +1,350 @@
+"""Interactive panels: sliders from the parameter schema, redrawing the story's charts.
+
+A :class:`Panel` holds the current parameter values, one control per parameter
+(built from :mod:`kit.params`, labelled from :mod:`kit.text`) and a list of
+:class:`Slot` outputs. When a control moves, only the slots whose parameters
+changed are rebuilt, and each is swapped in one assignment
+(``output.outputs = (...)``): no flicker, and none of the ``clear_output`` +
+``display`` pattern that was seen to stall Voila. A bad value never reaches the
+room as a traceback: it is shown as one line above the charts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as w
+
+from kit import charts, narrate, nocure
+from kit.display import chart_output
+from kit.errors import ParameterError
+from kit.params import NOCURE, Param, Schema
+from kit.text import t
+
+log = logging.getLogger(__name__)
+
+Output = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One output of a panel: what it depends on and how to build it.
+
+    Parameters
+    ----------
+    name : str
+        Also the CSS class ``kit-out-<name>`` of its output area.
+    depends : tuple of str
+        The parameter names whose change rebuilds this slot.
+    build : callable
+        ``values -> nbformat output dict`` (see :func:`kit.display.chart_output`).
+    """
+
+    name: str
+    depends: tuple[str, ...]
+    build: Callable[[dict[str, Any]], Output]
+
+
+def markdown_output(text: str) -> Output:
+    """Markdown text as an nbformat ``display_data`` output."""
+    return {
+        "output_type": "display_data",
+        "data": {"text/markdown": text, "text/plain": text},
+        "metadata": {},
+    }
+
+
+def slider(param: Param, value: Any, language: str) -> w.Widget:
+    """A slider for one schema parameter, labelled in ``language``.
+
+    The slider's range is the parameter's slider range, widened to include
+    ``value``; typed values outside it are clamped by the slider itself.
+    """
+    low, high = param.slider_range
+    low, high = min(low, value), max(high, value)
+    options = dict(
+        value=value,
+        min=low,
+        max=high,
+        step=param.step,
+        description=t(param.label_key, language),
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="98%"),
+    )
+    if param.kind == "int":
+        control = w.IntSlider(**options)
+    else:
+        control = w.FloatSlider(readout_format=_readout(param.step), **options)
+    control.add_class("kit-slider")
+    control.add_class(f"kit-slider-{param.name}")
+    return control
+
+
+def _readout(step: float | None) -> str:
+    if step is None or float(step).is_integer():
+        return ",.0f"
+    return ".2f"
+
+
+class Panel:
+    """Sliders grouped in tabs, a message line, and output slots that redraw on change.
+
+    Parameters
+    ----------
+    schema : Schema
+        Validates every value the panel sends to the model.
+    values : dict
+        Validated starting values (``schema.validate(...)``).
+    groups : sequence of (title, parameter names)
+        The tabs of sliders.
+    slots : sequence of Slot
+    extra_controls : sequence of widgets, optional
+        Shown above the tabs (e.g. a text field for a participant's own months).
+    """
+
+    def __init__(
+        self,
+        schema: Schema,
+        values: dict[str, Any],
+        groups: Sequence[tuple[str, Sequence[str]]],
+        slots: Sequence[Slot],
+        extra_controls: Sequence[w.Widget] = (),
+    ) -> None:
+        self.schema = schema
+        self.values = dict(values)
+        self.language = values["language"]
+        self.slots = list(slots)
+        self.message = w.HTML().add_class("kit-message")
+        self.controls = {
+            name: slider(schema[name], values[name], self.language)
+            for _, names in groups
+            for name in names
+        }
+        for name, control in self.controls.items():
+            control.observe(lambda change, name=name: self.update(name, change["new"]), "value")
+        self.outputs = {
+            slot.name: w.Output().add_class(f"kit-out-{slot.name}") for slot in self.slots
+        }
+        tabs = w.Tab(children=[w.VBox([self.controls[n] for n in names]) for _, names in groups])
+        for index, (title, _) in enumerate(groups):
+            tabs.set_title(index, title)
+        self.widget = w.VBox(
+            [*extra_controls, tabs, self.message, *self.outputs.values()]
+        ).add_class("kit-panel")
+        self.redraw(set(self.values))
+
+    def update(self, name: str, value: Any) -> None:
+        """Take a new value for one parameter, validate, and redraw what depends on it."""
+        self.set_values({name: value})
+
+    def set_values(self, changes: dict[str, Any]) -> None:
+        """Take several new values at once (e.g. results and months together)."""
+        try:
+            self.values = self.schema.validate({**self.values, **changes})
+        except ParameterError as error:
+            self.show_problem(str(error))
+            return
+        self.message.value = ""
+        self.redraw(set(changes))
+
+    def redraw(self, changed: set[str]) -> None:
+        """Rebuild the slots that depend on any of ``changed`` and swap them in."""
+        for slot in self.slots:
+            if changed.intersection(slot.depends):
+                try:
+                    self.outputs[slot.name].outputs = (slot.build(self.values),)
+                except ParameterError as error:
+                    self.show_problem(str(error))
+                except Exception:  # a participant must never see a traceback
+                    log.exception("could not redraw %s", slot.name)
+                    self.show_problem(t("common.redraw_failed", self.language))
+
+    def show_problem(self, message: str) -> None:
+        """Show one friendly line above the charts."""
+        text = t("common.bad_input", self.language, message=message)
+        self.message.value = f'<div class="kit-problem" style="color:#c62828">{_escape(text)}</div>'
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -- story A ------------------------------------------------------------------------------------
+
+RULE = ("worried_drop", "alarm_drop", "alarm_limit", "closing_declines")
+CHANCE = ("mean", "volatility", "seasonality", "n_contracts", "seed")
+FEES = (
+    "retainer_fee",
+    "fee_per_lead",
+    "hybrid_base",
+    "hybrid_per_lead",
+    "reporting_hours",
+    "hourly_rate",
+)
+
+
+def nocure_view(values: dict[str, Any]):
+    """The client's view of the panel's current months."""
+    return nocure.client_view(
+        values["results"], values["target"], values["worried_drop"], values["alarm_drop"]
+    )
+
+
+def nocure_simulation(values: dict[str, Any]):
+    """Simulated contracts for the panel's current settings (cached by its arguments)."""
+    return _simulated(
+        values["n_contracts"],
+        values["months"],
+        values["mean"],
+        values["volatility"],
+        values["seasonality"],
+        values["seed"],
+    )
+
+
+_SIM_CACHE: dict[tuple, Any] = {}
+
+
+def _simulated(*key: Any):
+    if key not in _SIM_CACHE:
+        _SIM_CACHE.clear()  # one set of simulations at a time is all a panel needs
+        _SIM_CACHE[key] = nocure.simulate(*key)
+    return _SIM_CACHE[key]
+
+
+def nocure_outcomes(values: dict[str, Any]) -> nocure.Outcomes:
+    """The simulation's shares for the panel's current settings."""
+    return nocure.outcomes(nocure_simulation(values), values["target"], **narrate.rule(values))
+
+
+def nocure_slots() -> list[Slot]:
+    """The outputs of story A's panel, each with the parameters it depends on."""
+    series = ("results", "target", "worried_drop", "alarm_drop")
+    simulated = ("months", "target", *RULE, *CHANCE)
+
+    def lang(values: dict[str, Any]) -> str:
+        return values["language"]
+
+    return [
+        Slot(
+            "mood_bars",
+            series,
+            lambda v: chart_output(charts.mood_bars(nocure_view(v), lang(v)), "mood_bars", lang(v)),
+        ),
+        Slot(
+            "progress",
+            series,
+            lambda v: chart_output(
+                charts.progress_chart(nocure_view(v), v["target"], lang(v)), "progress", lang(v)
+            ),
+        ),
+        Slot("verdict", (*series, *RULE), lambda v: markdown_output(narrate.verdict_text(v))),
+        Slot(
+            "outcomes",
+            simulated,
+            lambda v: chart_output(
+                charts.outcome_bars(
+                    narrate.outcome_shares(nocure_outcomes(v)), v["n_contracts"], lang(v)
+                ),
+                "outcomes",
+                lang(v),
+            ),
+        ),
+        Slot(
+            "regression",
+            simulated,
+            lambda v: chart_output(
+                charts.regression_chart(
+                    nocure.regression_table(
+                        nocure_simulation(v), v["target"], v["worried_drop"], v["alarm_drop"]
+                    ),
+                    lang(v),
+                ),
+                "regression",
+                lang(v),
+            ),
+        ),
+        Slot(
+            "income",
+            (*simulated, *FEES),
+            lambda v: chart_output(
+                charts.income_chart(
+                    nocure.income_risk(
+                        nocure.provider_income(nocure_simulation(v), *(v[name] for name in FEES))
+                    ),
+                    lang(v),
+                ),
+                "income",
+                lang(v),
+            ),
+        ),
+    ]
+
+
+def own_months_controls(panel_ref: list[Panel], values: dict[str, Any]) -> list[w.Widget]:
+    """A text field for typed months, a CSV upload and a reset button, wired to the panel."""
+    language = values["language"]
+    typed = w.Text(
+        value=", ".join(map(str, values["results"])),
+        placeholder=t("nocure.own_months_hint", language),
+        description=t("nocure.own_months", language),
+        continuous_update=False,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="60%"),
+    )
+    typed.add_class("kit-own-months")
+    upload = w.FileUpload(
+        accept=".csv", multiple=False, description=t("nocure.upload", language)
+    ).add_class("kit-upload")
+    reset = w.Button(description=t("nocure.use_seed", language)).add_class("kit-reset")
+
+    def use(results_from: Callable[[], list[int]]) -> None:
+        panel = panel_ref[0]
+        try:
+            results = results_from()
+        except ParameterError as error:
+            panel.show_problem(str(error))
+            return
+        panel.set_values({"results": results, "months": len(results)})
+        typed.value = ", ".join(map(str, results))
+
+    typed.observe(lambda change: use(lambda: nocure.parse_results_text(change["new"])), "value")
+    upload.observe(
+        lambda change: change["new"] and use(lambda: _uploaded_results(change["new"][0])), "value"
+    )
+    reset.on_click(lambda _: use(lambda: list(nocure.SEED_RESULTS)))
+    return [w.HBox([typed, upload, reset])]
+
+
+def _uploaded_results(file: dict[str, Any]) -> list[int]:
+    name = file.get("name", "CSV")
+    try:
+        text = bytes(file["content"]).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParameterError(
+            name, "...", "a UTF-8 CSV file with the columns month,result"
+        ) from None
+    return nocure.parse_results_csv(text, source=name)
+
+
+def nocure_panel(values: dict[str, Any]) -> w.Widget:
+    """Story A's interactive panel for validated ``values`` (see ``NOCURE.validate``).
+
+    Sliders in three tabs (the client, chance, the provider), a field for the
+    participant's own months or a CSV upload, and the story's charts.
+    """
+    values = NOCURE.validate(values)
+    language = values["language"]
+    groups = [
+        (t("nocure.tabs.client", language), ("target", *RULE)),
+        (t("nocure.tabs.chance", language), CHANCE),
+        (t("nocure.tabs.provider", language), FEES),
+    ]
+    panel_ref: list[Panel] = []
+    extra = own_months_controls(panel_ref, values)
+    panel_ref.append(Panel(NOCURE, values, groups, nocure_slots(), extra))
+    return panel_ref[0].widget

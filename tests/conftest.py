@@ -1,0 +1,46 @@
+"""Shared helpers: run a notebook with papermill and read what it produced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def run_notebook(name: str, tmp_path: Path, **parameters):
+    """Execute ``notebooks/<name>`` with ``parameters`` and return the executed notebook."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    return pm.execute_notebook(
+        str(NOTEBOOKS / name), str(tmp_path / name), parameters=parameters,
+        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+    )
+
+
+def charts_in(notebook) -> dict[str, dict]:
+    """Every chart a notebook displayed: name -> {"svg": ..., "spec": ..., "language": ...}."""
+    found = {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("kit")
+            if meta:
+                found[meta["chart"]] = {**meta, "svg": output["data"]["image/svg+xml"]}
+    return found
+
+
+def text_in(notebook) -> str:
+    """All Markdown and plain text a notebook displayed, joined."""
+    parts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts.append(data.get("text/markdown", ""))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def session_tmp(tmp_path_factory):
+    return tmp_path_factory.mktemp("notebooks")

@@ -1,0 +1,188 @@
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kit import ParameterError, nocure
+from kit.nocure import SEED_RESULTS
+
+
+def test_seed_series_comes_from_the_csv():
+    assert SEED_RESULTS == [20, 15, 5, 45, 20, 15]
+    assert sum(SEED_RESULTS) == 120
+
+
+def test_client_view_of_the_article():
+    view = nocure.client_view(SEED_RESULTS, 120)
+    assert list(view.columns[:6]) == ["month", "result", "change_pct", "cumulative", "pace", "mood"]
+    assert math.isnan(view["change_pct"][0])
+    assert view["change_pct"][1:].tolist() == [-25.0, -66.67, 800.0, -55.56, -25.0]
+    assert view["mood"].tolist() == ["pleased", "worried", "alarm", "pleased", "alarm", "worried"]
+    assert view["cumulative"].tolist() == [20, 35, 40, 85, 105, 120]
+    assert view["pace"].tolist() == [20, 40, 60, 80, 100, 120]
+    assert view["on_track"].tolist() == [True, False, False, True, True, True]
+    assert view["reaction"][3] == "talk_worked"
+
+
+def test_verdicts_are_about_perception_not_the_total():
+    assert nocure.verdict(SEED_RESULTS, 120) == "stop"
+    assert nocure.verdict([20] * 6, 120) == "continue"
+    # the mirror image: half the target, but a flat line never worries the client again
+    assert nocure.verdict([10] * 6, 120) == "continue"
+    # a steady decline that still ends at the target's pace loses the client
+    assert nocure.verdict([35, 30, 20, 15, 12, 8], 120) == "stop"
+
+
+def test_verdict_knobs_are_parameters():
+    assert nocure.verdict(SEED_RESULTS, 120, alarm_limit=3, closing_declines=3) == "continue"
+    assert nocure.verdict(SEED_RESULTS, 120, alarm_drop=0.7, alarm_limit=3) == "stop"  # closing
+    assert nocure.verdict([20, 15, 20, 15, 20, 25], 120, worried_drop=0.3) == "continue"
+
+
+def test_month_one_is_judged_against_the_pace():
+    assert nocure.client_view([9, 20], 40)["mood"][0] == "alarm"  # 9 of a pace of 20
+    assert nocure.client_view([20, 20], 40)["mood"][0] == "pleased"
+
+
+def test_a_month_after_zero_is_not_a_decline():
+    view = nocure.client_view([0, 0, 5], 10)
+    assert view["mood"][1:].tolist() == ["pleased", "pleased"]
+    assert math.isnan(view["change_pct"][1])
+
+
+@pytest.mark.parametrize(
+    "results, target, fragment",
+    [
+        ([20, -1], 120, "results[1] = -1"),
+        ([20, 1.5], 120, "results[1] = 1.5"),
+        ([20], 120, "between 2 and 36 monthly results"),
+        ([20] * 37, 120, "results"),
+        ([20, 20], 0, "target = 0"),
+        ([20, float("nan")], 120, "results[1] = nan"),
+    ],
+)
+def test_bad_series_are_refused(results, target, fragment):
+    with pytest.raises(ParameterError) as error:
+        nocure.client_view(results, target)
+    assert fragment in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        (dict(n_contracts=100_001), "n_contracts = 100001"),
+        (dict(n_contracts=0), "n_contracts = 0"),
+        (dict(months=1), "months = 1"),
+        (dict(volatility=-0.5), "volatility = -0.5"),
+        (dict(mean=float("nan")), "mean = nan"),
+        (dict(seasonality=2), "seasonality = 2"),
+        (dict(seed=-1), "seed = -1"),
+    ],
+)
+def test_bad_simulation_settings_are_refused(kwargs, fragment):
+    settings_ = dict(n_contracts=10, months=6, mean=20, volatility=0.5) | kwargs
+    with pytest.raises(ParameterError) as error:
+        nocure.simulate(**settings_)
+    assert fragment in str(error.value)
+
+
+def test_simulation_is_reproducible_and_shaped():
+    a = nocure.simulate(500, 12, 20, 0.5, 0.3, seed=7)
+    b = nocure.simulate(500, 12, 20, 0.5, 0.3, seed=7)
+    c = nocure.simulate(500, 12, 20, 0.5, 0.3, seed=8)
+    assert a.shape == (500, 12) and a.dtype.kind == "i" and (a >= 0).all()
+    assert (a == b).all() and not (a == c).all()
+
+
+def test_simulation_mean_and_spread():
+    sims = nocure.simulate(20_000, 6, 20, 0.5, seed=1)
+    assert sims.mean() == pytest.approx(20, abs=0.15)
+    # negative binomial: variance = mean + (cv * mean)^2 = 20 + 100
+    assert sims.var() == pytest.approx(120, rel=0.05)
+    poisson = nocure.simulate(20_000, 6, 20, 0.0, seed=1)
+    assert poisson.var() == pytest.approx(20, rel=0.05)
+
+
+def test_pitfall_rate_counts_met_and_stopped():
+    sims = np.array([SEED_RESULTS, [20] * 6, [10] * 6, [35, 30, 20, 15, 12, 8]])
+    assert nocure.pitfall_rate(sims, 120) == 0.5  # the article's and the steady decline
+    result = nocure.outcomes(sims, 120)
+    assert result.met_target == 0.75
+    assert result.stopped == 0.5
+    assert result.any_alarm == 0.5  # the article's (months 3 and 5) and [10]*6 (month 1)
+
+
+def test_the_simulated_room_shows_the_pitfall_and_the_rebound():
+    sims = nocure.simulate(10_000, 6, 20, 0.5, 0.2, seed=2024)
+    result = nocure.outcomes(sims, 120)
+    assert 0.1 < result.pitfall < result.met_target
+    assert result.rebound_after_alarm > 0.7  # regression to the mean, nobody talked
+    table = nocure.regression_table(sims, 120)
+    before, alarm, after = table["average"]
+    overall = table["overall"][0]
+    assert alarm < 0.6 * overall and abs(after - overall) < abs(alarm - overall) / 3
+
+
+def test_provider_income_schemes():
+    sims = np.array([[0, 10], [20, 30]])
+    income = nocure.provider_income(
+        sims,
+        retainer_fee=1000,
+        fee_per_lead=100,
+        hybrid_base=500,
+        hybrid_per_lead=50,
+        reporting_hours=2,
+        hourly_rate=50,
+    )
+    assert income["retainer"].tolist() == [[1000, 1000], [1000, 1000]]
+    assert income["per_lead"].tolist() == [[-100, 900], [1900, 2900]]
+    assert income["hybrid"].tolist() == [[400, 900], [1400, 1900]]
+    risk = nocure.income_risk(income).set_index("scheme")
+    assert risk.loc["per_lead", "worst"] == -100
+    assert risk.loc["per_lead", "loss_share"] == 0.25
+    assert risk.loc["retainer", "sd"] == 0
+
+
+def test_csv_and_typed_months():
+    assert nocure.parse_results_csv("Month,Result\n1,3\n2,4\n") == [3, 4]
+    assert nocure.parse_results_csv("month,forms\n1,3\n2,4\n") == [3, 4]
+    assert nocure.parse_results_text(" 1, 2 ;3 ") == [1, 2, 3]
+    with pytest.raises(ParameterError, match="month 2"):
+        nocure.parse_results_csv("month,result\n1,3\n3,4\n")
+    with pytest.raises(ParameterError, match="month 2 = 'x'"):
+        nocure.parse_results_csv("month,result\n1,3\n2,x\n")
+    with pytest.raises(ParameterError, match="header 'month,result'"):
+        nocure.parse_results_csv("a,b\n1,2\n")
+    with pytest.raises(ParameterError, match="results file"):
+        nocure.load_results("/no/such/file.csv")
+
+
+# -- properties --------------------------------------------------------------------------------
+
+
+@given(level=st.integers(1, 500), months=st.integers(2, 36))
+def test_a_constant_series_at_the_pace_never_alarms(level, months):
+    view = nocure.client_view([level] * months, level * months)
+    assert set(view["mood"]) == {"pleased"}
+    assert nocure.verdict([level] * months, level * months) == "continue"
+
+
+@given(results=st.lists(st.integers(0, 200), min_size=2, max_size=36), target=st.integers(1, 5000))
+def test_view_is_consistent(results, target):
+    view = nocure.client_view(results, target)
+    assert view["cumulative"].iloc[-1] == sum(results)
+    assert (view["mood"].isin(nocure.MOODS)).all()
+    rises = view["change_pct"][1:] >= 0
+    assert (view["mood"][1:][rises] == "pleased").all()
+
+
+@settings(max_examples=15, deadline=None)
+@given(low=st.floats(0, 1.0), extra=st.floats(0.1, 1.5), seed=st.integers(0, 1000))
+def test_more_volatility_never_lowers_the_alarm_share(low, extra, seed):
+    calm = nocure.simulate(4000, 6, 20, low, seed=seed)
+    wild = nocure.simulate(4000, 6, 20, low + extra, seed=seed + 1)
+    share = [nocure.outcomes(s, 120).any_alarm for s in (calm, wild)]
+    # in expectation the share rises; allow a few standard errors of sampling noise
+    assert share[1] >= share[0] - 3 * math.sqrt(0.25 / 4000)

@@ -1,0 +1,73 @@
+"""The repository keeps its promises: matching dependency lists, clean notebooks, two languages."""
+
+import json
+import re
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kit.text import catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _requirement(text: str) -> tuple[str, str]:
+    name, _, bound = re.match(r"([A-Za-z0-9_.\-]+)\s*(>=\s*([\d.]+))?", text).groups()
+    return name.lower().replace("_", "-"), (bound or "").replace(">=", "").strip()
+
+
+def test_environment_yml_lists_the_same_runtime_packages_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = dict(_requirement(r) for r in project["dependencies"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = dict(
+        _requirement(d)
+        for d in env["dependencies"]
+        if isinstance(d, str) and not d.startswith(("python", "pip"))
+    )
+    assert conda == pinned
+
+
+def test_python_floor_agrees():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert project["requires-python"] == ">=3.11"
+    assert "python>=3.11" in env["dependencies"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path):
+    notebook = json.loads(path.read_text())
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name} has outputs"
+            assert cell.get("execution_count") is None, f"{path.name} has execution counts"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_have_one_parameters_cell(path):
+    notebook = json.loads(path.read_text())
+    tagged = [c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert len(tagged) == 1
+
+
+def _placeholders(value) -> set[str]:
+    texts = value if isinstance(value, list) else [value]
+    return {f for text in texts for _, f, _, _ in string.Formatter().parse(str(text)) if f}
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    english, dutch = catalogue("en"), catalogue("nl")
+    assert set(english) == set(dutch)
+    for key in english:
+        assert _placeholders(english[key]) == _placeholders(dutch[key]), key
+
+
+def test_dutch_is_not_a_copy_of_english():
+    english, dutch = catalogue("en"), catalogue("nl")
+    long_texts = [k for k, v in english.items() if isinstance(v, str) and len(v) > 40]
+    same = [k for k in long_texts if english[k] == dutch[k]]
+    assert not same, same
