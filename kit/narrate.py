@@ -26,12 +26,27 @@ def money(amount: float, language: str) -> str:
     return f"{sign}€{space}{number(abs(amount), language)}"
 
 
+FEES = (
+    "retainer_fee",
+    "fee_per_lead",
+    "hybrid_base",
+    "hybrid_per_lead",
+    "reporting_hours",
+    "hourly_rate",
+)
+
+
 def rule(values: dict[str, Any]) -> dict[str, Any]:
     """The client's verdict knobs from a dict of validated parameters."""
     return {
         name: values[name]
         for name in ("worried_drop", "alarm_drop", "alarm_limit", "closing_declines")
     }
+
+
+def fees(values: dict[str, Any]) -> dict[str, Any]:
+    """The provider's fee knobs from a dict of validated parameters."""
+    return {name: values[name] for name in FEES}
 
 
 def nocure_intro(values: dict[str, Any]) -> str:

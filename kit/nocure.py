@@ -245,9 +245,13 @@ def stops(
     is the module's: ``alarm_limit`` alarm months or more, or the last
     ``closing_declines`` months all declining, and the client stops.
     """
+    mood = moods(sims, target, worried_drop, alarm_drop)
+    return _walks_away(mood, alarm_limit, closing_declines)
+
+
+def _walks_away(mood: np.ndarray, alarm_limit: int, closing_declines: int) -> np.ndarray:
     alarm_limit = NOCURE["alarm_limit"].check(alarm_limit)
     closing_declines = NOCURE["closing_declines"].check(closing_declines)
-    mood = moods(sims, target, worried_drop, alarm_drop)
     too_many_alarms = (mood == ALARM).sum(axis=1) >= alarm_limit
     closing = mood[:, -min(closing_declines, mood.shape[1]) :]
     sour_ending = (closing != PLEASED).all(axis=1)
@@ -325,7 +329,7 @@ def simulate(
     start = rng.integers(0, 12, size=(n_contracts, 1))
     season = 1 + seasonality * np.cos(2 * np.pi * (np.arange(months) + start) / 12)
     rate = mean * season
-    if volatility > 0:
+    if volatility >= 1e-6:  # below that the gamma factor is 1 to machine precision
         shape = 1 / volatility**2
         rate = rate * rng.gamma(shape, 1 / shape, size=(n_contracts, months))
     return rng.poisson(rate)
@@ -379,7 +383,11 @@ def rebound_after_alarm(
     alarm month has a next month.
     """
     sims = np.asarray(sims)
-    alarm = moods(sims, target, worried_drop, alarm_drop)[:, :-1] == ALARM
+    return _rebound(sims, moods(sims, target, worried_drop, alarm_drop))
+
+
+def _rebound(sims: np.ndarray, mood: np.ndarray) -> float:
+    alarm = mood[:, :-1] == ALARM
     if not alarm.any():
         return float("nan")
     better = sims[:, 1:] > sims[:, :-1]
@@ -395,15 +403,16 @@ def outcomes(
     closing_declines: int = 2,
 ) -> Outcomes:
     """All the story's shares for a set of simulated contracts, computed once."""
+    sims = np.asarray(sims)
     mood = moods(sims, target, worried_drop, alarm_drop)
-    stop = stops(sims, target, worried_drop, alarm_drop, alarm_limit, closing_declines)
+    stop = _walks_away(mood, alarm_limit, closing_declines)
     met = met_target(sims, target)
     return Outcomes(
         met_target=float(met.mean()),
         pitfall=float((met & stop).mean()),
         stopped=float(stop.mean()),
         any_alarm=float((mood == ALARM).any(axis=1).mean()),
-        rebound_after_alarm=rebound_after_alarm(sims, target, worried_drop, alarm_drop),
+        rebound_after_alarm=_rebound(sims, mood),
     )
 
 
@@ -437,16 +446,19 @@ def regression_table(
 # -- the provider's side ------------------------------------------------------------------------
 
 
-def provider_income(
-    sims: np.ndarray,
+def _fees(**fees: float) -> dict[str, float]:
+    return {name: NOCURE[name].check(value) for name, value in fees.items()}
+
+
+def income_lines(
     retainer_fee: float = 2000.0,
     fee_per_lead: float = 100.0,
     hybrid_base: float = 1000.0,
     hybrid_per_lead: float = 50.0,
     reporting_hours: float = 4.0,
     hourly_rate: float = 75.0,
-) -> dict[str, np.ndarray]:
-    """Monthly net income of the provider under three ways of being paid.
+) -> dict[str, tuple[float, float]]:
+    """A month's net income per scheme as ``(fixed, per_result)``: income = fixed + per_result x n.
 
     * ``retainer``: a fixed fee every month, whatever the results;
     * ``per_lead``: no cure, no pay: a fee for every result, nothing else;
@@ -455,52 +467,79 @@ def provider_income(
     Performance pay has to be proven: the two result-based schemes cost
     ``reporting_hours`` a month at ``hourly_rate`` for the monthly report.
 
+    >>> income_lines()["per_lead"]
+    (-300.0, 100.0)
+    """
+    fee = _fees(
+        retainer_fee=retainer_fee,
+        fee_per_lead=fee_per_lead,
+        hybrid_base=hybrid_base,
+        hybrid_per_lead=hybrid_per_lead,
+        reporting_hours=reporting_hours,
+        hourly_rate=hourly_rate,
+    )
+    reporting = fee["reporting_hours"] * fee["hourly_rate"]
+    return {
+        "retainer": (fee["retainer_fee"], 0.0),
+        "per_lead": (-reporting, fee["fee_per_lead"]),
+        "hybrid": (fee["hybrid_base"] - reporting, fee["hybrid_per_lead"]),
+    }
+
+
+def provider_income(sims: np.ndarray, **fees: float) -> dict[str, np.ndarray]:
+    """Monthly net income of the provider per scheme, for every simulated month.
+
+    ``fees`` are the keyword arguments of :func:`income_lines`.
+
     Returns
     -------
     dict of scheme -> ndarray like ``sims``, in currency per month.
     """
-    fee = {
-        name: NOCURE[name].check(value)
-        for name, value in {
-            "retainer_fee": retainer_fee,
-            "fee_per_lead": fee_per_lead,
-            "hybrid_base": hybrid_base,
-            "hybrid_per_lead": hybrid_per_lead,
-            "reporting_hours": reporting_hours,
-            "hourly_rate": hourly_rate,
-        }.items()
-    }
     sims = np.asarray(sims, dtype=float)
-    reporting = fee["reporting_hours"] * fee["hourly_rate"]
     return {
-        "retainer": np.full_like(sims, fee["retainer_fee"]),
-        "per_lead": sims * fee["fee_per_lead"] - reporting,
-        "hybrid": fee["hybrid_base"] + sims * fee["hybrid_per_lead"] - reporting,
+        scheme: fixed + per_result * sims
+        for scheme, (fixed, per_result) in income_lines(**fees).items()
     }
 
 
-def income_risk(income: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Spread of the provider's monthly income per scheme.
+def income_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
+    """Spread of the provider's income in one month, per scheme.
 
-    Columns: ``scheme``, ``mean``, ``sd``, ``p5``, ``p25``, ``median``, ``p75``,
-    ``p95`` (percentiles of a month's income over all simulated months),
-    ``worst`` (the worst month) and ``loss_share`` (share of months below zero).
+    ``fees`` are the keyword arguments of :func:`income_lines`. Columns:
+    ``scheme``, ``mean``, ``sd``, ``p5``, ``p25``, ``median``, ``p75``, ``p95``
+    (percentiles of a month's income over all simulated months), ``worst`` (the
+    worst month) and ``loss_share`` (share of months below zero).
+
+    Income is a straight line in the month's results, so the percentiles of the
+    results are computed once and carried over to every scheme.
     """
+    counts = np.asarray(sims).ravel()
+    quantiles = _count_quantiles(counts, (0.05, 0.25, 0.5, 0.75, 0.95))
+    mean, sd, fewest = counts.mean(), counts.std(), counts.min()
     rows = []
-    for scheme, months in income.items():
-        p5, p25, median, p75, p95 = np.percentile(months, [5, 25, 50, 75, 95])
+    for scheme, (fixed, per_result) in income_lines(**fees).items():
+        p5, p25, median, p75, p95 = fixed + per_result * quantiles
         rows.append(
             {
                 "scheme": scheme,
-                "mean": months.mean(),
-                "sd": months.std(),
+                "mean": fixed + per_result * mean,
+                "sd": per_result * sd,
                 "p5": p5,
                 "p25": p25,
                 "median": median,
                 "p75": p75,
                 "p95": p95,
-                "worst": months.min(),
-                "loss_share": (months < 0).mean(),
+                "worst": fixed + per_result * fewest,
+                "loss_share": float((fixed + per_result * counts < 0).mean()),
             }
         )
     return pd.DataFrame(rows).round(2)
+
+
+def _count_quantiles(counts: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
+    """Quantiles of whole-number counts from their histogram, as ``np.percentile`` gives them."""
+    cumulative = np.cumsum(np.bincount(counts))
+    positions = np.asarray(shares) * (counts.size - 1)
+    low = np.searchsorted(cumulative, np.floor(positions), side="right")
+    high = np.searchsorted(cumulative, np.ceil(positions), side="right")
+    return low + (high - low) * (positions - np.floor(positions))

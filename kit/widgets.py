@@ -177,14 +177,7 @@ def _escape(text: str) -> str:
 
 RULE = ("worried_drop", "alarm_drop", "alarm_limit", "closing_declines")
 CHANCE = ("mean", "volatility", "seasonality", "n_contracts", "seed")
-FEES = (
-    "retainer_fee",
-    "fee_per_lead",
-    "hybrid_base",
-    "hybrid_per_lead",
-    "reporting_hours",
-    "hourly_rate",
-)
+FEES = narrate.FEES
 
 
 def nocure_view(values: dict[str, Any]):
@@ -273,9 +266,7 @@ def nocure_slots() -> list[Slot]:
             (*simulated, *FEES),
             lambda v: chart_output(
                 charts.income_chart(
-                    nocure.income_risk(
-                        nocure.provider_income(nocure_simulation(v), *(v[name] for name in FEES))
-                    ),
+                    nocure.income_risk(nocure_simulation(v), **narrate.fees(v)),
                     lang(v),
                 ),
                 "income",

@@ -15,8 +15,12 @@ def run_notebook(name: str, tmp_path: Path, **parameters):
     """Execute ``notebooks/<name>`` with ``parameters`` and return the executed notebook."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     return pm.execute_notebook(
-        str(NOTEBOOKS / name), str(tmp_path / name), parameters=parameters,
-        kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False,
+        str(NOTEBOOKS / name),
+        str(tmp_path / name),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS),
+        progress_bar=False,
     )
 
 

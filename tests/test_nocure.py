@@ -127,8 +127,7 @@ def test_the_simulated_room_shows_the_pitfall_and_the_rebound():
 
 def test_provider_income_schemes():
     sims = np.array([[0, 10], [20, 30]])
-    income = nocure.provider_income(
-        sims,
+    fees = dict(
         retainer_fee=1000,
         fee_per_lead=100,
         hybrid_base=500,
@@ -136,13 +135,26 @@ def test_provider_income_schemes():
         reporting_hours=2,
         hourly_rate=50,
     )
+    income = nocure.provider_income(sims, **fees)
     assert income["retainer"].tolist() == [[1000, 1000], [1000, 1000]]
     assert income["per_lead"].tolist() == [[-100, 900], [1900, 2900]]
     assert income["hybrid"].tolist() == [[400, 900], [1400, 1900]]
-    risk = nocure.income_risk(income).set_index("scheme")
+    risk = nocure.income_risk(sims, **fees).set_index("scheme")
     assert risk.loc["per_lead", "worst"] == -100
     assert risk.loc["per_lead", "loss_share"] == 0.25
     assert risk.loc["retainer", "sd"] == 0
+
+
+@given(sims=st.lists(st.integers(0, 60), min_size=2, max_size=300))
+def test_income_percentiles_match_numpy(sims):
+    sims = np.array([sims])
+    income = nocure.provider_income(sims)
+    risk = nocure.income_risk(sims).set_index("scheme")
+    for scheme, months in income.items():
+        expected = np.percentile(months, [5, 25, 50, 75, 95])
+        got = risk.loc[scheme, ["p5", "p25", "median", "p75", "p95"]].to_numpy(float)
+        assert np.allclose(got, expected, atol=0.011)
+        assert risk.loc[scheme, "worst"] == months.min()
 
 
 def test_csv_and_typed_months():

@@ -2,7 +2,6 @@
 
 import papermill as pm
 import pytest
-
 from conftest import charts_in, run_notebook, text_in
 
 NAME = "01_no_cure_no_pay.ipynb"
@@ -32,7 +31,14 @@ def test_defaults_tell_the_article(default_run):
         assert 'href="http' not in chart["svg"] and "url(http" not in chart["svg"]
     months = _data(charts["mood_bars"]["spec"])
     assert [m["result"] for m in months] == [20, 15, 5, 45, 20, 15]
-    assert [m["mood"] for m in months] == ["pleased", "worried", "alarm", "pleased", "alarm", "worried"]
+    assert [m["mood"] for m in months] == [
+        "pleased",
+        "worried",
+        "alarm",
+        "pleased",
+        "alarm",
+        "worried",
+    ]
     text = text_in(default_run)
     assert "120 of 120" in text and "The target is met." in text
     assert "The client walks away" in text
@@ -62,8 +68,18 @@ def test_a_steady_deliverer_keeps_the_client(session_tmp):
 
 def test_a_year_long_contract_with_other_settings(session_tmp):
     results = [30, 28, 12, 40, 31, 25, 30, 22, 35, 9, 33, 30]
-    notebook = run_notebook(NAME, session_tmp / "year", months=12, results=results, target=360,
-                            mean=30.0, volatility=0.8, n_contracts=2000, seed=7, language="nl")
+    notebook = run_notebook(
+        NAME,
+        session_tmp / "year",
+        months=12,
+        results=results,
+        target=360,
+        mean=30.0,
+        volatility=0.8,
+        n_contracts=2000,
+        seed=7,
+        language="nl",
+    )
     charts = charts_in(notebook)
     assert [m["result"] for m in _data(charts["mood_bars"]["spec"])] == results
     assert "3.600" not in text_in(notebook) and "360 van 360" not in text_in(notebook)
