@@ -233,7 +233,9 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
         .encode(x=x, y=alt.Y("average:Q"), text=alt.Text("average:Q", format=".1f"))
     )
     overall = (
-        alt.Chart(inline(data.head(1))).mark_rule(strokeDash=[6, 4], color=INK).encode(y=alt.Y("overall:Q"))
+        alt.Chart(inline(data.head(1)))
+        .mark_rule(strokeDash=[6, 4], color=INK)
+        .encode(y=alt.Y("overall:Q"))
     )
     overall_label = (
         alt.Chart(inline(data.head(1)))
@@ -264,12 +266,15 @@ def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
             x=alt.X("p25:Q"),
             x2=alt.X2("p75:Q"),
             tooltip=[
-                alt.Tooltip(f"{c}:Q", format="$,.0f") for c in ("worst", "p5", "median", "p95", "mean")
+                alt.Tooltip(f"{c}:Q", format="$,.0f")
+                for c in ("worst", "p5", "median", "p95", "mean")
             ],
         )
     )
     median = (
-        alt.Chart(inline(data)).mark_tick(size=30, thickness=3, color=INK).encode(y=y, x=alt.X("median:Q"))
+        alt.Chart(inline(data))
+        .mark_tick(size=30, thickness=3, color=INK)
+        .encode(y=y, x=alt.X("median:Q"))
     )
     chart = alt.layer(whisker, box, median).properties(width=WIDTH, height=170)
     return styled(chart, _label("income_title", language))
