@@ -273,6 +273,7 @@ REFERRALS = Schema(
         Param("runs", "int", 10_000, 1, MAX_RUNS, 500, slider=(500, 20_000)),
         Param("target_fans", "int", 1000, 1, 10**9, 100, slider=(100, 10_000)),
         Param("new_logos_per_year", "int", 10, 0, 100_000, 1, slider=(0, 100)),
+        Param("scale", "choice", "linear", choices=("linear", "log")),
         SEED,
     ),
 )

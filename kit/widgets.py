@@ -11,6 +11,7 @@ room as a traceback: it is shown as one line above the charts.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from kit import charts, narrate, nocure
+from kit import charts, narrate, nocure, referrals
 from kit.display import chart_output
 from kit.errors import ParameterError
-from kit.params import NOCURE, Param, Schema
+from kit.params import NOCURE, REFERRALS, Param, Schema
 from kit.text import t
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,11 @@ def slider(param: Param, value: Any, language: str) -> w.Widget:
     """A slider for one schema parameter, labelled in ``language``.
 
     The slider's range is the parameter's slider range, widened to include
-    ``value``; typed values outside it are clamped by the slider itself.
+    ``value``; typed values outside it are clamped by the slider itself. A
+    ``choice`` parameter gets toggle buttons labelled from ``<story>.<name>.<choice>``.
     """
+    if param.kind == "choice":
+        return choice_buttons(param, value, language)
     low, high = param.slider_range
     low, high = min(low, value), max(high, value)
     options = dict(
@@ -81,6 +85,20 @@ def slider(param: Param, value: Any, language: str) -> w.Widget:
         control = w.FloatSlider(readout_format=_readout(param.step), **options)
     control.add_class("kit-slider")
     control.add_class(f"kit-slider-{param.name}")
+    return control
+
+
+def choice_buttons(param: Param, value: Any, language: str) -> w.Widget:
+    """Toggle buttons for a ``choice`` parameter such as the chart scale."""
+    labels = [(t(f"referrals.{param.name}.{c}", language), c) for c in param.choices]
+    control = w.ToggleButtons(
+        options=labels,
+        value=value,
+        description=t(param.label_key, language),
+        style={"description_width": "initial"},
+    )
+    control.add_class("kit-choice")
+    control.add_class(f"kit-choice-{param.name}")
     return control
 
 
@@ -199,14 +217,9 @@ def nocure_simulation(values: dict[str, Any]):
     )
 
 
-_SIM_CACHE: dict[tuple, Any] = {}
-
-
+@functools.lru_cache(maxsize=2)  # several slots of one move share one simulation
 def _simulated(*key: Any):
-    if key not in _SIM_CACHE:
-        _SIM_CACHE.clear()  # one set of simulations at a time is all a panel needs
-        _SIM_CACHE[key] = nocure.simulate(*key)
-    return _SIM_CACHE[key]
+    return nocure.simulate(*key)
 
 
 def nocure_outcomes(values: dict[str, Any]) -> nocure.Outcomes:
@@ -339,3 +352,139 @@ def nocure_panel(values: dict[str, Any]) -> w.Widget:
     extra = own_months_controls(panel_ref, values)
     panel_ref.append(Panel(NOCURE, values, groups, nocure_slots(), extra))
     return panel_ref[0].widget
+
+
+# -- story B ------------------------------------------------------------------------------------
+
+FLYWHEEL = ("years", "introductions_per_year", "conversion", "churn", "fans")
+SIMULATION = (*FLYWHEEL, "runs", "seed")
+
+
+@functools.lru_cache(maxsize=2)
+def _flywheel_runs(years, introductions_per_year, conversion, churn, fans, runs, seed):
+    return referrals.simulate(years, introductions_per_year, conversion, churn, fans, runs, seed)
+
+
+def flywheel_simulation(values: dict[str, Any]):
+    """Simulated flywheels for the panel's current settings (cached by its arguments)."""
+    return _flywheel_runs(*(values[name] for name in SIMULATION))
+
+
+def flywheel_summary(values: dict[str, Any]) -> str:
+    """The honest version's numbers as Markdown: growth, spread, stalls, time to the goal."""
+    sims = flywheel_simulation(values)
+    band = referrals.band(sims)
+    promised = referrals.compound(values["years"], values["introductions_per_year"], values["fans"])
+    chance = referrals.flywheel_stall_probability(
+        values["introductions_per_year"], values["conversion"], values["churn"], values["fans"]
+    )
+    growth = referrals.mean_growth(
+        values["introductions_per_year"], values["conversion"], values["churn"]
+    )
+    reach = referrals.years_to_reach(sims, values["target_fans"])
+    return "\n\n".join(
+        [
+            narrate.honest_text(values, growth),
+            narrate.honest_summary(values, band, promised, referrals.stalled_share(sims), chance),
+            narrate.reach_text(values, reach),
+        ]
+    )
+
+
+def hunting_comparison(values: dict[str, Any]):
+    """Flywheel against new-logo hunting, year by year, with the simulated median."""
+    return referrals.flywheel_vs_hunting(
+        values["years"],
+        values["introductions_per_year"],
+        values["conversion"],
+        values["churn"],
+        values["fans"],
+        new_logos_per_year=values["new_logos_per_year"],
+        sims=flywheel_simulation(values),
+    )
+
+
+def overtaking_summary(values: dict[str, Any]) -> str:
+    """When the flywheel overtakes the hunter, as one Markdown paragraph."""
+    comparison = hunting_comparison(values)
+    return (
+        narrate.hunting_text(values)
+        + "\n\n"
+        + narrate.overtaking_text(
+            values,
+            referrals.overtaking_year(comparison),
+            referrals.overtaking_year(comparison, "flywheel_median"),
+        )
+    )
+
+
+def referrals_slots() -> list[Slot]:
+    """The outputs of story B's panel, each with the parameters it depends on."""
+
+    def lang(values: dict[str, Any]) -> str:
+        return values["language"]
+
+    def tree(v):
+        return referrals.generation_table(v["per_fan"], v["generations"], v["fans"])
+
+    def band_chart(v):
+        return charts.flywheel_band(
+            referrals.band(flywheel_simulation(v)),
+            referrals.compound_table(v["years"], v["introductions_per_year"], v["fans"]),
+            v["target_fans"],
+            v["runs"],
+            lang(v),
+            v["scale"],
+        )
+
+    return [
+        Slot(
+            "tree",
+            ("fans", "per_fan", "generations"),
+            lambda v: chart_output(charts.generation_bars(tree(v), lang(v)), "tree", lang(v)),
+        ),
+        Slot(
+            "tree_text",
+            ("fans", "per_fan", "generations"),
+            lambda v: markdown_output(narrate.tree_text(v, tree(v))),
+        ),
+        Slot(
+            "band",
+            (*SIMULATION, "target_fans", "scale"),
+            lambda v: chart_output(band_chart(v), "band", lang(v)),
+        ),
+        Slot(
+            "summary", (*SIMULATION, "target_fans"), lambda v: markdown_output(flywheel_summary(v))
+        ),
+        Slot(
+            "hunting",
+            (*SIMULATION, "new_logos_per_year", "scale"),
+            lambda v: chart_output(
+                charts.hunting_chart(hunting_comparison(v), lang(v), v["scale"]), "hunting", lang(v)
+            ),
+        ),
+        Slot(
+            "hunting_text",
+            (*SIMULATION, "new_logos_per_year"),
+            lambda v: markdown_output(overtaking_summary(v)),
+        ),
+    ]
+
+
+def referrals_panel(values: dict[str, Any]) -> w.Widget:
+    """Story B's interactive panel for validated ``values`` (see ``REFERRALS.validate``).
+
+    Sliders in three tabs (the article's tree, the honest flywheel, the
+    simulation and the new-logo hunter) and the story's charts.
+    """
+    values = REFERRALS.validate(values)
+    language = values["language"]
+    groups = [
+        (t("referrals.tabs.article", language), ("fans", "per_fan", "generations")),
+        (
+            t("referrals.tabs.honest", language),
+            ("years", "introductions_per_year", "conversion", "churn", "target_fans", "scale"),
+        ),
+        (t("referrals.tabs.simulation", language), ("runs", "seed", "new_logos_per_year")),
+    ]
+    return Panel(REFERRALS, values, groups, referrals_slots()).widget
