@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kit import charts, narrate, nocure
+from kit import charts, narrate, nocure, referrals
 from kit.display import chart_svg
-from kit.params import NOCURE
-from kit.widgets import Panel, nocure_slots
+from kit.params import NOCURE, REFERRALS
+from kit.widgets import Panel, nocure_slots, referrals_slots
 
 REPEATS = 30
 
@@ -77,6 +77,40 @@ def nocure_move(i: int, draw: bool) -> list:
     return [chart_svg(spec) for spec in specs] if draw else specs
 
 
+def flywheel_values(i: int, grow: bool) -> dict:
+    """Story B at 10,000 runs x 20 years; ``grow`` picks a setting reaching millions of fans."""
+    step = 0.001 * (i % 50)  # conversion moved a notch every call
+    if grow:
+        return REFERRALS.validate(
+            years=20, introductions_per_year=2, conversion=0.85 + step, churn=0.05
+        )
+    return REFERRALS.validate(years=20, conversion=0.55 + step)
+
+
+def flywheel_move(values: dict, draw: bool) -> list:
+    """Simulation + summaries + the band and hunting charts for one move of a slider."""
+    args = [values[k] for k in ("years", "introductions_per_year", "conversion", "churn")]
+    sims = referrals.simulate(*args, values["fans"], values["runs"], seed=values["seed"])
+    band = referrals.band(sims)
+    referrals.stalled_share(sims)
+    referrals.years_to_reach(sims, values["target_fans"])
+    referrals.flywheel_stall_probability(*args[1:], values["fans"])
+    comparison = referrals.flywheel_vs_hunting(
+        *args, new_logos_per_year=values["new_logos_per_year"], fans=values["fans"], sims=sims
+    )
+    built = [
+        charts.flywheel_band(
+            band,
+            referrals.compound_table(*args[:2], values["fans"]),
+            values["target_fans"],
+            values["runs"],
+        ),
+        charts.hunting_chart(comparison),
+    ]
+    specs = [c.to_dict(validate=False) for c in built]
+    return [chart_svg(spec) for spec in specs] if draw else specs
+
+
 def main() -> int:
     print("One slider move, story A (no cure, no pay): 10,000 contracts x 12 months")
     rows = [
@@ -91,10 +125,48 @@ def main() -> int:
             lambda i: panel.update("volatility", 0.30 + 0.01 * (i % 100)),
         )
     )
+    report(rows)
+    print("One slider move, story B (referral flywheel): 10,000 runs x 20 years")
+    rows = []
+    for grow, name in ((False, "defaults"), (True, "millions of fans")):
+        rows += [
+            (f"{name}: simulate + summaries", lambda i, g=grow: flywheel_model(i, g)),
+            (
+                f"{name}: ... + rebuild 2 chart specs",
+                lambda i, g=grow: flywheel_move(flywheel_values(i, g), draw=False),
+            ),
+            (
+                f"{name}: ... + draw them as SVG",
+                lambda i, g=grow: flywheel_move(flywheel_values(i, g), draw=True),
+            ),
+        ]
+    panel = Panel(REFERRALS, flywheel_values(0, False), [("", ["conversion"])], referrals_slots())
+    rows.append(
+        (
+            "panel: conversion slider moved, all redrawn",
+            lambda i: panel.update("conversion", 0.55 + 0.001 * (i % 50)),
+        )
+    )
+    report(rows)
+    return 0
+
+
+def flywheel_model(i: int, grow: bool) -> None:
+    """The model part of a story B move only."""
+    values = flywheel_values(i, grow)
+    args = [values[k] for k in ("years", "introductions_per_year", "conversion", "churn")]
+    sims = referrals.simulate(*args, values["fans"], values["runs"], seed=values["seed"])
+    referrals.band(sims)
+    referrals.stalled_share(sims)
+    referrals.years_to_reach(sims, values["target_fans"])
+    referrals.flywheel_stall_probability(*args[1:], values["fans"])
+
+
+def report(rows: list) -> None:
+    """Time every row and print its median and 95th percentile."""
     for label, step in rows:
         median, p95 = timed(step)
         print(f"  {label:<45} median {median:7.1f} ms   p95 {p95:7.1f} ms")
-    return 0
 
 
 if __name__ == "__main__":

@@ -398,8 +398,8 @@ def hunting_comparison(values: dict[str, Any]):
         values["introductions_per_year"],
         values["conversion"],
         values["churn"],
-        values["fans"],
         new_logos_per_year=values["new_logos_per_year"],
+        fans=values["fans"],
         sims=flywheel_simulation(values),
     )
 

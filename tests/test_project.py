@@ -71,3 +71,12 @@ def test_dutch_is_not_a_copy_of_english():
     long_texts = [k for k, v in english.items() if isinstance(v, str) and len(v) > 40]
     same = [k for k in long_texts if english[k] == dutch[k]]
     assert not same, same
+
+
+def test_no_text_line_starts_with_a_placeholder():
+    # "{start}. That is ..." on a line of its own renders as a numbered list in Markdown
+    for language in ("en", "nl"):
+        for key, value in catalogue(language).items():
+            for text in value if isinstance(value, list) else [value]:
+                for line in str(text).splitlines():
+                    assert not line.lstrip().startswith("{"), (language, key, line)
