@@ -96,15 +96,17 @@ def verdict_text(values: dict[str, Any]) -> str:
     """The client's verdict beside the contract's: the gap between the two readings."""
     language = values["language"]
     met = sum(values["results"]) >= values["target"]
-    client = t(
-        f"nocure.verdicts.{nocure.verdict(values['results'], values['target'], **rule(values))}",
-        language,
-    )
+    decision = nocure.verdict(values["results"], values["target"], **rule(values))
     contract = t("nocure.contract_says_met" if met else "nocure.contract_says_missed", language)
     return (
-        t("nocure.verdict_line", language, verdict=client)
+        t("nocure.verdict_line", language, verdict=t(f"nocure.verdicts.{decision}", language))
         + "\n\n"
-        + t("nocure.gap_line", language, contract=contract, client=client)
+        + t(
+            "nocure.gap_line",
+            language,
+            contract=contract,
+            client=t(f"nocure.verdict_short.{decision}", language),
+        )
     )
 
 
