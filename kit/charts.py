@@ -37,14 +37,14 @@ CONFIG = {
 }
 
 
-def inline(table: pd.DataFrame) -> alt.InlineData:
-    """A table as inline rows, NaN as null.
+def inline(table: pd.DataFrame) -> dict:
+    """A table as inline rows (``{"values": [...]}``), NaN as null.
 
-    Handing altair plain records skips its DataFrame sanitising, a third of the
-    time a chart took to build.
+    Plain records skip both altair's DataFrame sanitising and the JSON-schema check
+    that ``alt.InlineData`` runs on construction: together most of a chart's build time.
     """
     clean = table.astype(object).where(table.notna(), None)
-    return alt.InlineData(values=clean.to_dict("records"))
+    return {"values": clean.to_dict("records")}
 
 
 def styled(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
