@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kit import nocure
+from kit import nocure, referrals
 from kit.text import number, percent, t
 
 
@@ -226,9 +226,18 @@ def honest_text(values: dict[str, Any], growth: float) -> str:
 
 
 def honest_summary(
-    values: dict[str, Any], band: pd.DataFrame, promised: int, stalled: float, stall_chance: float
+    values: dict[str, Any],
+    band: pd.DataFrame,
+    promised: int,
+    stalled: float,
+    stall_by_horizon: float,
+    stall_chance: float,
 ) -> str:
-    """Median and spread after the horizon, against the promise; stalled share vs the formula."""
+    """Median and spread after the horizon, against the promise; stalled share vs the formula.
+
+    ``stall_by_horizon`` is the formula's chance of having stalled within the simulated
+    years (what the simulated share estimates), ``stall_chance`` the chance of ever stalling.
+    """
     language = values["language"]
     last = band.iloc[-1]
     text = t(
@@ -240,6 +249,7 @@ def honest_summary(
         high=number(last["high"], language),
         promised=number(promised, language),
         stalled=percent(stalled, language, 1),
+        stall_by_horizon=percent(stall_by_horizon, language, 1),
         stall_chance=percent(stall_chance, language, 1),
     )
     if stall_chance >= 1.0:
@@ -291,3 +301,52 @@ def overtaking_text(
         else t("referrals.hunting_median_year", language, year=median_year)
     )
     return t("referrals.hunting_overtake", language, year=expected_year, median_part=median_part)
+
+
+def flywheel_summary(values: dict[str, Any], sims) -> str:
+    """The honest version's numbers as Markdown: growth, spread, stalls, time to the goal.
+
+    ``sims`` is :func:`kit.referrals.simulate` for the same ``values``.
+    """
+    flywheel = [values[k] for k in ("introductions_per_year", "conversion", "churn", "fans")]
+    promised = referrals.compound(values["years"], values["introductions_per_year"], values["fans"])
+    return "\n\n".join(
+        [
+            honest_text(values, referrals.mean_growth(*flywheel[:3])),
+            honest_summary(
+                values,
+                referrals.band(sims),
+                promised,
+                referrals.stalled_share(sims),
+                referrals.flywheel_stall_probability(*flywheel, years=values["years"]),
+                referrals.flywheel_stall_probability(*flywheel),
+            ),
+            reach_text(values, referrals.years_to_reach(sims, values["target_fans"])),
+        ]
+    )
+
+
+def hunting_comparison(values: dict[str, Any], sims) -> pd.DataFrame:
+    """Flywheel against new-logo hunting, year by year, with the simulated median."""
+    return referrals.flywheel_vs_hunting(
+        values["years"],
+        values["introductions_per_year"],
+        values["conversion"],
+        values["churn"],
+        new_logos_per_year=values["new_logos_per_year"],
+        fans=values["fans"],
+        sims=sims,
+    )
+
+
+def overtaking_summary(values: dict[str, Any], comparison: pd.DataFrame) -> str:
+    """The hunter's straight line and when the flywheel overtakes it, as Markdown."""
+    return (
+        hunting_text(values)
+        + "\n\n"
+        + overtaking_text(
+            values,
+            referrals.overtaking_year(comparison),
+            referrals.overtaking_year(comparison, "flywheel_median"),
+        )
+    )

@@ -370,52 +370,9 @@ def flywheel_simulation(values: dict[str, Any]):
     return _flywheel_runs(*(values[name] for name in SIMULATION))
 
 
-def flywheel_summary(values: dict[str, Any]) -> str:
-    """The honest version's numbers as Markdown: growth, spread, stalls, time to the goal."""
-    sims = flywheel_simulation(values)
-    band = referrals.band(sims)
-    promised = referrals.compound(values["years"], values["introductions_per_year"], values["fans"])
-    chance = referrals.flywheel_stall_probability(
-        values["introductions_per_year"], values["conversion"], values["churn"], values["fans"]
-    )
-    growth = referrals.mean_growth(
-        values["introductions_per_year"], values["conversion"], values["churn"]
-    )
-    reach = referrals.years_to_reach(sims, values["target_fans"])
-    return "\n\n".join(
-        [
-            narrate.honest_text(values, growth),
-            narrate.honest_summary(values, band, promised, referrals.stalled_share(sims), chance),
-            narrate.reach_text(values, reach),
-        ]
-    )
-
-
 def hunting_comparison(values: dict[str, Any]):
-    """Flywheel against new-logo hunting, year by year, with the simulated median."""
-    return referrals.flywheel_vs_hunting(
-        values["years"],
-        values["introductions_per_year"],
-        values["conversion"],
-        values["churn"],
-        new_logos_per_year=values["new_logos_per_year"],
-        fans=values["fans"],
-        sims=flywheel_simulation(values),
-    )
-
-
-def overtaking_summary(values: dict[str, Any]) -> str:
-    """When the flywheel overtakes the hunter, as one Markdown paragraph."""
-    comparison = hunting_comparison(values)
-    return (
-        narrate.hunting_text(values)
-        + "\n\n"
-        + narrate.overtaking_text(
-            values,
-            referrals.overtaking_year(comparison),
-            referrals.overtaking_year(comparison, "flywheel_median"),
-        )
-    )
+    """Flywheel against new-logo hunting for the panel's current settings."""
+    return narrate.hunting_comparison(values, flywheel_simulation(values))
 
 
 def referrals_slots() -> list[Slot]:
@@ -454,7 +411,9 @@ def referrals_slots() -> list[Slot]:
             lambda v: chart_output(band_chart(v), "band", lang(v)),
         ),
         Slot(
-            "summary", (*SIMULATION, "target_fans"), lambda v: markdown_output(flywheel_summary(v))
+            "summary",
+            (*SIMULATION, "target_fans"),
+            lambda v: markdown_output(narrate.flywheel_summary(v, flywheel_simulation(v))),
         ),
         Slot(
             "hunting",
@@ -466,7 +425,7 @@ def referrals_slots() -> list[Slot]:
         Slot(
             "hunting_text",
             (*SIMULATION, "new_logos_per_year"),
-            lambda v: markdown_output(overtaking_summary(v)),
+            lambda v: markdown_output(narrate.overtaking_summary(v, hunting_comparison(v))),
         ),
     ]
 

@@ -34,7 +34,7 @@ def test_defaults_tell_the_articles_arithmetic(default_run):
     assert "**1,111** ecosystems: 1 + 10 + 100 + 1,000 = 1,111" in text
     assert "After 10 years that is **1,024** fans" in text
     assert "multiplied by **1.50** a year" in text
-    assert "chance of **7.4%** that this flywheel stalls" in text  # closed form, 1 fan
+    assert "chance of **7.4%** that this flywheel ever stalls" in text  # closed form, 1 fan
     assert "{" not in text
 
 

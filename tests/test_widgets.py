@@ -1,0 +1,144 @@
+"""The live panels: sliders from the schema, only dependent charts redrawn, no tracebacks."""
+
+import datetime
+
+import pytest
+
+from kit.params import NOCURE, REFERRALS
+from kit.widgets import nocure_panel, referrals_panel
+
+
+def find(widget, css_class):
+    """The first widget below ``widget`` carrying ``css_class``."""
+    if css_class in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find(child, css_class)
+        if found is not None:
+            return found
+    return None
+
+
+def spec(panel, slot):
+    return find(panel, f"kit-out-{slot}").outputs[0]["metadata"]["kit"]["spec"]
+
+
+def svg(panel, slot):
+    return find(panel, f"kit-out-{slot}").outputs[0]["data"]["image/svg+xml"]
+
+
+def rows(chart_spec):
+    values = [row for data in chart_spec.get("datasets", {}).values() for row in data]
+    for layer in [chart_spec, *chart_spec.get("layer", [])]:
+        values += layer.get("data", {}).get("values", [])
+    return values
+
+
+def message(panel):
+    return find(panel, "kit-message").value
+
+
+@pytest.fixture
+def story_a():
+    return nocure_panel(NOCURE.validate(n_contracts=2000))
+
+
+def test_every_nocure_slot_is_drawn(story_a):
+    for slot in ("mood_bars", "progress", "outcomes", "regression", "income"):
+        assert svg(story_a, slot).startswith("<svg")
+    verdict = find(story_a, "kit-out-verdict").outputs[0]["data"]["text/markdown"]
+    assert "The client walks away" in verdict
+
+
+def test_a_slider_redraws_only_what_depends_on_it(story_a):
+    before = {slot: svg(story_a, slot) for slot in ("mood_bars", "outcomes", "income")}
+    find(story_a, "kit-slider-volatility").value = 1.2
+    assert svg(story_a, "mood_bars") is before["mood_bars"]  # not rebuilt at all
+    assert svg(story_a, "outcomes") != before["outcomes"]
+    assert svg(story_a, "income") != before["income"]
+    assert message(story_a) == ""
+
+
+def test_sliders_carry_labels_from_the_texts():
+    panel = nocure_panel(NOCURE.validate(language="nl", n_contracts=1000))
+    assert find(panel, "kit-slider-volatility").description == "Schommeling van maand tot maand"
+    assert "Maand" in svg(panel, "mood_bars")
+
+
+def test_typed_months_tell_the_participants_story(story_a):
+    find(story_a, "kit-own-months").value = "10, 30, 10, 30"
+    months = rows(spec(story_a, "mood_bars"))
+    assert [m["result"] for m in months] == [10, 30, 10, 30]
+    assert [m["mood"] for m in months][:3] == ["alarm", "pleased", "alarm"]
+
+
+@pytest.mark.parametrize(
+    "typed, fragment",
+    [
+        ("10, -3", "at least 0"),
+        ("10, abc", "'abc'"),
+        ("10", "between 2 and 36"),
+        ("", "between 2 and 36"),
+        ("1.5, 2", "'1.5'"),
+    ],
+)
+def test_bad_typed_months_show_a_message_and_keep_the_charts(story_a, typed, fragment):
+    before = svg(story_a, "mood_bars")
+    find(story_a, "kit-own-months").value = typed
+    assert "Not used:" in message(story_a) and fragment in message(story_a)
+    assert "Traceback" not in message(story_a)
+    assert svg(story_a, "mood_bars") is before
+
+
+def test_html_in_a_bad_value_is_escaped(story_a):
+    find(story_a, "kit-own-months").value = "1, <script>alert(1)</script>"
+    assert "<script>" not in message(story_a) and "&lt;script&gt;" in message(story_a)
+
+
+def test_uploaded_csv_and_reset(story_a):
+    upload = find(story_a, "kit-upload")
+    content = memoryview(b"month,result\n1,5\n2,50\n3,5\n")
+    upload.value = (
+        {
+            "name": "mine.csv",
+            "type": "text/csv",
+            "size": 27,
+            "content": content,
+            "last_modified": datetime.datetime(2026, 11, 23),
+        },
+    )
+    assert [m["result"] for m in rows(spec(story_a, "mood_bars"))] == [5, 50, 5]
+    upload.value = (
+        {
+            "name": "bad.csv",
+            "type": "text/csv",
+            "size": 9,
+            "content": memoryview(b"a,b\n1,2\n"),
+            "last_modified": datetime.datetime(2026, 11, 23),
+        },
+    )
+    assert "bad.csv" in message(story_a)
+    find(story_a, "kit-reset").click()
+    assert [m["result"] for m in rows(spec(story_a, "mood_bars"))] == [20, 15, 5, 45, 20, 15]
+    assert find(story_a, "kit-own-months").value == "20, 15, 5, 45, 20, 15"
+
+
+def test_sliders_at_their_extremes_never_break_the_panel(story_a):
+    for name in ("target", "volatility", "alarm_drop", "worried_drop", "mean", "fee_per_lead"):
+        slider = find(story_a, f"kit-slider-{name}")
+        for value in (slider.min, slider.max):
+            slider.value = value
+            assert "could not be redrawn" not in message(story_a)
+
+
+def test_flywheel_panel_scale_switch_and_summary():
+    panel = referrals_panel(REFERRALS.validate(runs=2000))
+    find(panel, "kit-choice-scale").value = "log"
+    layers = spec(panel, "band")["layer"]
+    assert any(layer["encoding"]["y"].get("scale", {}).get("type") == "symlog" for layer in layers)
+    find(panel, "kit-slider-conversion").value = 0.95
+    summary = find(panel, "kit-out-summary").outputs[0]["data"]["text/markdown"]
+    assert "multiplied by **1.85** a year" in summary
+    find(panel, "kit-slider-per_fan").value = 3
+    tree = find(panel, "kit-out-tree_text").outputs[0]["data"]["text/markdown"]
+    assert "1 + 3 + 9 + 27 = 40" in tree
