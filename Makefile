@@ -1,10 +1,10 @@
-# Two commands do all the set-up on a fresh machine: `make test` and `make lab`.
+# Two commands do all the set-up on a fresh machine: `make test` and `make handouts`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint unit lab bench clean
+.PHONY: test lint unit lab handouts bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,12 @@ unit: $(STAMP)
 lab: $(STAMP)  ## JupyterLab on the notebooks, for coaches who show the code
 	$(BIN)/jupyter lab notebooks/
 
+handouts: $(STAMP)  ## the trainer's job: HTML + PDF handouts of the default workshop in handouts/
+	$(BIN)/kit handouts $(ARGS)
+
 bench: $(STAMP)  ## the speed figures the README quotes
 	$(BIN)/python benchmarks/bench_sliders.py
+	$(BIN)/python benchmarks/bench_handouts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

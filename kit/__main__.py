@@ -1,0 +1,5 @@
+"""``python -m kit handouts ...``: the same as the ``kit`` command."""
+
+from kit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,270 @@
+"""Real handout runs: offline HTML, A4 PDF, manifest, Dutch in Dutch, atomic, rosters escaped."""
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ROOT
+from PIL import Image, ImageStat
+
+from kit import handouts
+from kit.cli import main
+from kit.handouts import HandoutError, svg_images, write_handouts
+from kit.workshop import DEFAULT_WORKSHOP, load_workshop
+
+pytestmark = pytest.mark.notebook
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium")
+NETWORK_LOAD = re.compile(
+    r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//"""
+    r"""|url\(\s*["']?\s*(?:https?:)?//|@import""",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("default") / "handouts"
+    outcome = write_handouts(load_workshop(DEFAULT_WORKSHOP), out, jobs=2)
+    return out, outcome
+
+
+def stories():
+    return [handouts.NOTEBOOKS[s].stem for s in load_workshop(DEFAULT_WORKSHOP).notebooks]
+
+
+def charts_of(notebook_path: Path, what: str = "svg") -> list:
+    """SVGs (or specs) of every chart the executed notebook showed, except in live-only cells."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    outputs = [
+        output
+        for cell in notebook.cells
+        if "live-only" not in cell.metadata.get("tags", [])
+        for output in cell.get("outputs", [])
+        if "image/svg+xml" in output.get("data", {})
+    ]
+    if what == "spec":
+        return [output["metadata"]["kit"]["spec"] for output in outputs]
+    return [output["data"]["image/svg+xml"] for output in outputs]
+
+
+def same_drawing(svg: str) -> str:
+    """An SVG without Vega's clip-path counter, which runs on over a kernel's lifetime."""
+    return re.sub(r"clip\d+", "clip", svg)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_every_notebook_and_language_is_written(default_run):
+    out, outcome = default_run
+    for language in ("nl", "en"):
+        for stem in stories():
+            for suffix in (".html", ".pdf", ".ipynb"):
+                assert (out / language / f"{stem}{suffix}").is_file()
+    assert sorted(outcome.files) == sorted(tree(out))
+
+
+def test_manifest_checksums_match_the_files(default_run):
+    out, _ = default_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    files = tree(out)
+    files.pop("manifest.json")
+    assert {path: entry["sha256"] for path, entry in manifest["files"].items()} == files
+    workshop_bytes = DEFAULT_WORKSHOP.read_bytes()
+    assert manifest["workshop"]["sha256"] == hashlib.sha256(workshop_bytes).hexdigest()
+    assert manifest["parameters"]["nocure"]["seed"] == 2024
+    assert manifest["packages"]["papermill"] and manifest["packages"]["python"]
+    assert manifest["started"] <= manifest["finished"]
+    assert {h["language"] for h in manifest["handouts"]} == {"nl", "en"}
+
+
+def test_html_is_offline_small_and_shows_the_charts_without_code(default_run):
+    out, _ = default_run
+    for language in ("nl", "en"):
+        for stem in stories():
+            path = out / language / f"{stem}.html"
+            html = path.read_text(encoding="utf-8")
+            assert path.stat().st_size < 2_000_000
+            assert not NETWORK_LOAD.search(html), NETWORK_LOAD.search(html)
+            assert "http://" not in html and "https://" not in html
+            assert "<script" not in html.lower()
+            expected = charts_of(out / language / f"{stem}.ipynb")
+            assert expected and svg_images(html) == expected
+            assert "show_chart(" not in html and "from kit import" not in html
+            assert "application/vnd.jupyter.widget" not in html
+            assert "No description has been provided" not in html
+            assert html.count('alt=""') == 0
+            assert f'<html lang="{language}">' in html
+            assert "Performance deals and the referral flywheel" in html
+
+
+def test_the_dutch_handout_is_in_dutch(default_run):
+    out, _ = default_run
+    html = (out / "nl" / "01_no_cure_no_pay.html").read_text(encoding="utf-8")
+    assert "Het doel is gehaald" in html and "14 maart 2025" in html and "Datum" in html
+    assert "The target" not in html and "Date" not in html
+    english = (out / "en" / "01_no_cure_no_pay.html").read_text(encoding="utf-8")
+    assert "The target is met" in english and "14 March 2025" in english
+
+
+def test_the_same_workshop_gives_the_same_numbers(default_run):
+    out, _ = default_run
+    again = out.parent / "again"
+    write_handouts(load_workshop(DEFAULT_WORKSHOP), again, ["en"], ["html"], jobs=1)
+    for stem in stories():
+        first, second = (folder / "en" / f"{stem}.ipynb" for folder in (out, again))
+        assert charts_of(second, "spec") == charts_of(first, "spec")
+        assert [same_drawing(s) for s in charts_of(second)] == [
+            same_drawing(s) for s in charts_of(first)
+        ]
+
+
+@needs_chromium
+def test_pdf_is_a4_and_page_one_is_not_blank(default_run, tmp_path):
+    out, _ = default_run
+    for language in ("nl", "en"):
+        pdf = out / language / "01_no_cure_no_pay.pdf"
+        png = subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf)],
+            capture_output=True, check=True,
+        ).stdout
+        image = Image.open(io.BytesIO(png)).convert("L")
+        width, height = image.size
+        assert abs(height / width - 297 / 210) < 0.01  # A4, not Letter
+        stats = ImageStat.Stat(image)
+        assert stats.stddev[0] > 20  # text and a chart, not an empty page
+        dark = sum(image.histogram()[:128]) / (width * height)
+        assert 0.01 < dark < 0.5
+
+
+@needs_chromium
+def test_chromium_offline_draws_every_chart(default_run, tmp_path):
+    """Open each handout in Chromium with the network off and ask it which images decoded."""
+    out, _ = default_run
+    probe = (
+        "<script>addEventListener('load', () => { for (const img of document.images)"
+        " img.setAttribute('data-drawn', img.complete && img.naturalWidth > 0"
+        " ? img.naturalWidth + 'x' + img.naturalHeight : 'no'); });</script>"
+    )
+    for language in ("nl", "en"):
+        for stem in stories():
+            html = (out / language / f"{stem}.html").read_text(encoding="utf-8")
+            page = tmp_path / f"{language}-{stem}.html"
+            page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+            dom = subprocess.run(
+                [CHROMIUM, *handouts.CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                 "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+                capture_output=True, text=True, timeout=120, check=True,
+            ).stdout
+            drawn = re.findall(r'data-drawn="([^"]*)"', dom)
+            assert len(drawn) == len(charts_of(out / language / f"{stem}.ipynb"))
+            assert drawn and all(re.fullmatch(r"\d{2,}x\d{2,}", size) for size in drawn), drawn
+
+
+def roster_workshop(tmp_path: Path) -> Path:
+    (tmp_path / "roster.csv").write_text(
+        "name,month_1,month_2,month_3,month_4,month_5,month_6\n"
+        "<script>alert(1)</script>,30,10,25,20,40,15\n"
+        "Jansen & Zn,,,,,,\n",
+        encoding="utf-8",
+    )
+    text = DEFAULT_WORKSHOP.read_text(encoding="utf-8")
+    text = text.replace("languages: [nl, en]", "languages: [en]")
+    text = text.replace("# roster: roster_example.csv", "roster: roster.csv")
+    text = re.sub(r"\n  referrals:\n(    .*\n)*", "\n", text)
+    path = tmp_path / "workshop.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
+    out = tmp_path / "handouts"
+    code = main(["handouts", str(roster_workshop(tmp_path)), "--out", str(out),
+                 "--format", "html", "--jobs", "2"])
+    assert code == 0
+    folder = out / "en" / "participants"
+    script = (folder / "01_no_cure_no_pay--script-alert-1-script.html").read_text()
+    jansen = (folder / "01_no_cure_no_pay--jansen-zn.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in script
+    assert "<script>alert" not in script and "<script" not in script.lower()
+    assert "Jansen &amp; Zn" in jansen and "Jansen & Zn" not in jansen
+    assert "140 of 120" in script  # their own months: 30 + 10 + 25 + 20 + 40 + 15
+    assert "120 of 120" in jansen
+    # Same parameters, another kernel or the same warm one: the same charts.
+    general = svg_images((out / "en" / "01_no_cure_no_pay.html").read_text())
+    assert [same_drawing(s) for s in svg_images(jansen)] == [same_drawing(s) for s in general]
+    printed = capsys.readouterr()
+    assert "3/3" in printed.err and "Jansen & Zn" in printed.out + printed.err
+
+
+def raising_notebook(tmp_path: Path) -> Path:
+    notebook = nbformat.read(handouts.NOTEBOOKS["nocure"], as_version=4)
+    notebook.cells.insert(2, nbformat.v4.new_code_cell("raise RuntimeError('the projector broke')"))
+    path = tmp_path / "broken" / "01_no_cure_no_pay.ipynb"
+    path.parent.mkdir()
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "handouts"
+    (out / "en").mkdir(parents=True)
+    (out / "manifest.json").write_text('{"old": true}')
+    (out / "en" / "01_no_cure_no_pay.html").write_text("<p>last week's handout</p>")
+    before = tree(out)
+    monkeypatch.setitem(handouts.NOTEBOOKS, "nocure", raising_notebook(tmp_path))
+    workshop = roster_workshop(tmp_path)
+    code = main(["handouts", str(workshop), "--out", str(out), "--format", "html", "--jobs", "2"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "01_no_cure_no_pay.ipynb (en" in err
+    assert "cell 3" in err and "RuntimeError: the projector broke" in err
+    assert "untouched" in err
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "broken", "handouts", "roster.csv", "workshop.yaml",
+    ]
+    with pytest.raises(HandoutError):
+        write_handouts(load_workshop(workshop), out, formats=["html"], jobs=1)
+    assert tree(out) == before
+
+
+def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
+    out = tmp_path / "handouts"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"old": true}')
+    before = tree(out)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kit", "handouts", "--out", str(out), "--lang", "en",
+         "--format", "html", "--jobs", "2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        p.name.startswith(".handouts.tmp-") for p in tmp_path.iterdir()
+    ):
+        time.sleep(0.1)
+    time.sleep(1.0)  # the notebooks are running now
+    os.kill(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert tree(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["handouts"]
