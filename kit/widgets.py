@@ -2,11 +2,11 @@
 
 A :class:`Panel` holds the current parameter values, one control per parameter
 (built from :mod:`kit.params`, labelled from :mod:`kit.text`) and a list of
-:class:`Slot` outputs. When a control moves, only the slots whose parameters
-changed are rebuilt, and each is swapped in one assignment
-(``output.outputs = (...)``): no flicker, and none of the ``clear_output`` +
-``display`` pattern that was seen to stall Voila. A bad value never reaches the
-room as a traceback: it is shown as one line above the charts.
+:class:`Slot` items on a :class:`kit.live.ChartBoard`. When a control moves, only
+the slots whose parameters changed are rebuilt, and all of them reach the
+browser in one message, where Vega-Embed draws the charts (no flicker, no
+``clear_output`` + ``display``, which was seen to stall Voila). A bad value never
+reaches the room as a traceback: it is shown as one line above the charts.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from typing import Any
 import ipywidgets as w
 
 from kit import charts, narrate, nocure, referrals
-from kit.display import chart_output
 from kit.errors import ParameterError
+from kit.live import ChartBoard, chart_item, markdown_item
 from kit.params import NOCURE, REFERRALS, Param, Schema
 from kit.text import t
 
 log = logging.getLogger(__name__)
 
-Output = dict[str, Any]
+Item = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -37,25 +37,16 @@ class Slot:
     Parameters
     ----------
     name : str
-        Also the CSS class ``kit-out-<name>`` of its output area.
+        Also the CSS class ``kit-out-<name>`` of its place on the board.
     depends : tuple of str
         The parameter names whose change rebuilds this slot.
     build : callable
-        ``values -> nbformat output dict`` (see :func:`kit.display.chart_output`).
+        ``values -> board item`` (:func:`kit.live.chart_item` or :func:`kit.live.markdown_item`).
     """
 
     name: str
     depends: tuple[str, ...]
-    build: Callable[[dict[str, Any]], Output]
-
-
-def markdown_output(text: str) -> Output:
-    """Markdown text as an nbformat ``display_data`` output."""
-    return {
-        "output_type": "display_data",
-        "data": {"text/markdown": text, "text/plain": text},
-        "metadata": {},
-    }
+    build: Callable[[dict[str, Any]], Item]
 
 
 def slider(param: Param, value: Any, language: str) -> w.Widget:
@@ -144,15 +135,13 @@ class Panel:
         }
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self.update(name, change["new"]), "value")
-        self.outputs = {
-            slot.name: w.Output().add_class(f"kit-out-{slot.name}") for slot in self.slots
-        }
+        self.board = ChartBoard(self.language)
         tabs = w.Tab(children=[w.VBox([self.controls[n] for n in names]) for _, names in groups])
         for index, (title, _) in enumerate(groups):
             tabs.set_title(index, title)
-        self.widget = w.VBox(
-            [*extra_controls, tabs, self.message, *self.outputs.values()]
-        ).add_class("kit-panel")
+        self.widget = w.VBox([*extra_controls, tabs, self.message, self.board]).add_class(
+            "kit-panel"
+        )
         self.redraw(set(self.values))
 
     def update(self, name: str, value: Any) -> None:
@@ -170,16 +159,19 @@ class Panel:
         self.redraw(set(changes))
 
     def redraw(self, changed: set[str]) -> None:
-        """Rebuild the slots that depend on any of ``changed`` and swap them in."""
+        """Rebuild the slots that depend on any of ``changed``; send them in one message."""
+        updates = {}
         for slot in self.slots:
             if changed.intersection(slot.depends):
                 try:
-                    self.outputs[slot.name].outputs = (slot.build(self.values),)
+                    updates[slot.name] = slot.build(self.values)
                 except ParameterError as error:
                     self.show_problem(str(error))
                 except Exception:  # a participant must never see a traceback
                     log.exception("could not redraw %s", slot.name)
                     self.show_problem(t("common.redraw_failed", self.language))
+        if updates:
+            self.board.show(updates)
 
     def show_problem(self, message: str) -> None:
         """Show one friendly line above the charts."""
@@ -239,51 +231,43 @@ def nocure_slots() -> list[Slot]:
         Slot(
             "mood_bars",
             series,
-            lambda v: chart_output(charts.mood_bars(nocure_view(v), lang(v)), "mood_bars", lang(v)),
+            lambda v: chart_item(charts.mood_bars(nocure_view(v), lang(v))),
         ),
         Slot(
             "progress",
             series,
-            lambda v: chart_output(
-                charts.progress_chart(nocure_view(v), v["target"], lang(v)), "progress", lang(v)
-            ),
+            lambda v: chart_item(charts.progress_chart(nocure_view(v), v["target"], lang(v))),
         ),
-        Slot("verdict", (*series, *RULE), lambda v: markdown_output(narrate.verdict_text(v))),
+        Slot("verdict", (*series, *RULE), lambda v: markdown_item(narrate.verdict_text(v))),
         Slot(
             "outcomes",
             simulated,
-            lambda v: chart_output(
+            lambda v: chart_item(
                 charts.outcome_bars(
                     narrate.outcome_shares(nocure_outcomes(v)), v["n_contracts"], lang(v)
-                ),
-                "outcomes",
-                lang(v),
+                )
             ),
         ),
         Slot(
             "regression",
             simulated,
-            lambda v: chart_output(
+            lambda v: chart_item(
                 charts.regression_chart(
                     nocure.regression_table(
                         nocure_simulation(v), v["target"], v["worried_drop"], v["alarm_drop"]
                     ),
                     lang(v),
-                ),
-                "regression",
-                lang(v),
+                )
             ),
         ),
         Slot(
             "income",
             (*simulated, *FEES),
-            lambda v: chart_output(
+            lambda v: chart_item(
                 charts.income_chart(
                     nocure.income_risk(nocure_simulation(v), **narrate.fees(v)),
                     lang(v),
-                ),
-                "income",
-                lang(v),
+                )
             ),
         ),
     ]
@@ -398,34 +382,32 @@ def referrals_slots() -> list[Slot]:
         Slot(
             "tree",
             ("fans", "per_fan", "generations"),
-            lambda v: chart_output(charts.generation_bars(tree(v), lang(v)), "tree", lang(v)),
+            lambda v: chart_item(charts.generation_bars(tree(v), lang(v))),
         ),
         Slot(
             "tree_text",
             ("fans", "per_fan", "generations"),
-            lambda v: markdown_output(narrate.tree_text(v, tree(v))),
+            lambda v: markdown_item(narrate.tree_text(v, tree(v))),
         ),
         Slot(
             "band",
             (*SIMULATION, "target_fans", "scale"),
-            lambda v: chart_output(band_chart(v), "band", lang(v)),
+            lambda v: chart_item(band_chart(v)),
         ),
         Slot(
             "summary",
             (*SIMULATION, "target_fans"),
-            lambda v: markdown_output(narrate.flywheel_summary(v, flywheel_simulation(v))),
+            lambda v: markdown_item(narrate.flywheel_summary(v, flywheel_simulation(v))),
         ),
         Slot(
             "hunting",
             (*SIMULATION, "new_logos_per_year", "scale"),
-            lambda v: chart_output(
-                charts.hunting_chart(hunting_comparison(v), lang(v), v["scale"]), "hunting", lang(v)
-            ),
+            lambda v: chart_item(charts.hunting_chart(hunting_comparison(v), lang(v), v["scale"])),
         ),
         Slot(
             "hunting_text",
             (*SIMULATION, "new_logos_per_year"),
-            lambda v: markdown_output(narrate.overtaking_summary(v, hunting_comparison(v))),
+            lambda v: markdown_item(narrate.overtaking_summary(v, hunting_comparison(v))),
         ),
     ]
 
