@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint unit lab handouts bench clean
+.PHONY: test lint unit lab present handouts bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,11 +23,15 @@ unit: $(STAMP)
 lab: $(STAMP)  ## JupyterLab on the notebooks, for coaches who show the code
 	$(BIN)/jupyter lab notebooks/
 
+present: $(STAMP)  ## the stories as a code-free app (Voila) on 127.0.0.1; ARGS="--room --lang nl"
+	$(BIN)/kit present $(ARGS)
+
 handouts: $(STAMP)  ## the trainer's job: HTML + PDF handouts of the default workshop in handouts/
 	$(BIN)/kit handouts $(ARGS)
 
 bench: $(STAMP)  ## the speed figures the README quotes
 	$(BIN)/python benchmarks/bench_sliders.py
+	$(BIN)/python benchmarks/bench_present.py
 	$(BIN)/python benchmarks/bench_handouts.py
 
 clean:

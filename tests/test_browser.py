@@ -1,0 +1,276 @@
+"""The live workshop in a real browser: Debian's Chromium driven by playwright, offline.
+
+Every request that would leave 127.0.0.1 is blocked and recorded; a test fails on any such
+request and on any console error. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from test_present import STORIES, fetch, free_port, presenter, stop
+
+from kit import present
+from kit.text import catalogue
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+WAIT_MS = 120_000
+
+OUTPUTS_JS = """() => Array.from(document.querySelectorAll('[class*="kit-out-"]'))
+    .map(e => e.innerHTML).join('|')"""
+CHARTS_JS = """() => Array.from(document.querySelectorAll('[class*="kit-out-"]'))
+    .filter(e => e.querySelector('svg, img')).map(e => e.innerHTML).join('|')"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def voila():
+    with presenter("--pool", "1", "--lang", "en") as (base, _, _printed):
+        yield base
+
+
+class Watched:
+    """A page whose console errors and non-loopback requests are recorded."""
+
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def screenshot(self, name: str) -> None:
+        """Save the whole page (Voilà scrolls inside an element: grow the window to fit)."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        height = self.page.evaluate(
+            "() => Math.max(...Array.from(document.querySelectorAll('body, body > *, "
+            "#rendered_cells, .jp-WindowedPanel-outer')).map(e => e.scrollHeight))"
+        )
+        self.page.set_viewport_size({"width": 1280, "height": min(max(900, height), 12000)})
+        self.page.wait_for_timeout(300)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    page = Watched(browser)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def slider_labels(language: str) -> set[str]:
+    return {v for k, v in catalogue(language).items() if k.startswith("params.")}
+
+
+def move_first_slider(page) -> tuple[str, str]:
+    """Press ArrowRight on the first slider; wait for a chart to be redrawn.
+
+    Returns the slider's value before and after.
+    """
+    handle = page.locator(".kit-slider .noUi-handle").first
+    handle.wait_for(state="visible")
+    before_value = handle.get_attribute("aria-valuenow")
+    before_outputs = page.evaluate(OUTPUTS_JS)
+    before_charts = page.evaluate(CHARTS_JS)
+    assert before_charts, "the panel shows no chart"
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"(b) => ({CHARTS_JS})() !== b", arg=before_charts)
+    after_value = handle.get_attribute("aria-valuenow")
+    assert page.evaluate(OUTPUTS_JS) != before_outputs
+    return before_value, after_value
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_index_page_is_local_and_in_its_language(voila, watched, language):
+    watched.page.goto(f"{voila}/?lang={language}")
+    links = watched.page.locator("a.kit-story")
+    assert links.count() == len(STORIES)
+    assert watched.page.locator("h1").inner_text() == catalogue(language)["present.page_title"]
+    watched.screenshot(f"index-{language}")
+    assert not watched.errors and not watched.external
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("story", STORIES, ids=lambda s: s.topic)
+def test_story_page_offline_answers_the_keyboard(voila, watched, story, language):
+    page = watched.page
+    page.goto(f"{voila}/voila/render/{language}/{story.file}")
+    page.locator(".kit-slider .noUi-handle").first.wait_for(state="visible")
+    page.wait_for_timeout(500)  # let the first charts settle before measuring
+    labels = page.locator(".kit-slider .widget-label").all_inner_texts()
+    assert labels and set(labels) <= slider_labels(language), labels
+    assert story.title(language) in page.locator("h1").first.inner_text()
+    before, after = move_first_slider(page)
+    assert before != after
+    watched.screenshot(f"voila-{story.topic}-{language}")
+    assert "Traceback" not in page.content()
+    assert not watched.errors, watched.errors
+    assert not watched.external, watched.external
+
+
+def test_a_typed_value_is_clamped_not_an_error(voila, watched):
+    page = watched.page
+    page.goto(f"{voila}/voila/render/en/{STORIES[0].file}")
+    readout = page.locator(".kit-slider .widget-readout").first
+    readout.wait_for(state="visible")
+    handle = page.locator(".kit-slider .noUi-handle").first
+    highest = handle.get_attribute("aria-valuemax")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("99999999")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "(h) => document.querySelector('.kit-slider .noUi-handle')"
+        ".getAttribute('aria-valuenow') === h",
+        arg=highest,
+    )
+    assert page.locator(".kit-problem").count() == 0
+    assert not watched.errors, watched.errors
+
+
+LAB_SETTINGS = {
+    # Render every cell (JupyterLab otherwise attaches only the cells in view) and do not
+    # ask about Jupyter news: a test sees the whole notebook, as a coach does by scrolling.
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false"},
+}
+
+
+@contextlib.contextmanager
+def jupyterlab(notebooks: Path):
+    """JupyterLab on a copy of the notebooks, loopback only, no token (tests only)."""
+    port = free_port()
+    command = present.lab_command("127.0.0.1", port, notebooks, token="")
+    settings = notebooks.parent / "lab-settings"
+    for plugin, values in LAB_SETTINGS.items():
+        path = settings / plugin.replace(":", "/")
+        path = path.with_name(path.name + ".jupyterlab-settings")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(notebooks.parent / "jupyter-config"),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+    }
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=notebooks,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            with contextlib.suppress(OSError):
+                if fetch(base + "/api", timeout=2)[0] == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("JupyterLab did not start")
+            time.sleep(0.3)
+        yield base
+    finally:
+        stop(process)
+
+
+def wait_for_kernel(page) -> None:
+    """Accept JupyterLab's kernel dialog if it asks, then wait for an idle kernel."""
+    accept = page.locator(".jp-Dialog .jp-mod-accept")
+    idle = page.locator(".jp-StatusBar-TextItem", has_text="| Idle")
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        if accept.count() and accept.first.is_visible():
+            accept.first.click()
+        elif idle.count():
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("JupyterLab's kernel never became idle")
+
+
+def scroll_until_panel(page) -> None:
+    """Wait for the notebook's panel, then scroll to it as a coach would."""
+    handle = page.locator(".kit-slider .noUi-handle").first
+    try:
+        handle.wait_for(state="attached")
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab-failed.png"))
+        raise
+    handle.scroll_into_view_if_needed()
+
+
+def test_jupyterlab_runs_the_notebook_and_its_slider(browser, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    story = STORIES[0]
+    shutil.copy(present.NOTEBOOKS / story.file, notebooks / story.file)
+    watched = Watched(browser)
+    try:
+        with jupyterlab(notebooks) as base:
+            page = watched.page
+            page.goto(f"{base}/lab/tree/{story.file}")
+            page.locator(".jp-Notebook").wait_for(state="visible")
+            wait_for_kernel(page)
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+            scroll_until_panel(page)
+            before, after = move_first_slider(page)
+            assert before != after
+            watched.screenshot("jupyterlab-nocure")
+            assert not watched.external, watched.external
+    finally:
+        watched.close()
