@@ -239,7 +239,7 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
     )
     overall_label = (
         alt.Chart(inline(data.head(1)))
-        .mark_text(align="left", dy=-8, x=4, color=INK)
+        .mark_text(align="center", dy=-8, x=WIDTH / 2, color=INK)
         .encode(y=alt.Y("overall:Q"), text=alt.TextValue(_label("overall", language)))
     )
     chart = alt.layer(bars, labels, overall, overall_label).properties(width=WIDTH, height=HEIGHT)
