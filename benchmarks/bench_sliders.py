@@ -1,5 +1,8 @@
 """What one slider move costs in the kernel, story by story.
 
+Live panels send Vega-Lite specs and the browser draws them (kit.live); the SVG rows
+show what drawing in the kernel would cost, as the static handouts do.
+
 Run with ``make bench``. Prints median and 95th percentile over repeated moves,
 each move with a different value (so no cache helps). Figures quoted in the README.
 """
@@ -116,12 +119,12 @@ def main() -> int:
     rows = [
         ("simulate + rates + income risk", lambda i: nocure_model(nocure_values(i))),
         ("... + rebuild the 3 chart specs", lambda i: nocure_move(i, draw=False)),
-        ("... + draw them as SVG (vl-convert)", lambda i: nocure_move(i, draw=True)),
+        ("... + draw them as SVG in the kernel", lambda i: nocure_move(i, draw=True)),
     ]
     panel = Panel(NOCURE, nocure_values(0), [("", ["volatility"])], nocure_slots())
     rows.append(
         (
-            "panel: volatility slider moved, all redrawn",
+            "live panel: volatility moved (kernel side)",
             lambda i: panel.update("volatility", 0.30 + 0.01 * (i % 100)),
         )
     )
@@ -143,7 +146,7 @@ def main() -> int:
     panel = Panel(REFERRALS, flywheel_values(0, False), [("", ["conversion"])], referrals_slots())
     rows.append(
         (
-            "panel: conversion slider moved, all redrawn",
+            "live panel: conversion moved (kernel side)",
             lambda i: panel.update("conversion", 0.55 + 0.001 * (i % 50)),
         )
     )
