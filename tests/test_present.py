@@ -304,3 +304,16 @@ def test_server_serves_index_stories_and_a_full_room():
         output = printed()
         assert f"{base}/?lang=nl" in output and "Zaalmodus" in output
         assert "█" in output  # the QR code
+
+
+def test_a_small_room_is_served_on_loopback():
+    """Three simulated participants at once: every page interactive, every move answered.
+
+    The 25-participant room is in benchmarks/bench_present.py (too slow for every CI run).
+    """
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_present
+
+    room = bench_present.room_figures(participants=3, moves=2, max_participants=5, pool=1)
+    assert room["interactive"] == 3 and room["errors"] == [] and room["room_full"] == 0
+    assert room["moves"] == 6
