@@ -29,8 +29,19 @@ from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
 
 def empty_run(task: tuple[str, str]) -> None:
+    """One plain papermill run on a fresh kernel (TCP ports picked by jupyter_client).
+
+    Kernels started at the same moment can pick the same free port; such a run is
+    repeated, as a trainer would.
+    """
     source, output = task
-    pm.execute_notebook(source, output, kernel_name="python3", progress_bar=False)
+    for attempt in range(3):
+        try:
+            pm.execute_notebook(source, output, kernel_name="python3", progress_bar=False)
+            return
+        except (ValueError, RuntimeError):
+            if attempt == 2:
+                raise
 
 
 def floor(runs: int, jobs: int, folder: Path) -> float:

@@ -244,10 +244,12 @@ def show_summary(outcome: Any, language: str) -> None:
     for written in outcome.written:
         handout = written.handout
         files = ", ".join(
-            f"{Path(f['path']).suffix[1:]} {_size(f['bytes'])}" for f in written.files
+            f"{Path(f['path']).suffix[1:]} {_size(f['bytes'])}"
+            for f in written.files
+            if not f["path"].endswith(".ipynb")
         )
         table.add_row(
-            Text(Path(handout.notebook).name), Text(handout.language),
+            Text(Path(handout.notebook).stem), Text(handout.language),
             Text(handout.participant or everyone), Text(files), f"{written.seconds:.1f}",
         )
     console.print(table)

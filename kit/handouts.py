@@ -70,6 +70,10 @@ FORMATS = ("html", "pdf")
 LIVE_ONLY = "live-only"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNEL = "python3"
+CELL_TIMEOUT = 600
+"""Seconds one notebook cell may run before its handout fails."""
+STALL_TIMEOUT = 900
+"""Seconds without any handout finishing before the whole run is called stuck."""
 ENGINE = "kit-warm-kernel"
 CHROMIUM_FLAGS = (
     "--headless",
@@ -441,7 +445,15 @@ def _run_all(
     written: list[Written] = []
     pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker)
     try:
-        for result in pool.imap_unordered(_write_in_worker, tasks):
+        results = pool.imap_unordered(_write_in_worker, tasks)
+        for _ in plan:
+            try:
+                result = results.next(timeout=STALL_TIMEOUT)
+            except multiprocessing.TimeoutError:
+                raise HandoutError(
+                    f"no handout finished in {STALL_TIMEOUT} s; a notebook run is stuck "
+                    f"(done: {len(written)} of {len(plan)})"
+                ) from None
             if isinstance(result, HandoutError):
                 raise result
             written.append(result)
@@ -534,30 +546,42 @@ def chromium() -> str:
 
 
 class _WarmKernel:
-    """One kernel per worker process, started on first use and reused for every run."""
+    """One kernel per worker process, started on first use and reused for every run.
+
+    It talks over Unix sockets in a private folder (IPC transport): no TCP ports to pick,
+    so kernels started at the same moment by other workers or programs cannot collide.
+    """
 
     def __init__(self) -> None:
         self.manager: AsyncKernelManager | None = None
         self.cwd: str | None = None
+        self.sockets: str | None = None
 
     def get(self, cwd: str) -> AsyncKernelManager:
         if self.manager is not None and self.cwd == cwd and run_sync(self.manager.is_alive)():
             return self.manager
         self.shutdown()
-        manager = AsyncKernelManager(kernel_name=KERNEL)
+        self.sockets = tempfile.mkdtemp(prefix="kit-kernel-")
+        manager = AsyncKernelManager(
+            kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k")
+        )
         # The kernel's own start-up warnings would only clutter the trainer's terminal.
         run_sync(manager.start_kernel)(cwd=cwd, stderr=subprocess.DEVNULL)
+        if not run_sync(manager.is_alive)():
+            raise HandoutError("the Python kernel stopped right after it started")
         self.manager, self.cwd = manager, cwd
         return manager
 
     def shutdown(self) -> None:
-        if self.manager is None:
-            return
-        manager, self.manager = self.manager, None
-        try:
-            run_sync(manager.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
-            self._kill(manager)
+        if self.manager is not None:
+            manager, self.manager = self.manager, None
+            try:
+                run_sync(manager.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
+                self._kill(manager)
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+            self.sockets = None
 
     @staticmethod
     def _kill(manager: AsyncKernelManager) -> None:
@@ -685,9 +709,12 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
             engine_name=ENGINE,
             kernel_name=KERNEL,
             kernel_cwd=notebook_dir,
+            execution_timeout=CELL_TIMEOUT,
             progress_bar=False,
             log_output=False,
         )
+    except HandoutError as error:
+        raise HandoutError(f"{handout.label}: {error}") from None
     except PapermillExecutionError as error:
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
         raise HandoutError(
