@@ -703,7 +703,7 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
     notebook_dir = str(Path(handout.notebook).resolve().parent)
     try:
         return pm.execute_notebook(
-            handout.notebook,
+            without_live_cells(handout.notebook),
             str(output),
             parameters=handout.parameters,
             engine_name=ENGINE,
@@ -721,6 +721,18 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
             f"{handout.label}: cell {error.cell_index} (In [{error.exec_count}], "
             f"{first_line.strip()!r}) raised {error.ename}: {error.evalue}"
         ) from None
+
+
+def without_live_cells(path: str | Path) -> nbformat.NotebookNode:
+    """The notebook minus its ``live-only`` cells (the interactive panels).
+
+    A handout never shows them, so they are not run either: that saves their time and
+    keeps the panel's widget code (about 1 MB of JavaScript) out of the executed copy.
+    They are the notebooks' last cells, so cell numbers in error messages still match.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [c for c in notebook.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
+    return notebook
 
 
 class HandoutOutputs(Preprocessor):
