@@ -4,7 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint unit lab present handouts bench clean
+.PHONY: test system lint unit lab present handouts bench clean
+
+# Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs.
+system:  ## install chromium and poppler-utils with apt-get when missing
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium poppler-utils; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-test: lint unit  ## ruff + every pytest (model, notebooks, browser)
+test: system lint unit  ## ruff + every pytest (model, notebooks, handouts, browser)
 
 lint: $(STAMP)
 	$(BIN)/ruff check kit tests benchmarks
@@ -21,12 +28,12 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 lab: $(STAMP)  ## JupyterLab on the notebooks, for coaches who show the code
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 present: $(STAMP)  ## the stories as a code-free app (Voila) on 127.0.0.1; ARGS="--room --lang nl"
 	$(BIN)/kit present $(ARGS)
 
-handouts: $(STAMP)  ## the trainer's job: HTML + PDF handouts of the default workshop in handouts/
+handouts: system $(STAMP)  ## the trainer's job: HTML + PDF handouts of the default workshop in handouts/
 	$(BIN)/kit handouts $(ARGS)
 
 bench: $(STAMP)  ## the speed figures the README quotes
