@@ -590,6 +590,10 @@ def _handlers() -> tuple[type, type]:
                 self.set_header("Retry-After", "30")
                 self.finish(room_full_html(self.room.capacity, language))
                 return
+            # Voilà's page shuts its kernel down when left (a beacon to /voila/api/shutdown),
+            # which the server accepts only with the _xsrf cookie; Voilà never sets it, so
+            # without this line a left page keeps its kernel, and its place, until culled.
+            _ = self.xsrf_token
             self.room.opening += 1
             try:
                 await super().get(path)

@@ -274,3 +274,22 @@ def test_jupyterlab_runs_the_notebook_and_its_slider(browser, tmp_path):
             assert not watched.external, watched.external
     finally:
         watched.close()
+
+
+def test_closing_a_page_frees_its_place_in_the_room(browser):
+    """The room-full page promises a place frees up when someone closes their page."""
+    with presenter("--room", "--max-participants", "1", "--pool", "0") as (base, _, _printed):
+        url = f"{base}/voila/render/en/{STORIES[0].file}"
+        first = Watched(browser)
+        try:
+            first.page.goto(url)
+            first.page.locator(".kit-slider .noUi-handle").first.wait_for(state="visible")
+            assert fetch(url)[0] == 503
+            first.page.goto(f"{base}/")  # the participant leaves the story
+            first.page.wait_for_timeout(1000)
+        finally:
+            first.close()
+        deadline = time.monotonic() + 30
+        while fetch(url)[0] != 200:
+            assert time.monotonic() < deadline, "the closed page's kernel kept its place"
+            time.sleep(1)
