@@ -59,15 +59,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+LOG = Path(os.environ.get("KIT_BENCH_LOG", os.devnull))
+
+
 def start_presenter(*args: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        cwd=ROOT,
-    )
+    with LOG.open("a") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
     return process, f"http://127.0.0.1:{port}"
 
 
@@ -256,7 +260,7 @@ class Participant:
 
         url = f"{self.base}/voila/render/en/{STORY}"
         try:
-            response = await AsyncHTTPClient().fetch(url, request_timeout=300, connect_timeout=60)
+            response = await AsyncHTTPClient().fetch(url, request_timeout=180, connect_timeout=60)
         except HTTPClientError as error:
             if error.code == 503:
                 self.full = True
