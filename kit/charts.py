@@ -8,8 +8,13 @@ noise, colours that keep their meaning (green pleased, amber worried, red alarm)
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from kit.text import number, t
 
@@ -37,14 +42,42 @@ CONFIG = {
 }
 
 
-def inline(table: pd.DataFrame) -> dict:
-    """A table as inline rows (``{"values": [...]}``), NaN as null.
+def unvalidated(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
+    """Build a chart with altair's schema check at construction ("debug mode") off.
 
-    Plain records skip both altair's DataFrame sanitising and the JSON-schema check
-    that ``alt.InlineData`` runs on construction: together most of a chart's build time.
+    Altair validates every channel, scale and data row as it is created, which cost
+    more than the simulation behind a slider move. The builders' specs are validated
+    in the tests instead (``tests/test_charts.py``).
     """
-    clean = table.astype(object).where(table.notna(), None)
-    return {"values": clean.to_dict("records")}
+
+    @functools.wraps(builder)
+    def build(*args: Any, **kwargs: Any) -> alt.TopLevelMixin:
+        with debug_mode(False):
+            return builder(*args, **kwargs)
+
+    return build
+
+
+def inline(table: pd.DataFrame) -> dict:
+    """A table as inline rows (``{"values": (...)}``), NaN as null.
+
+    Plain records skip altair's DataFrame sanitising; a tuple, unlike a list, is not
+    deep-copied by every chained ``mark_*``/``encode``/``properties`` call. Our tables
+    have a few dozen rows at most, so column lists beat pandas' own ``to_dict`` here.
+    """
+    columns = [str(name) for name in table.columns]
+    lists = [[_json_value(v) for v in table[name].tolist()] for name in table.columns]
+    return {
+        "values": tuple(dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True))
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and value != value:  # NaN has no JSON form: null
+        return None
+    if hasattr(value, "item"):  # numpy scalars left in object columns
+        return value.item()
+    return value
 
 
 def styled(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
@@ -71,6 +104,7 @@ def _label(key: str, language: str) -> str:
 # -- story A ------------------------------------------------------------------------------------
 
 
+@unvalidated
 def mood_bars(view: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     """Monthly results as bars coloured by the client's mood, labelled with the change.
 
@@ -129,6 +163,7 @@ def _signed_percent(change: float) -> str:
     return "" if pd.isna(change) else f"{change:+.0f}%"
 
 
+@unvalidated
 def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> alt.TopLevelMixin:
     """Cumulative results against the steady pace, with the contract's target as a line."""
     delivered = _label("cumulative", language)
@@ -173,6 +208,7 @@ def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> a
     return styled(chart, _label("progress_title", language))
 
 
+@unvalidated
 def outcome_bars(
     shares: dict[str, float], n_contracts: int, language: str = "en"
 ) -> alt.TopLevelMixin:
@@ -211,6 +247,7 @@ def outcome_bars(
     )
 
 
+@unvalidated
 def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     """Average results the month before, of and after an alarm, against the overall average."""
     data = table.assign(
@@ -246,6 +283,7 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
     return styled(chart, _label("regression_title", language))
 
 
+@unvalidated
 def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     """The spread of one month's income per scheme: 5-95% whisker, middle half, median tick."""
     data = risk.assign(scheme_label=[t(f"nocure.schemes.{s}", language) for s in risk["scheme"]])
@@ -292,6 +330,7 @@ def _fans_scale(scale: str) -> alt.Scale:
     return alt.Scale(type="symlog") if scale == "log" else alt.Scale(type="linear")
 
 
+@unvalidated
 def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     """People reached per generation of introductions, labelled with the running total.
 
@@ -323,6 +362,7 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
     return styled(chart, _b("tree_title", language))
 
 
+@unvalidated
 def doubling_chart(
     table: pd.DataFrame, language: str = "en", scale: str = "linear"
 ) -> alt.TopLevelMixin:
@@ -348,6 +388,7 @@ def doubling_chart(
     return styled(chart, _b("doubling_title", language))
 
 
+@unvalidated
 def flywheel_band(
     band: pd.DataFrame,
     promised: pd.DataFrame,
@@ -444,6 +485,7 @@ def flywheel_band(
     return styled(chart, _b("band_title", language, runs=number(runs, language)))
 
 
+@unvalidated
 def hunting_chart(
     comparison: pd.DataFrame, language: str = "en", scale: str = "linear"
 ) -> alt.TopLevelMixin:

@@ -303,10 +303,11 @@ def overtaking_text(
     return t("referrals.hunting_overtake", language, year=expected_year, median_part=median_part)
 
 
-def flywheel_summary(values: dict[str, Any], sims) -> str:
+def flywheel_summary(values: dict[str, Any], sims, band: pd.DataFrame) -> str:
     """The honest version's numbers as Markdown: growth, spread, stalls, time to the goal.
 
-    ``sims`` is :func:`kit.referrals.simulate` for the same ``values``.
+    ``sims`` is :func:`kit.referrals.simulate` for the same ``values``, ``band`` its
+    :func:`kit.referrals.band` (the chart beside the text shows the same table).
     """
     flywheel = [values[k] for k in ("introductions_per_year", "conversion", "churn", "fans")]
     promised = referrals.compound(values["years"], values["introductions_per_year"], values["fans"])
@@ -315,7 +316,7 @@ def flywheel_summary(values: dict[str, Any], sims) -> str:
             honest_text(values, referrals.mean_growth(*flywheel[:3])),
             honest_summary(
                 values,
-                referrals.band(sims),
+                band,
                 promised,
                 referrals.stalled_share(sims),
                 referrals.flywheel_stall_probability(*flywheel, years=values["years"]),

@@ -354,9 +354,25 @@ def flywheel_simulation(values: dict[str, Any]):
     return _flywheel_runs(*(values[name] for name in SIMULATION))
 
 
+def flywheel_band(values: dict[str, Any]):
+    """The yearly spread of the current simulation (shared by the chart and the text)."""
+    return _band(*(values[name] for name in SIMULATION))
+
+
+@functools.lru_cache(maxsize=2)
+def _band(*key: Any):
+    return referrals.band(_flywheel_runs(*key))
+
+
 def hunting_comparison(values: dict[str, Any]):
-    """Flywheel against new-logo hunting for the panel's current settings."""
-    return narrate.hunting_comparison(values, flywheel_simulation(values))
+    """Flywheel against new-logo hunting for the panel's current settings (cached)."""
+    return _hunting(values["new_logos_per_year"], *(values[name] for name in SIMULATION))
+
+
+@functools.lru_cache(maxsize=2)
+def _hunting(new_logos_per_year: int, *key: Any):
+    values = dict(zip(SIMULATION, key, strict=True), new_logos_per_year=new_logos_per_year)
+    return narrate.hunting_comparison(values, _flywheel_runs(*key))
 
 
 def referrals_slots() -> list[Slot]:
@@ -370,7 +386,7 @@ def referrals_slots() -> list[Slot]:
 
     def band_chart(v):
         return charts.flywheel_band(
-            referrals.band(flywheel_simulation(v)),
+            flywheel_band(v),
             referrals.compound_table(v["years"], v["introductions_per_year"], v["fans"]),
             v["target_fans"],
             v["runs"],
@@ -397,7 +413,9 @@ def referrals_slots() -> list[Slot]:
         Slot(
             "summary",
             (*SIMULATION, "target_fans"),
-            lambda v: markdown_item(narrate.flywheel_summary(v, flywheel_simulation(v))),
+            lambda v: markdown_item(
+                narrate.flywheel_summary(v, flywheel_simulation(v), flywheel_band(v))
+            ),
         ),
         Slot(
             "hunting",
