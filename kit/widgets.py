@@ -285,10 +285,11 @@ def own_months_controls(panel_ref: list[Panel], values: dict[str, Any]) -> list[
         layout=w.Layout(width="60%"),
     )
     typed.add_class("kit-own-months")
+    fit = w.Layout(width="auto")  # the Dutch labels are longer than the default width
     upload = w.FileUpload(
-        accept=".csv", multiple=False, description=t("nocure.upload", language)
+        accept=".csv", multiple=False, description=t("nocure.upload", language), layout=fit
     ).add_class("kit-upload")
-    reset = w.Button(description=t("nocure.use_seed", language)).add_class("kit-reset")
+    reset = w.Button(description=t("nocure.use_seed", language), layout=fit).add_class("kit-reset")
 
     def use(results_from: Callable[[], list[int]]) -> None:
         panel = panel_ref[0]
