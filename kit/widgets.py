@@ -73,7 +73,7 @@ def slider(param: Param, value: Any, language: str) -> w.Widget:
     if param.kind == "int":
         control = w.IntSlider(**options)
     else:
-        control = w.FloatSlider(readout_format=_readout(param.step), **options)
+        control = w.FloatSlider(readout_format=_readout(param), **options)
     control.add_class("kit-slider")
     control.add_class(f"kit-slider-{param.name}")
     return control
@@ -93,8 +93,10 @@ def choice_buttons(param: Param, value: Any, language: str) -> w.Widget:
     return control
 
 
-def _readout(step: float | None) -> str:
-    if step is None or float(step).is_integer():
+def _readout(param: Param) -> str:
+    if (param.minimum, param.maximum) == (0, 1):  # shares read best as percentages
+        return ".0%"
+    if param.step is None or float(param.step).is_integer():
         return ",.0f"
     return ".2f"
 
