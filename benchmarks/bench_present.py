@@ -33,19 +33,12 @@ from pathlib import Path
 
 import psutil
 
+from kit.chromium import HEADLESS_FLAGS, chromium_path
+
 ROOT = Path(__file__).resolve().parent.parent
 STORY = "01_no_cure_no_pay.ipynb"
 SLIDER = "kit-slider-target"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_FLAGS)
 
 
 def free_port() -> int:
@@ -142,7 +135,7 @@ def browser_figures(moves: int) -> dict:
     figures: dict = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=str(chromium_path()), args=CHROMIUM_ARGS
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(120_000)

@@ -54,6 +54,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 import kit
+from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.text import t
 from kit.workshop import Participant, Workshop
 
@@ -76,14 +77,7 @@ STALL_TIMEOUT = 900
 """Seconds without any handout finishing before the whole run is called stuck."""
 ENGINE = "kit-warm-kernel"
 CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *HEADLESS_FLAGS,
     "--disable-extensions",
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--proxy-server=127.0.0.1:9",
@@ -524,8 +518,8 @@ def package_versions() -> dict[str, str]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if Path(path).exists():
+    path = chromium_path()
+    if path is not None:
         result = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
         versions["chromium"] = result.stdout.strip()
     return versions
@@ -533,13 +527,13 @@ def package_versions() -> dict[str, str]:
 
 def chromium() -> str:
     """Path of Debian's Chromium, or HandoutsError when PDFs cannot be printed."""
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
+    path = chromium_path()
+    if path is None:
         raise HandoutsError(
             "PDF handouts need Chromium (apt-get install chromium); "
             "or write HTML only with --format html"
         )
-    return path
+    return str(path)
 
 
 # ----------------------------------------------------------------------------- worker side

@@ -18,21 +18,13 @@ import pytest
 from test_present import STORIES, fetch, free_port, presenter, stop
 
 from kit import present
+from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.text import catalogue
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
+ARGS = list(HEADLESS_FLAGS)
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 WAIT_MS = 120_000
