@@ -103,14 +103,24 @@ def _comma_list(allowed: Sequence[str], what: str):
     return parse
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"{value} is not allowed: from 1 to 64")
-    return value
+def whole_number_in(low: int, high: int, allowed: str):
+    """An argparse ``type``: a whole number from ``low`` to ``high``.
+
+    A mistake reads like the kit's other messages: ``0 is not allowed: from 1 to 64``.
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not a whole number ({allowed})"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not allowed: {allowed}")
+        return value
+
+    return parse
 
 
 def add_handouts_arguments(parser: argparse.ArgumentParser) -> None:
@@ -137,7 +147,7 @@ def add_handouts_arguments(parser: argparse.ArgumentParser) -> None:
         help="html, pdf or html,pdf (default: both)",
     )
     parser.add_argument(
-        "--jobs", type=_jobs, default=os.cpu_count() or 1,
+        "--jobs", type=whole_number_in(1, 64, "from 1 to 64"), default=os.cpu_count() or 1,
         help=f"handouts written at the same time (default: {os.cpu_count() or 1}, the cores)",
     )
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kit.cli import whole_number_in
 from kit.params import LANGUAGES
 from kit.text import t
 
@@ -122,26 +123,13 @@ class Options:
 # -- command line -------------------------------------------------------------------------------
 
 
-def _int_in(low: int, high: int, what: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ({what})") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is out of range: {what}")
-        return value
-
-    return parse
-
-
 def _minutes(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
     if not 1 <= value <= 24 * 60:
-        raise argparse.ArgumentTypeError(f"{text} is out of range: from 1 to 1440 minutes")
+        raise argparse.ArgumentTypeError(f"{text} is not allowed: from 1 to 1440 minutes")
     return value
 
 
@@ -183,13 +171,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--port",
-        type=_int_in(0, 65535, "from 0 (any free port) to 65535"),
+        type=whole_number_in(0, 65535, "from 0 (any free port) to 65535"),
         default=DEFAULT_PORT,
         help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
     )
     parser.add_argument(
         "--max-participants",
-        type=_int_in(1, 500, "from 1 to 500"),
+        type=whole_number_in(1, 500, "from 1 to 500"),
         default=40,
         help="kernels at most; one more participant sees 'the room is full' (default 40)",
     )
@@ -201,12 +189,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--pool",
-        type=_int_in(0, 20, "from 0 to 20"),
+        type=whole_number_in(0, 20, "from 0 to 20"),
         help="preheated kernels per story (default 1; --room: 2)",
     )
     parser.add_argument(
         "--cell-timeout",
-        type=_int_in(1, 3600, "from 1 to 3600 seconds"),
+        type=whole_number_in(1, 3600, "from 1 to 3600 seconds"),
         default=60,
         help="seconds a notebook cell may run while a page loads (default 60)",
     )
