@@ -131,23 +131,34 @@ def add_handouts_arguments(parser: argparse.ArgumentParser) -> None:
     parser : argparse.ArgumentParser
     """
     parser.add_argument(
-        "workshop", nargs="?", type=Path, default=DEFAULT_WORKSHOP,
+        "workshop",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_WORKSHOP,
         help="workshop file (YAML); default: the kit's data/workshops/default.yaml",
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("handouts"),
+        "--out",
+        type=Path,
+        default=Path("handouts"),
         help="handouts folder, replaced only when everything was written (default: handouts)",
     )
     parser.add_argument(
-        "--lang", type=_comma_list(LANGUAGES, "languages"), default=None,
+        "--lang",
+        type=_comma_list(LANGUAGES, "languages"),
+        default=None,
         help="languages, e.g. nl,en (default: the workshop's)",
     )
     parser.add_argument(
-        "--format", type=_comma_list(FORMATS, "formats"), default=FORMATS,
+        "--format",
+        type=_comma_list(FORMATS, "formats"),
+        default=FORMATS,
         help="html, pdf or html,pdf (default: both)",
     )
     parser.add_argument(
-        "--jobs", type=whole_number_in(1, 64, "from 1 to 64"), default=os.cpu_count() or 1,
+        "--jobs",
+        type=whole_number_in(1, 64, "from 1 to 64"),
+        default=os.cpu_count() or 1,
         help=f"handouts written at the same time (default: {os.cpu_count() or 1}, the cores)",
     )
 
@@ -186,8 +197,9 @@ def run_handouts(args: argparse.Namespace) -> int:
         _failed("interrupted (Ctrl-C)", out, language)
         return EXIT_INTERRUPTED
     except OSError as error:
-        return _failed(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), out,
-                       language)
+        return _failed(
+            f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), out, language
+        )
     show_summary(outcome, language)
     return EXIT_OK
 
@@ -220,8 +232,12 @@ class HandoutProgress:
         self.started = time.perf_counter()
         if self.console.is_terminal:
             self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=self.console, transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
             )
             self.bar.start()
             self.task = self.bar.add_task(t("handouts.progress", self.language), total=None)
@@ -259,12 +275,18 @@ def show_summary(outcome: Any, language: str) -> None:
             if not f["path"].endswith(".ipynb")
         )
         table.add_row(
-            Text(Path(handout.notebook).stem), Text(handout.language),
-            Text(handout.participant or everyone), Text(files), f"{written.seconds:.1f}",
+            Text(Path(handout.notebook).stem),
+            Text(handout.language),
+            Text(handout.participant or everyone),
+            Text(files),
+            f"{written.seconds:.1f}",
         )
     console.print(table)
     done = t(
-        "handouts.done", language, count=len(outcome.files), seconds=f"{outcome.seconds:.1f}",
+        "handouts.done",
+        language,
+        count=len(outcome.files),
+        seconds=f"{outcome.seconds:.1f}",
         manifest=outcome.folder / "manifest.json",
     )
     console.print(Text(done))

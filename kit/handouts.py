@@ -83,15 +83,23 @@ CHROMIUM_FLAGS = (
     "--proxy-server=127.0.0.1:9",
 )
 PACKAGES = (
-    "workshop-kit", "numpy", "pandas", "altair", "vl-convert-python", "ipywidgets",
-    "papermill", "nbclient", "nbconvert", "ipykernel", "jupyter-client", "pydantic", "pyyaml",
+    "workshop-kit",
+    "numpy",
+    "pandas",
+    "altair",
+    "vl-convert-python",
+    "ipywidgets",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "ipykernel",
+    "jupyter-client",
+    "pydantic",
+    "pyyaml",
 )
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-RESET_NAMESPACE = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "get_ipython().execution_count = 1\n"
-)
+RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
 
 
 class HandoutsError(Exception):
@@ -218,8 +226,13 @@ def plan_handouts(
 
 
 def _handout(
-    story: str, notebook: Path, language: str, params: dict[str, Any],
-    formats: Sequence[str], cover: dict[str, Any], participant: Participant | None = None,
+    story: str,
+    notebook: Path,
+    language: str,
+    params: dict[str, Any],
+    formats: Sequence[str],
+    cover: dict[str, Any],
+    participant: Participant | None = None,
 ) -> Handout:
     return Handout(
         story=story,
@@ -234,8 +247,11 @@ def _handout(
 
 
 def _personal_handout(
-    workshop: Workshop, participant: Participant, notebooks: dict[str, Path],
-    language: str, formats: Sequence[str],
+    workshop: Workshop,
+    participant: Participant,
+    notebooks: dict[str, Path],
+    language: str,
+    formats: Sequence[str],
 ) -> Handout:
     story = "nocure"
     params = workshop.participant_parameters(participant)
@@ -431,9 +447,7 @@ def _no_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _run_all(
-    plan: list[Handout], stage: Path, jobs: int, report: Callable | None
-) -> list[Written]:
+def _run_all(plan: list[Handout], stage: Path, jobs: int, report: Callable | None) -> list[Written]:
     context = multiprocessing.get_context("fork")
     tasks = [(handout, str(stage)) for handout in plan]
     written: list[Written] = []
@@ -465,8 +479,11 @@ def _run_all(
 
 
 def _manifest(
-    workshop: Workshop, plan: list[Handout], written: list[Written],
-    started_at: datetime, jobs: int | None,
+    workshop: Workshop,
+    plan: list[Handout],
+    written: list[Written],
+    started_at: datetime,
+    jobs: int | None,
 ) -> dict[str, Any]:
     roster = None
     if workshop.roster_path is not None:
@@ -505,8 +522,11 @@ def _manifest(
             }
             for w in written
         ],
-        "files": {f["path"]: {"sha256": f["sha256"], "bytes": f["bytes"]}
-                  for w in written for f in w.files},
+        "files": {
+            f["path"]: {"sha256": f["sha256"], "bytes": f["bytes"]}
+            for w in written
+            for f in w.files
+        },
     }
 
 
@@ -592,8 +612,16 @@ class WarmKernelEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(
-        cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-        start_timeout=60, execution_timeout=None, kernel_cwd=None, **kwargs,
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        kernel_cwd=None,
+        **kwargs,
     ):
         """Execute ``nb_man``'s notebook on the warm kernel started in ``kernel_cwd``."""
         client = PapermillNotebookClient(
@@ -842,8 +870,12 @@ def _page_title(handout: Handout) -> str:
 
 def _footer_fields(handout: Handout) -> dict[str, Any]:
     cover = handout.cover
-    return {"title": cover["title"], "date": cover["date"], "seed": cover["seed"],
-            "written": cover["written"]}
+    return {
+        "title": cover["title"],
+        "date": cover["date"],
+        "seed": cover["seed"],
+        "written": cover["written"],
+    }
 
 
 def css_string(text: str) -> str:
@@ -868,8 +900,12 @@ def print_pdf(html: Path, pdf: Path) -> None:
     """
     with tempfile.TemporaryDirectory(prefix="kit-chromium-") as profile:
         command = [
-            chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
-            "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.resolve().as_uri(),
+            chromium(),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.resolve().as_uri(),
         ]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=120)

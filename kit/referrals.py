@@ -137,11 +137,13 @@ def generation_table(per_fan: int, generations: int, fans: int = 1) -> pd.DataFr
     fans = _check("fans", fans)
     new = [fans * per_fan**g for g in range(generations + 1)]
     total = list(_cumsum(new))
-    return pd.DataFrame({
-        "generation": np.arange(generations + 1),
-        "new": _int_column(new),
-        "total": _int_column(total),
-    })
+    return pd.DataFrame(
+        {
+            "generation": np.arange(generations + 1),
+            "new": _int_column(new),
+            "total": _int_column(total),
+        }
+    )
 
 
 def compound(years: int, introductions_per_year: int = 1, fans: int = 1) -> int:
@@ -205,10 +207,12 @@ def compound_table(years: int, introductions_per_year: int = 1, fans: int = 1) -
     years = _check("years", years)
     k = _check("introductions_per_year", introductions_per_year)
     fans = _check("fans", fans)
-    return pd.DataFrame({
-        "year": np.arange(years + 1),
-        "fans": _int_column([fans * (1 + k) ** t for t in range(years + 1)]),
-    })
+    return pd.DataFrame(
+        {
+            "year": np.arange(years + 1),
+            "fans": _int_column([fans * (1 + k) ** t for t in range(years + 1)]),
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -439,7 +443,8 @@ def extinction_probability(
         raise ParameterError("n", n, f"{_N.allowed()} (the binomial distribution needs it)")
     if mean > n:
         raise ParameterError(
-            "mean_offspring", mean_offspring,
+            "mean_offspring",
+            mean_offspring,
             f"at most n = {n:,} for the binomial distribution",
         )
     p = mean / n
@@ -574,13 +579,15 @@ def band(sims: np.ndarray, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.D
     sims = _check_sims(sims)
     low, mid, high = _check_quantiles(quantiles)
     values = np.quantile(sims, [low, mid, high], axis=0)
-    return pd.DataFrame({
-        "year": np.arange(sims.shape[1]),
-        "low": values[0],
-        "median": values[1],
-        "high": values[2],
-        "mean": sims.mean(axis=0, dtype=np.float64),
-    })
+    return pd.DataFrame(
+        {
+            "year": np.arange(sims.shape[1]),
+            "low": values[0],
+            "median": values[1],
+            "high": values[2],
+            "mean": sims.mean(axis=0, dtype=np.float64),
+        }
+    )
 
 
 def first_year_reaching(sims: np.ndarray, target_fans: int) -> np.ndarray:
@@ -785,16 +792,19 @@ def flywheel_vs_hunting(
     years = _check("years", years)
     k, conversion, churn = _check_flywheel(introductions_per_year, conversion, churn)
     fans = _check("fans", fans)
-    table = pd.DataFrame({
-        "year": np.arange(years + 1),
-        "flywheel": fans * _growth(k, conversion, churn) ** np.arange(years + 1.0),
-        "hunting": new_logo_hunting(years, new_logos_per_year, churn, fans),
-    })
+    table = pd.DataFrame(
+        {
+            "year": np.arange(years + 1),
+            "flywheel": fans * _growth(k, conversion, churn) ** np.arange(years + 1.0),
+            "hunting": new_logo_hunting(years, new_logos_per_year, churn, fans),
+        }
+    )
     if sims is not None:
         sims = _check_sims(sims)
         if sims.shape[1] != years + 1:
             raise ParameterError(
-                "sims", f"array of shape {sims.shape}",
+                "sims",
+                f"array of shape {sims.shape}",
                 f"a simulation over years = {years} (shape (runs, {years + 1}))",
             )
         table["flywheel_median"] = np.median(sims, axis=0)
@@ -825,7 +835,8 @@ def overtaking_year(comparison: pd.DataFrame, column: str = "flywheel") -> int |
     """
     if column not in comparison.columns or "hunting" not in comparison.columns:
         raise ParameterError(
-            "column", column,
+            "column",
+            column,
             "a flywheel column of a table from flywheel_vs_hunting() "
             f"(columns: {', '.join(map(str, comparison.columns))})",
         )
@@ -862,7 +873,8 @@ def _check_sims(sims: Any) -> np.ndarray:
     array = np.asarray(sims)
     if array.ndim != 2 or array.size == 0 or array.dtype.kind not in "iuf":
         raise ParameterError(
-            "sims", f"array of shape {array.shape} and type {array.dtype}",
+            "sims",
+            f"array of shape {array.shape} and type {array.dtype}",
             "a 2-D array of fan counts, runs x (years + 1), as simulate() returns",
         )
     return array
@@ -875,7 +887,8 @@ def _check_quantiles(quantiles: Any) -> tuple[float, float, float]:
         levels = ()
     if len(levels) != 3 or not levels[0] <= levels[1] <= levels[2]:
         raise ParameterError(
-            "quantiles", quantiles,
+            "quantiles",
+            quantiles,
             "three numbers from 0 to 1 in increasing order (low, median, high)",
         )
     return levels

@@ -260,7 +260,9 @@ def _compose(path: Path, text: str) -> tuple[Any, dict[Path_, int]]:
         mark = error.problem_mark or error.context_mark
         problem = " ".join(str(p) for p in (error.context, error.problem) if p)
         raise WorkshopError(
-            path, mark.line + 1 if mark else None, f"YAML syntax error: {problem}",
+            path,
+            mark.line + 1 if mark else None,
+            f"YAML syntax error: {problem}",
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as error:
@@ -350,9 +352,7 @@ def _roster_path(data: Mapping[str, Any], where: _Locator) -> Path | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise where.error(
-            ("roster",), f"roster = {value!r} is not allowed: the name of a CSV file"
-        )
+        raise where.error(("roster",), f"roster = {value!r} is not allowed: the name of a CSV file")
     return (where.path.parent / value.strip()).resolve()
 
 
@@ -451,7 +451,8 @@ def read_roster(
     for line, row in rows[1:]:
         if len(row) != len(header):
             raise WorkshopError(
-                path, line,
+                path,
+                line,
                 f"{len(row)} fields but the header has {len(header)} "
                 f"({', '.join(header)}): a column is missing or extra",
             )
@@ -478,7 +479,8 @@ def _roster_columns(path: Path, line: int, header: list[str]) -> list[str]:
     for column in columns:
         if column != "name" and not MONTH_COLUMN.match(column):
             raise WorkshopError(
-                path, line,
+                path,
+                line,
                 _unknown_key(column, ["name", "month_1", "month_2", "..."], "the roster header"),
             )
     if "name" not in columns:
@@ -506,9 +508,7 @@ def _participant_name(path: Path, line: int, name: str, seen: dict[str, int]) ->
 def _participant_results(
     path: Path, line: int, values: Mapping[str, str], story_parameters: Mapping[str, Any]
 ) -> list[int] | None:
-    months = sorted(
-        (int(MONTH_COLUMN.match(c).group(1)), c) for c in values if c != "name"
-    )
+    months = sorted((int(MONTH_COLUMN.match(c).group(1)), c) for c in values if c != "name")
     cells = [(column, values[column].strip()) for _, column in months]
     filled = [column for column, cell in cells if cell]
     if not filled:
@@ -525,7 +525,9 @@ def _participant_results(
             results.append(param.check([_number(cell)])[0])
         except ParameterError:
             raise WorkshopError(
-                path, line, f"{column} = {cell!r} is not allowed: a whole number from 0 to "
+                path,
+                line,
+                f"{column} = {cell!r} is not allowed: a whole number from 0 to "
                 f"{int(param.maximum):,}",
             ) from None
     try:

@@ -135,7 +135,10 @@ def test_no_command_shows_help_and_exits_2(capsys):
 def test_python_dash_m_kit_prints_no_traceback_for_a_mistake(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "kit", "handouts", str(tmp_path / "nope.yaml")],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip().endswith("nope.yaml: no such file")

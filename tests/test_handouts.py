@@ -143,7 +143,8 @@ def test_pdf_is_a4_and_page_one_is_not_blank(default_run, tmp_path):
         pdf = out / language / "01_no_cure_no_pay.pdf"
         png = subprocess.run(
             ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf)],
-            capture_output=True, check=True,
+            capture_output=True,
+            check=True,
         ).stdout
         image = Image.open(io.BytesIO(png)).convert("L")
         width, height = image.size
@@ -169,9 +170,18 @@ def test_chromium_offline_draws_every_chart(default_run, tmp_path):
             page = tmp_path / f"{language}-{stem}.html"
             page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
             dom = subprocess.run(
-                [CHROMIUM, *handouts.CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-                 "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-                capture_output=True, text=True, timeout=120, check=True,
+                [
+                    CHROMIUM,
+                    *handouts.CHROMIUM_FLAGS,
+                    f"--user-data-dir={tmp_path / 'profile'}",
+                    "--virtual-time-budget=5000",
+                    "--dump-dom",
+                    page.as_uri(),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=True,
             ).stdout
             drawn = re.findall(r'data-drawn="([^"]*)"', dom)
             assert len(drawn) == len(charts_of(out / language / f"{stem}.ipynb"))
@@ -196,8 +206,18 @@ def roster_workshop(tmp_path: Path) -> Path:
 
 def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
     out = tmp_path / "handouts"
-    code = main(["handouts", str(roster_workshop(tmp_path)), "--out", str(out),
-                 "--format", "html", "--jobs", "2"])
+    code = main(
+        [
+            "handouts",
+            str(roster_workshop(tmp_path)),
+            "--out",
+            str(out),
+            "--format",
+            "html",
+            "--jobs",
+            "2",
+        ]
+    )
     assert code == 0
     folder = out / "en" / "participants"
     script = (folder / "01_no_cure_no_pay--script-alert-1-script.html").read_text()
@@ -239,7 +259,10 @@ def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypa
     assert "untouched" in err
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "broken", "handouts", "roster.csv", "workshop.yaml",
+        "broken",
+        "handouts",
+        "roster.csv",
+        "workshop.yaml",
     ]
     with pytest.raises(HandoutError):
         write_handouts(load_workshop(workshop), out, formats=["html"], jobs=1)
@@ -252,9 +275,24 @@ def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
     (out / "manifest.json").write_text('{"old": true}')
     before = tree(out)
     process = subprocess.Popen(
-        [sys.executable, "-m", "kit", "handouts", "--out", str(out), "--lang", "en",
-         "--format", "html", "--jobs", "2"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kit",
+            "handouts",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--format",
+            "html",
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(

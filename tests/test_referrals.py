@@ -168,7 +168,8 @@ def test_flywheel_stall_known_value():
     # k = 1: f(s) = (0.1 + 0.9 s)(0.4 + 0.6 s); smallest root 0.04 / 0.54.
     assert flywheel_stall_probability(1, 0.6, 0.1) == pytest.approx(0.04 / 0.54, abs=1e-12)
     assert flywheel_stall_probability(1, 0.6, 0.1, fans=3) == pytest.approx(
-        (0.04 / 0.54) ** 3, abs=1e-12)
+        (0.04 / 0.54) ** 3, abs=1e-12
+    )
 
 
 @given(probability, probability)
@@ -188,8 +189,9 @@ def test_flywheel_stall_one_introduction_closed_form(conversion, churn):
 @given(st.integers(0, 20), probability, probability, st.integers(1, 5))
 @FAST
 def test_flywheel_stall_by_year_grows_to_eventual(k, conversion, churn, fans):
-    by_year = [flywheel_stall_probability(k, conversion, churn, fans, years=t)
-               for t in (1, 5, 20, 50)]
+    by_year = [
+        flywheel_stall_probability(k, conversion, churn, fans, years=t) for t in (1, 5, 20, 50)
+    ]
     ever = flywheel_stall_probability(k, conversion, churn, fans)
     assert all(0.0 <= q <= 1.0 for q in [*by_year, ever])
     assert by_year == sorted(by_year)
@@ -308,8 +310,13 @@ def test_draws_beyond_int64_keep_mean_and_bounds():
     assert mixed.tolist() == [5.0, 2.0**70]
 
 
-@given(introductions, st.integers(1, 15), st.integers(1, 50), st.integers(1, 20),
-       st.integers(0, 2**32 - 1))
+@given(
+    introductions,
+    st.integers(1, 15),
+    st.integers(1, 50),
+    st.integers(1, 20),
+    st.integers(0, 2**32 - 1),
+)
 @FAST
 def test_full_conversion_no_churn_is_compound_in_every_run(k, years, fans, runs, seed):
     sims = simulate(years, k, 1.0, 0.0, fans=fans, runs=runs, seed=seed)
@@ -319,8 +326,14 @@ def test_full_conversion_no_churn_is_compound_in_every_run(k, years, fans, runs,
     assert int(sims[0, -1]) == compound(years, k, fans)
 
 
-@given(st.integers(0, 100), probability, probability, st.integers(1, MAX_YEARS),
-       st.integers(1, 10_000), st.integers(0, 2**32 - 1))
+@given(
+    st.integers(0, 100),
+    probability,
+    probability,
+    st.integers(1, MAX_YEARS),
+    st.integers(1, 10_000),
+    st.integers(0, 2**32 - 1),
+)
 @settings(max_examples=60, deadline=None)
 def test_counts_never_negative_or_wrapped(k, conversion, churn, years, fans, seed):
     sims = simulate(years, k, conversion, churn, fans=fans, runs=8, seed=seed)
@@ -542,8 +555,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("call", "name"), BAD, ids=[f"{i}-{name}" for i, (_, name) in
-                                                       enumerate(BAD)])
+@pytest.mark.parametrize(
+    ("call", "name"), BAD, ids=[f"{i}-{name}" for i, (_, name) in enumerate(BAD)]
+)
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ParameterError) as info:
         call()
@@ -563,6 +577,12 @@ def test_error_names_the_limit():
 
 def test_numpy_scalars_are_accepted():
     assert network_size(np.int64(10), np.int32(3)) == 1_111
-    sims = simulate(np.int64(5), np.int64(1), np.float64(0.5), np.float32(0.25),
-                    runs=np.int64(10), seed=np.int64(1))
+    sims = simulate(
+        np.int64(5),
+        np.int64(1),
+        np.float64(0.5),
+        np.float32(0.25),
+        runs=np.int64(10),
+        seed=np.int64(1),
+    )
     assert sims.shape == (10, 6)
