@@ -119,16 +119,22 @@ class Param:
         except ValidationError:
             raise ParameterError(self.name, value, self.allowed()) from None
 
+    @cached_property
+    def _element(self) -> Param:
+        # one element check (and its type adapter) per list, built once: a live panel
+        # validates the months on every slider move
+        return Param(self.name, "int", None, self.minimum, self.maximum)
+
     def _check_list(self, value: Any, plain: Any) -> list[int]:
         if isinstance(plain, (str, bytes, Mapping)) or not isinstance(plain, Iterable):
             raise ParameterError(self.name, value, self.allowed())
-        items = [_plain(v) for v in plain]
-        element = Param(self.name, "int", None, self.minimum, self.maximum)
-        return [_renamed(element, f"{self.name}[{i}]").check(v) for i, v in enumerate(items)]
-
-
-def _renamed(param: Param, name: str) -> Param:
-    return Param(name, param.kind, param.default, param.minimum, param.maximum)
+        checked = []
+        for index, item in enumerate(plain):
+            try:
+                checked.append(self._element.check(item))
+            except ParameterError as error:
+                raise ParameterError(f"{self.name}[{index}]", error.value, error.allowed) from None
+        return checked
 
 
 def _plain(value: Any) -> Any:

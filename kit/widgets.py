@@ -264,7 +264,7 @@ def nocure_slots() -> list[Slot]:
         ),
         Slot(
             "income",
-            (*simulated, *FEES),
+            ("months", *CHANCE, *FEES),  # the provider's income ignores the target and the rule
             lambda v: chart_item(
                 charts.income_chart(
                     nocure.income_risk(nocure_simulation(v), **narrate.fees(v)),

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
+from kit.errors import ParameterError
 from kit.params import NOCURE, REFERRALS
-from kit.widgets import nocure_panel, referrals_panel
+from kit.widgets import nocure_panel, nocure_slots, referrals_panel, referrals_slots
 
 
 def find(widget, css_class):
@@ -66,6 +67,34 @@ def test_a_slider_redraws_only_what_depends_on_it(story_a):
     assert item(story_a, "income") != before["income"]
     assert find(story_a, "kit-board").version == version + 1  # one message for the move
     assert message(story_a) == ""
+
+
+def other_value(param, value):
+    """A valid value for ``param`` that differs from ``value`` (the far end of its slider)."""
+    if param.kind == "choice":
+        return next(choice for choice in param.choices if choice != value)
+    low, high = param.slider_range
+    return low if value == high else high
+
+
+@pytest.mark.parametrize(
+    "schema, slots", [(NOCURE, nocure_slots), (REFERRALS, referrals_slots)], ids=["A", "B"]
+)
+def test_a_slot_depends_on_every_parameter_that_changes_it(schema, slots):
+    """A slot is rebuilt only for its ``depends``: moving any other slider must not change it."""
+    values = schema.validate(n_contracts=500) if schema is NOCURE else schema.validate(runs=500)
+    for slot in slots():
+        before = slot.build(values)
+        for param in schema.params:
+            if param.name in (*slot.depends, "language") or param.kind == "int_list":
+                continue
+            try:
+                moved = schema.validate(
+                    {**values, param.name: other_value(param, values[param.name])}
+                )
+            except ParameterError:
+                continue  # e.g. months alone: the panel changes it together with the results
+            assert slot.build(moved) == before, f"{slot.name} changes with {param.name}"
 
 
 def test_sliders_carry_labels_from_the_texts():
