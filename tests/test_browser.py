@@ -172,6 +172,32 @@ def test_a_typed_value_is_clamped_not_an_error(voila, watched):
     assert not watched.errors, watched.errors
 
 
+def test_a_chart_is_redrawn_in_place_and_rebuilt_when_its_shape_changes(voila, watched):
+    """New numbers update the chart on screen (same SVG, no flicker); a new axis rebuilds it."""
+    page = watched.page
+    page.goto(f"{voila}/voila/render/en/{STORIES[1].file}")
+    band = page.locator(".kit-out-band")
+    band.locator("svg").wait_for(state="visible")
+    page.evaluate("() => { document.querySelector('.kit-out-band svg').kitMark = 'first'; }")
+    drawn = int(band.get_attribute("data-drawn"))
+    handle = page.locator(".kit-slider-fans .noUi-handle")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        f"() => Number(document.querySelector('.kit-out-band').dataset.drawn) > {drawn}"
+    )
+    assert page.evaluate("() => document.querySelector('.kit-out-band svg').kitMark") == "first"
+    honest = catalogue("en")["referrals.tabs.honest"]
+    page.locator(".lm-TabBar-tab", has_text=honest).click()
+    page.locator(".kit-choice-scale button").nth(1).click()  # log: a new y axis
+    page.wait_for_function(
+        f"() => Number(document.querySelector('.kit-out-band').dataset.drawn) > {drawn + 1}"
+    )
+    assert page.evaluate("() => document.querySelector('.kit-out-band svg').kitMark") is None
+    assert band.locator("svg .mark-area, svg .mark-line").count() > 0
+    assert not watched.errors, watched.errors
+
+
 LAB_SETTINGS = {
     # Render every cell (JupyterLab otherwise attaches only the cells in view) and do not
     # ask about Jupyter news: a test sees the whole notebook, as a coach does by scrolling.
