@@ -80,3 +80,17 @@ def test_no_paragraph_line_starts_with_a_placeholder():
             for text in value if isinstance(value, list) else [value]:
                 for line in str(text).splitlines()[1:]:
                     assert not line.lstrip().startswith("{"), (language, key, line)
+
+
+def test_importing_the_kit_skips_jsonschemas_slow_iri_checker():
+    """A kernel or the presenter imports altair/Voila after kit: no Lark grammars compiled."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import kit.charts, sys, jsonschema; "
+        "checker = jsonschema.Draft7Validator.FORMAT_CHECKER; "
+        "print('lark' in sys.modules, checker.conforms('2024-13-01', 'date'))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]  # other formats are still checked
