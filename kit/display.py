@@ -8,12 +8,14 @@ name in the output's metadata so tests and handouts can read what was drawn.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import altair as alt
 import vl_convert as vlc
 from IPython.display import Markdown, display
 
+from kit.cache import MAX_CHARTS, digest, remembered
 from kit.text import t
 
 # The story's money is in euros in both languages; d3's en-US locale would print dollars.
@@ -26,9 +28,19 @@ LOCALES = {
 def chart_svg(spec: dict[str, Any], language: str = "en") -> str:
     """Draw a Vega-Lite ``spec`` as SVG in the kernel, numbers formatted for ``language``.
 
-    External data URLs are refused: everything a chart shows is inline.
+    External data URLs are refused: everything a chart shows is inline. A chart
+    drawn before (same spec, language and vl-convert) comes from the disk cache
+    (:mod:`kit.cache`), so a notebook with its default settings shows its charts
+    without starting vl-convert at all.
     """
-    return vlc.vegalite_to_svg(spec, format_locale=LOCALES[language], allowed_base_urls=[])
+    locale = LOCALES[language]
+    name = digest(vlc.__version__, json.dumps([locale, spec], sort_keys=True)) + ".svg"
+    return remembered(
+        "svg",
+        name,
+        lambda: vlc.vegalite_to_svg(spec, format_locale=locale, allowed_base_urls=[]),
+        keep=MAX_CHARTS,
+    )
 
 
 def chart_output(chart: alt.TopLevelMixin, name: str, language: str = "en") -> dict[str, Any]:

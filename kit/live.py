@@ -17,10 +17,7 @@ Static output (papermill, handouts) keeps using :func:`kit.display.chart_output`
 
 from __future__ import annotations
 
-import hashlib
-import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -28,6 +25,7 @@ import mistune
 import traitlets
 import vl_convert as vlc
 
+from kit.cache import digest, remembered
 from kit.display import LOCALES
 
 # The browser side: one div per item, class ``kit-out-<name>``. A new chart is drawn off
@@ -131,11 +129,6 @@ export default { render };
 """
 
 
-def _cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "workshop-kit"
-
-
 @cache
 def board_esm() -> str:
     """The board's JavaScript with Vega-Embed bundled in, cached on disk per vl-convert version.
@@ -143,16 +136,8 @@ def board_esm() -> str:
     Bundling takes about 1.5 s; the cached file loads in milliseconds, so only the
     very first kernel on a machine pays for it.
     """
-    key = hashlib.sha256(f"{vlc.__version__}\n{BOARD_JS}".encode()).hexdigest()[:16]
-    path = _cache_dir() / f"board-{key}.js"
-    if path.exists():
-        return path.read_text(encoding="utf-8")
-    bundled = vlc.javascript_bundle(BOARD_JS)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(bundled, encoding="utf-8")
-    partial.replace(path)  # atomic: a kernel never reads half a bundle
-    return bundled
+    name = f"board-{digest(vlc.__version__, BOARD_JS)}.js"
+    return remembered("js", name, lambda: vlc.javascript_bundle(BOARD_JS), keep=8)
 
 
 class ChartBoard(anywidget.AnyWidget):

@@ -6,9 +6,11 @@ an index page in the chosen language. What it adds to a plain ``voila notebooks/
 
 - **offline**: the pages use the kit's Voilà template (``kit/static/voila/templates/kit``),
   which drops the Font Awesome stylesheets that Voilà asks a CDN for (Voilà's own bundle
-  already carries Font Awesome and its fonts); the charts are SVG drawn in the kernel;
+  already carries Font Awesome and its fonts); the story's charts are SVG drawn in the
+  kernel, the live panel's are drawn in the browser from the kit's own bundle;
 - **fast first page**: kernels are preheated (``--pool``): each one has run its notebook
-  before anybody asks for it, so a page is sent at once;
+  before anybody asks for it, so a page is sent at once; the first story is preheated
+  first, and a pool refills a few seconds after a visitor took its kernel;
 - **a cell timeout** (``--cell-timeout``): a stuck cell cannot hang a page load for the room;
 - **room mode** (``--room``): binds to the machine's network address, prints the address and
   a QR code, gives every participant a kernel of their own, culls idle kernels and shows a
@@ -20,6 +22,7 @@ an index page in the chosen language. What it adds to a plain ``voila notebooks/
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import html
 import io
@@ -618,15 +621,56 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaExecutor.timeout = options.cell_timeout
     config.VoilaExecutor.interrupt_on_timeout = False
-    config.VoilaKernelManager.fill_delay = 0.2
-    config.VoilaKernelManager.kernel_pools_config = {
-        "default": {"pool_size": 0},
-        **{story.page(options.language): {"pool_size": options.pool} for story in stories},
-    }
+    config.VoilaKernelManager.fill_delay = REFILL_DELAY
+    # no pool at start: preheat_in_turn fills them story by story once the server listens
+    config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
     config.MappingKernelManager.cull_idle_timeout = int(options.idle_minutes * 60)
     config.MappingKernelManager.cull_interval = min(60, int(options.idle_minutes * 60) // 2)
     config.MappingKernelManager.cull_connected = False
     return config
+
+
+REFILL_DELAY = 3.0
+"""Seconds between a visitor taking a preheated kernel and the pool starting its next one:
+the refill runs a whole notebook, which would otherwise slow down the visitor's own page."""
+
+
+async def preheat_in_turn(
+    kernel_manager: Any, pages: Sequence[str], size: int, wait_s: float = 60.0
+) -> None:
+    """Fill the preheated pool of each page in turn, the first story first.
+
+    Voilà starts every pool at once; on a two-core laptop the first page a coach
+    opens then also waits for the other stories' notebooks. Here a page's pool
+    starts once the previous page's kernels have run their notebook (or after
+    ``wait_s`` seconds, whichever comes first).
+
+    Parameters
+    ----------
+    kernel_manager : voila's kernel manager (with ``preheat_kernel`` on)
+    pages : sequence of str
+        Notebook paths under the served folder, in the order to preheat.
+    size : int
+        Kernels in each page's pool.
+    wait_s : float
+        The longest wait for one page before the next one starts anyway.
+    """
+    for page in pages:
+        pools = dict(kernel_manager.kernel_pools_config)
+        pools[page] = {"pool_size": size}
+        kernel_manager.kernel_pools_config = pools
+        kernel_manager.fill_if_needed(delay=0, notebook_name=page)
+        warming = list(getattr(kernel_manager, "_pools", {}).get(page, []))
+        try:
+            await asyncio.wait_for(asyncio.gather(*map(_notebook_run, warming)), wait_s)
+        except Exception as error:  # a slow or failed warm-up must not keep the next waiting
+            kernel_manager.log.warning("preheating %s: %r", page, error)
+
+
+async def _notebook_run(pool_task: asyncio.Task) -> None:
+    # shielded: a timeout here must not cancel the pool's own tasks
+    content = await asyncio.shield(pool_task)
+    await asyncio.shield(content["task"])
 
 
 def make_app(options: Options, stories: Sequence[Story], served: Path, announce=None) -> Any:
@@ -670,10 +714,14 @@ def make_app(options: Options, stories: Sequence[Story], served: Path, announce=
             return handlers
 
         def listen(self) -> None:
-            if announce is not None:
-                import tornado.ioloop
+            import tornado.ioloop
 
-                tornado.ioloop.IOLoop.current().add_callback(announce)
+            loop = tornado.ioloop.IOLoop.current()
+            if announce is not None:
+                loop.add_callback(announce)
+            if options.pool:
+                pages = [story.page(options.language) for story in stories]
+                loop.add_callback(preheat_in_turn, self.kernel_manager, pages, options.pool)
             super().listen()
 
     app = Presenter(config=voila_config(options, stories))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import logging
 import os
 import signal
 import socket
@@ -218,11 +220,8 @@ def test_voila_is_configured_for_a_room_that_cannot_hang():
     assert config.VoilaConfiguration.template == "kit"
     assert config.VoilaConfiguration.show_tracebacks is False
     assert config.VoilaConfiguration.preheat_kernel is True
-    pools = config.VoilaKernelManager.kernel_pools_config
-    assert pools["default"]["pool_size"] == 0
-    assert {name: p["pool_size"] for name, p in pools.items() if name != "default"} == {
-        story.page("nl"): 2 for story in STORIES
-    }
+    assert config.VoilaKernelManager.kernel_pools_config == {"default": {"pool_size": 0}}
+    assert config.VoilaKernelManager.fill_delay == present.REFILL_DELAY
     assert config.MappingKernelManager.cull_idle_timeout == 600
     assert config.Voila.ip == "127.0.0.1"
 
@@ -274,6 +273,53 @@ def test_preheated_kernels_are_not_participants():
     assert room.has_place(kernels)
     room.opening = 1
     assert not room.has_place(kernels)
+
+
+class _Warming:
+    """A kernel manager whose pooled notebooks finish running when the test says so."""
+
+    def __init__(self):
+        self.kernel_pools_config = {"default": {"pool_size": 0}}
+        self._pools, self.filled, self.runs = {}, [], {}
+        self.log = logging.getLogger("test")
+
+    def fill_if_needed(self, delay, notebook_name):
+        self.filled.append(notebook_name)
+        loop = asyncio.get_running_loop()
+        run = self.runs[notebook_name] = loop.create_future()
+
+        async def started():
+            return {"task": run, "kernel_id": notebook_name}
+
+        size = self.kernel_pools_config[notebook_name]["pool_size"]
+        self._pools[notebook_name] = [loop.create_task(started()) for _ in range(size)]
+
+
+def test_stories_are_preheated_one_after_the_other():
+    async def scenario():
+        kernels = _Warming()
+        pages = ["en/a.ipynb", "en/b.ipynb"]
+        warming = asyncio.create_task(present.preheat_in_turn(kernels, pages, 2, wait_s=5))
+        await asyncio.sleep(0.05)
+        assert kernels.filled == ["en/a.ipynb"]  # b waits while a's notebook runs
+        kernels.runs["en/a.ipynb"].set_result(None)
+        await asyncio.sleep(0.05)
+        assert kernels.filled == pages
+        assert kernels.kernel_pools_config["en/b.ipynb"] == {"pool_size": 2}
+        kernels.runs["en/b.ipynb"].set_result(None)
+        await warming
+
+    asyncio.run(scenario())
+
+
+def test_a_stuck_warm_up_does_not_hold_back_the_next_story():
+    async def scenario():
+        kernels = _Warming()
+        await present.preheat_in_turn(kernels, ["en/a.ipynb", "en/b.ipynb"], 1, wait_s=0.1)
+        assert kernels.filled == ["en/a.ipynb", "en/b.ipynb"]
+        assert not kernels.runs["en/a.ipynb"].cancelled()  # its kernel goes on running
+
+    asyncio.run(scenario())
 
 
 def test_story_titles_exist_in_both_languages():
