@@ -18,6 +18,10 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+SERVED_JS = "KIT_SERVED_JS"
+"""Environment variable: the address at which ``kit present`` serves the cache's ``js``
+folder (``http://127.0.0.1:8866/kit/js/``), read by the kernels it starts."""
+
 MAX_CHARTS = 2000
 """SVG charts kept at most (a 30-participant roster adds about 240; each is 5-60 kB)."""
 

@@ -17,7 +17,9 @@ Static output (papermill, handouts) keeps using :func:`kit.display.chart_output`
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -25,108 +27,16 @@ import mistune
 import traitlets
 import vl_convert as vlc
 
-from kit.cache import digest, remembered
+from kit.cache import SERVED_JS, cache_dir, digest, remembered
 from kit.display import LOCALES
 
-# The browser side: one div per item, class ``kit-out-<name>``. A new chart is drawn off
-# screen and swapped in when ready, so a redraw never flashes an empty box; a chart whose
-# spec changed only in its rows keeps its Vega view and takes the new rows.
-BOARD_JS = r"""
-// A Vega-Lite spec with its rows (inline, or in altair's top-level "datasets" under names
-// that hash the rows) moved out under stable names ("kit<path>"), so that two specs with the
-// same skeleton differ only in their rows: the chart on screen can then take the new rows
-// instead of being built again.
-function split(spec) {
-  const datasets = spec.datasets || {};
-  const rows = {};
-  function strip(node, path) {
-    if (Array.isArray(node)) return node.map((child, i) => strip(child, `${path}_${i}`));
-    if (node === null || typeof node !== "object") return node;
-    const copy = {};
-    for (const [key, value] of Object.entries(node)) {
-      if (key === "data" && value && (Array.isArray(value.values) || value.name in datasets)) {
-        const { values, name, ...rest } = value;
-        rows[`kit${path}`] = values || datasets[name];
-        copy.data = { ...rest, name: `kit${path}` };
-      } else if (["layer", "hconcat", "vconcat", "concat", "spec"].includes(key)) {
-        copy[key] = strip(value, `${path}_${key}`);
-      } else if (key !== "datasets" || path !== "") {
-        copy[key] = value;
-      }
-    }
-    return copy;
-  }
-  const skeleton = strip(spec, "");
-  return { skeleton, key: JSON.stringify(skeleton), rows };
-}
+BOARD_JS = (Path(__file__).resolve().parent / "static" / "board.js").read_text(encoding="utf-8")
+"""The browser side of the board (``kit/static/board.js``)."""
 
-async function render({ model, el }) {
-  const shown = new Map();  // name -> {div, json, view, key}
 
-  async function draw(item, entry) {
-    if (item.kind === "html") {
-      entry.div.innerHTML = item.html;
-      return;
-    }
-    const { skeleton, key, rows } = split(item.spec);
-    if (entry.view && entry.key === key) {
-      // same chart, new numbers: Vega recomputes and updates the SVG in place
-      for (const [name, values] of Object.entries(rows)) entry.view.data(name, values);
-      await entry.view.runAsync();
-    } else {
-      let parsed = false;
-      // Vega-Lite leaves named data empty, to be given at run time: give it before parsing
-      const patch = (vgSpec) => {
-        for (const data of vgSpec.data || []) {
-          if (data.name in rows) {
-            data.values = rows[data.name];
-            parsed = parsed || Boolean(data.format && data.format.parse);
-          }
-        }
-        return vgSpec;
-      };
-      const fresh = document.createElement("div");
-      const { view } = await vegaEmbed(fresh, skeleton, {
-        renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
-      });
-      entry.div.replaceChildren(...fresh.childNodes);
-      if (entry.view) entry.view.finalize();  // its listeners and timers go with it
-      // rows that Vega-Lite parses on load (dates) cannot be swapped in as they come
-      Object.assign(entry, { view, key: parsed ? null : key });
-    }
-    entry.div.dataset.drawn = String(Number(entry.div.dataset.drawn || 0) + 1);
-  }
-
-  async function update() {
-    const items = model.get("items");
-    const jobs = [];
-    for (const item of items) {
-      const json = JSON.stringify(item);
-      let entry = shown.get(item.name);
-      if (entry === undefined) {
-        const div = document.createElement("div");
-        div.className = `kit-out kit-out-${item.name}`;
-        el.appendChild(div);
-        entry = { div, json: null, view: null, key: null };
-        shown.set(item.name, entry);
-      }
-      if (entry.json !== json) {
-        entry.json = json;
-        jobs.push(draw(item, entry).catch((error) => {
-          entry.div.textContent = String(error);
-        }));
-      }
-    }
-    await Promise.all(jobs);
-    el.dataset.version = String(model.get("version"));
-  }
-
-  model.on("change:items", update);
-  await update();
-  return () => shown.forEach((entry) => entry.view && entry.view.finalize());
-}
-export default { render };
-"""
+def board_name() -> str:
+    """The bundle's file name in the cache: it changes with the board or vl-convert."""
+    return f"board-{digest(vlc.__version__, BOARD_JS)}.js"
 
 
 @cache
@@ -136,8 +46,21 @@ def board_esm() -> str:
     Bundling takes about 1.5 s; the cached file loads in milliseconds, so only the
     very first kernel on a machine pays for it.
     """
-    name = f"board-{digest(vlc.__version__, BOARD_JS)}.js"
-    return remembered("js", name, lambda: vlc.javascript_bundle(BOARD_JS), keep=8)
+    return remembered("js", board_name(), lambda: vlc.javascript_bundle(BOARD_JS), keep=8)
+
+
+def board_source() -> str:
+    """What a board hands the browser: the bundle's address when ``kit present`` serves it.
+
+    Sent by address, the 900 kB bundle is fetched once and kept in the browser's cache;
+    sent inline (JupyterLab, or a cache that cannot be written) it travels with every
+    page's widget state.
+    """
+    served = os.environ.get(SERVED_JS)
+    bundle = board_esm()  # also puts the bundle in the cache, where the presenter serves it
+    if served and (cache_dir() / "js" / board_name()).is_file():
+        return f"{served}{board_name()}?v={board_name()[6:-3]}"
+    return bundle
 
 
 class ChartBoard(anywidget.AnyWidget):
@@ -154,7 +77,7 @@ class ChartBoard(anywidget.AnyWidget):
     version = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, language: str = "en", **kwargs: Any) -> None:
-        super().__init__(_esm=board_esm(), locale=LOCALES[language], **kwargs)
+        super().__init__(_esm=board_source(), locale=LOCALES[language], **kwargs)
         self.add_class("kit-board")
 
     def show(self, updates: dict[str, dict[str, Any]]) -> None:

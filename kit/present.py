@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kit.cache import SERVED_JS, cache_dir
 from kit.cli import whole_number_in
 from kit.params import LANGUAGES
 from kit.text import t
@@ -688,11 +689,16 @@ def make_app(options: Options, stories: Sequence[Story], served: Path, announce=
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(STATIC), os.environ.get("JUPYTER_PATH", "")) if p
     )
+    from tornado.web import StaticFileHandler
     from voila.app import Voila
 
+    scripts = cache_dir() / "js"
     index_handler, story_handler = _handlers()
     room = Room(options.max_participants, options.language)
     pages = {story.page(language) for story in stories for language in LANGUAGES}
+    if not ipaddress.ip_address(options.ip).is_unspecified:
+        # kernels send the live board's bundle as an address the browser can cache
+        os.environ[SERVED_JS] = url_for(options.ip, options.port, "/kit/js/")
 
     class Presenter(Voila):
         def init_handlers(self) -> list:
@@ -711,6 +717,8 @@ def make_app(options: Options, stories: Sequence[Story], served: Path, announce=
                     continue  # the index page replaces Voilà's file browser
                 else:
                     handlers.append(handler)
+            board = (r"/kit/js/(board-[0-9a-f]+\.js)", StaticFileHandler, {"path": str(scripts)})
+            handlers.append(board)
             return handlers
 
         def listen(self) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kit import present
+from kit import live, present
+from kit.cache import SERVED_JS
 from kit.present import Options, PresentError, Room, Story
 from kit.text import t
 
@@ -322,6 +323,16 @@ def test_a_stuck_warm_up_does_not_hold_back_the_next_story():
     asyncio.run(scenario())
 
 
+def test_a_board_sends_its_bundle_by_address_only_where_the_presenter_serves_it(monkeypatch):
+    monkeypatch.delenv(SERVED_JS, raising=False)
+    assert live.board_source() == live.board_esm()  # JupyterLab: inline
+    monkeypatch.setenv(SERVED_JS, "http://127.0.0.1:8866/kit/js/")
+    address = live.board_source()
+    assert address.startswith(f"http://127.0.0.1:8866/kit/js/{live.board_name()}?v=")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/nonexistent/cache")  # nothing to serve from
+    assert live.board_source() == live.board_esm()
+
+
 def test_story_titles_exist_in_both_languages():
     for story in [Story(f, topic) for f, topic in present.STORIES]:
         assert story.title("en") != story.title("nl")
@@ -347,6 +358,9 @@ def test_server_serves_index_stories_and_a_full_room():
         assert "Traceback" not in page and "There was an error" not in page
         status, full = fetch(base + f"/voila/render/en/{STORIES[0].file}")
         assert status == 503 and "The room is full" in full
+        status, bundle = fetch(f"{base}/kit/js/{live.board_name()}")
+        assert status == 200 and bundle == live.board_esm()  # the live board, by address
+        assert fetch(f"{base}/kit/js/other.js")[0] == 404
         output = printed()
         assert f"{base}/?lang=nl" in output and "Zaalmodus" in output
         assert "█" in output  # the QR code

@@ -18,6 +18,8 @@ from kit.errors import ParameterError
 from kit.params import LANGUAGES
 
 TEXT_DIR = Path(__file__).parent
+# libyaml's safe loader reads the texts about 8x faster (every kernel reads them once)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @cache
@@ -38,7 +40,7 @@ def catalogue(language: str) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for path in sorted((TEXT_DIR / language).glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            _flatten(yaml.safe_load(handle) or {}, path.stem, flat)
+            _flatten(yaml.load(handle, Loader=_LOADER) or {}, path.stem, flat)
     return flat
 
 

@@ -1,0 +1,101 @@
+// The live chart board (kit/live.py): one div per item, class "kit-out-<name>".
+//
+// A new chart is drawn off screen and swapped in when ready, so a redraw never flashes
+// an empty box. A chart whose spec changed only in its rows keeps its Vega view and takes
+// the new rows: the SVG on screen is updated in place. vegaEmbed comes from vl-convert's
+// offline bundle, which kit/live.py wraps around this file.
+
+// A Vega-Lite spec with its rows (inline, or in altair's top-level "datasets" under names
+// that hash the rows) moved out under stable names ("kit<path>"), so that two specs with the
+// same skeleton differ only in their rows: the chart on screen can then take the new rows
+// instead of being built again.
+function split(spec) {
+  const datasets = spec.datasets || {};
+  const rows = {};
+  function strip(node, path) {
+    if (Array.isArray(node)) return node.map((child, i) => strip(child, `${path}_${i}`));
+    if (node === null || typeof node !== "object") return node;
+    const copy = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "data" && value && (Array.isArray(value.values) || value.name in datasets)) {
+        const { values, name, ...rest } = value;
+        rows[`kit${path}`] = values || datasets[name];
+        copy.data = { ...rest, name: `kit${path}` };
+      } else if (["layer", "hconcat", "vconcat", "concat", "spec"].includes(key)) {
+        copy[key] = strip(value, `${path}_${key}`);
+      } else if (key !== "datasets" || path !== "") {
+        copy[key] = value;
+      }
+    }
+    return copy;
+  }
+  const skeleton = strip(spec, "");
+  return { skeleton, key: JSON.stringify(skeleton), rows };
+}
+
+async function render({ model, el }) {
+  const shown = new Map();  // name -> {div, json, view, key}
+
+  async function draw(item, entry) {
+    if (item.kind === "html") {
+      entry.div.innerHTML = item.html;
+      return;
+    }
+    const { skeleton, key, rows } = split(item.spec);
+    if (entry.view && entry.key === key) {
+      // same chart, new numbers: Vega recomputes and updates the SVG in place
+      for (const [name, values] of Object.entries(rows)) entry.view.data(name, values);
+      await entry.view.runAsync();
+    } else {
+      let parsed = false;
+      // Vega-Lite leaves named data empty, to be given at run time: give it before parsing
+      const patch = (vgSpec) => {
+        for (const data of vgSpec.data || []) {
+          if (data.name in rows) {
+            data.values = rows[data.name];
+            parsed = parsed || Boolean(data.format && data.format.parse);
+          }
+        }
+        return vgSpec;
+      };
+      const fresh = document.createElement("div");
+      const { view } = await vegaEmbed(fresh, skeleton, {
+        renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
+      });
+      entry.div.replaceChildren(...fresh.childNodes);
+      if (entry.view) entry.view.finalize();  // its listeners and timers go with it
+      // rows that Vega-Lite parses on load (dates) cannot be swapped in as they come
+      Object.assign(entry, { view, key: parsed ? null : key });
+    }
+    entry.div.dataset.drawn = String(Number(entry.div.dataset.drawn || 0) + 1);
+  }
+
+  async function update() {
+    const items = model.get("items");
+    const jobs = [];
+    for (const item of items) {
+      const json = JSON.stringify(item);
+      let entry = shown.get(item.name);
+      if (entry === undefined) {
+        const div = document.createElement("div");
+        div.className = `kit-out kit-out-${item.name}`;
+        el.appendChild(div);
+        entry = { div, json: null, view: null, key: null };
+        shown.set(item.name, entry);
+      }
+      if (entry.json !== json) {
+        entry.json = json;
+        jobs.push(draw(item, entry).catch((error) => {
+          entry.div.textContent = String(error);
+        }));
+      }
+    }
+    await Promise.all(jobs);
+    el.dataset.version = String(model.get("version"));
+  }
+
+  model.on("change:items", update);
+  await update();
+  return () => shown.forEach((entry) => entry.view && entry.view.finalize());
+}
+export default { render };
