@@ -47,8 +47,11 @@ def empty_run(task: tuple[str, str]) -> None:
 def floor(runs: int, jobs: int, folder: Path) -> float:
     """Seconds for ``runs`` papermill runs of an empty notebook, ``jobs`` at a time."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     source = folder / "empty.ipynb"
     nbformat.write(notebook, source)
     tasks = [(str(source), str(folder / f"empty-{i}.ipynb")) for i in range(runs)]
@@ -81,8 +84,9 @@ def measure(name: str, workshop: Path, jobs: int, folder: Path, per_file: bool) 
     empty = floor(runs, jobs, folder)
     if per_file:
         for written in outcome.written:
-            sizes = ", ".join(f"{Path(f['path']).suffix[1:]} {f['bytes'] / 1000:.0f} kB"
-                              for f in written.files)
+            sizes = ", ".join(
+                f"{Path(f['path']).suffix[1:]} {f['bytes'] / 1000:.0f} kB" for f in written.files
+            )
             print(f"  {written.handout.label:<48} {written.seconds:5.1f} s   {sizes}")
     print(
         f"{name}: {runs} handouts ({len(outcome.files)} files) in {outcome.seconds:.1f} s "
