@@ -588,9 +588,22 @@ def _handlers() -> tuple[type, type]:
             _ = self.xsrf_token
             self.room.opening += 1
             try:
+                await self.preheated_kernel_started(path)
                 await super().get(path)
             finally:
                 self.room.opening -= 1
+
+        async def preheated_kernel_started(self, path: str) -> None:
+            """Wait while the page's preheated kernel is still starting.
+
+            Voilà uses a pool only once its kernel has started; a visitor who comes
+            sooner (the coach, right after ``kit present``) would get a kernel of their
+            own, started from nothing, while the pool's kernel is half-way ready.
+            """
+            manager = self.kernel_manager
+            pool = getattr(manager, "_pools", {}).get(path, [])
+            if pool and path not in getattr(manager, "notebook_data", {}):
+                await asyncio.wait(pool[:1], timeout=STARTING_KERNEL_WAIT)
 
     return IndexHandler, StoryHandler
 
@@ -618,6 +631,9 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     config.VoilaConfiguration.theme = "light"
     config.VoilaConfiguration.show_tracebacks = False
     config.VoilaConfiguration.preheat_kernel = options.pool > 0
+    if options.pool:
+        # the first kernels are the spares kit.prestart started before Voilà was imported
+        config.KernelProvisionerFactory.default_provisioner_name = "kit-spare-kernels"
     config.VoilaConfiguration.default_pool_size = 0
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaExecutor.timeout = options.cell_timeout
@@ -631,20 +647,28 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     return config
 
 
+STARTING_KERNEL_WAIT = 30.0
+"""Seconds a page waits for its preheated kernel to start before Voilà starts another."""
+
 REFILL_DELAY = 3.0
 """Seconds between a visitor taking a preheated kernel and the pool starting its next one:
 the refill runs a whole notebook, which would otherwise slow down the visitor's own page."""
 
 
 async def preheat_in_turn(
-    kernel_manager: Any, pages: Sequence[str], size: int, wait_s: float = 60.0
+    kernel_manager: Any,
+    pages: Sequence[str],
+    size: int,
+    wait_s: float = 60.0,
+    pause_s: float = REFILL_DELAY,
 ) -> None:
     """Fill the preheated pool of each page in turn, the first story first.
 
     Voilà starts every pool at once; on a two-core laptop the first page a coach
     opens then also waits for the other stories' notebooks. Here a page's pool
-    starts once the previous page's kernels have run their notebook (or after
-    ``wait_s`` seconds, whichever comes first).
+    starts ``pause_s`` seconds after the previous page's kernels have run their
+    notebook (time for a visitor's browser to draw that page), or after ``wait_s``
+    seconds, whichever comes first.
 
     Parameters
     ----------
@@ -655,8 +679,12 @@ async def preheat_in_turn(
         Kernels in each page's pool.
     wait_s : float
         The longest wait for one page before the next one starts anyway.
+    pause_s : float
+        Seconds between one page's pool being ready and the next one starting.
     """
-    for page in pages:
+    for turn, page in enumerate(pages):
+        if turn:
+            await asyncio.sleep(pause_s)
         pools = dict(kernel_manager.kernel_pools_config)
         pools[page] = {"pool_size": size}
         kernel_manager.kernel_pools_config = pools
@@ -696,9 +724,6 @@ def make_app(options: Options, stories: Sequence[Story], served: Path, announce=
     index_handler, story_handler = _handlers()
     room = Room(options.max_participants, options.language)
     pages = {story.page(language) for story in stories for language in LANGUAGES}
-    if not ipaddress.ip_address(options.ip).is_unspecified:
-        # kernels send the live board's bundle as an address the browser can cache
-        os.environ[SERVED_JS] = url_for(options.ip, options.port, "/kit/js/")
 
     class Presenter(Voila):
         def init_handlers(self) -> list:
@@ -769,12 +794,21 @@ def serve(options: Options) -> int:
         lines.append(t("present.terminal.stop", language))
         print("\n".join(lines), flush=True)
 
+    from kit import prestart
+
     served = Path(tempfile.mkdtemp(prefix="kit-present-"))
     try:
+        if not ipaddress.ip_address(options.ip).is_unspecified:
+            # kernels send the live board's bundle as an address the browser can cache
+            os.environ[SERVED_JS] = url_for(options.ip, port, "/kit/js/")
+        # first the spare kernels, so they start while Voilà is still being imported
+        (served / language).mkdir()
+        prestart.start_spares(options.pool, served / language)
         prepare_notebooks(stories, options.notebooks, served)
         app = make_app(options, stories, served, announce)
         app.start()
     finally:
+        prestart.stop_spares()
         shutil.rmtree(served, ignore_errors=True)
     return 0
 

@@ -300,7 +300,8 @@ def test_stories_are_preheated_one_after_the_other():
     async def scenario():
         kernels = _Warming()
         pages = ["en/a.ipynb", "en/b.ipynb"]
-        warming = asyncio.create_task(present.preheat_in_turn(kernels, pages, 2, wait_s=5))
+        preheating = present.preheat_in_turn(kernels, pages, 2, wait_s=5, pause_s=0)
+        warming = asyncio.create_task(preheating)
         await asyncio.sleep(0.05)
         assert kernels.filled == ["en/a.ipynb"]  # b waits while a's notebook runs
         kernels.runs["en/a.ipynb"].set_result(None)
@@ -316,7 +317,9 @@ def test_stories_are_preheated_one_after_the_other():
 def test_a_stuck_warm_up_does_not_hold_back_the_next_story():
     async def scenario():
         kernels = _Warming()
-        await present.preheat_in_turn(kernels, ["en/a.ipynb", "en/b.ipynb"], 1, wait_s=0.1)
+        await present.preheat_in_turn(
+            kernels, ["en/a.ipynb", "en/b.ipynb"], 1, wait_s=0.1, pause_s=0
+        )
         assert kernels.filled == ["en/a.ipynb", "en/b.ipynb"]
         assert not kernels.runs["en/a.ipynb"].cancelled()  # its kernel goes on running
 
@@ -377,3 +380,40 @@ def test_a_small_room_is_served_on_loopback():
     room = bench_present.room_figures(participants=3, moves=2, max_participants=5, pool=1)
     assert room["interactive"] == 3 and room["errors"] == [] and room["room_full"] == 0
     assert room["moves"] == 6
+
+
+def test_a_spare_kernel_is_adopted_with_the_kit_loaded_and_the_widget_protocol(tmp_path):
+    """The provisioner hands out a spare that answers like any kernel Voilà would start."""
+    from jupyter_client.manager import KernelManager
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from kit import prestart
+
+    factory = KernelProvisionerFactory.instance()
+    default = factory.default_provisioner_name
+    prestart.start_spares(1, tmp_path)
+    spare_pid = prestart._spares[0].process.pid
+    factory.default_provisioner_name = prestart.PROVISIONER
+    manager = KernelManager(kernel_name="python3")
+    try:
+        manager.start_kernel()
+        assert manager.provisioner.pid == spare_pid and not prestart._spares
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        code = (
+            "import sys, comm; "
+            "print('kit.widgets' in sys.modules, "
+            "'jupyter.widget.control' in comm.get_comm_manager().targets)"
+        )
+        client.execute(code)
+        printed = ""
+        while "True" not in printed and "False" not in printed:
+            message = client.get_iopub_msg(timeout=30)
+            printed += message["content"].get("text", "")
+        assert printed.split() == ["True", "True"]
+        client.stop_channels()
+    finally:
+        factory.default_provisioner_name = default
+        manager.shutdown_kernel(now=True)
+        prestart.stop_spares()
