@@ -630,10 +630,12 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.theme = "light"
     config.VoilaConfiguration.show_tracebacks = False
+    from kit import prestart
+
     config.VoilaConfiguration.preheat_kernel = options.pool > 0
-    if options.pool:
+    if options.pool and prestart.available():
         # the first kernels are the spares kit.prestart started before Voilà was imported
-        config.KernelProvisionerFactory.default_provisioner_name = "kit-spare-kernels"
+        config.KernelProvisionerFactory.default_provisioner_name = prestart.PROVISIONER
     config.VoilaConfiguration.default_pool_size = 0
     config.VoilaConfiguration.file_allowlist = []
     config.VoilaExecutor.timeout = options.cell_timeout
@@ -803,7 +805,8 @@ def serve(options: Options) -> int:
             os.environ[SERVED_JS] = url_for(options.ip, port, "/kit/js/")
         # first the spare kernels, so they start while Voilà is still being imported
         (served / language).mkdir()
-        prestart.start_spares(options.pool, served / language)
+        if prestart.available():
+            prestart.start_spares(options.pool, served / language)
         prepare_notebooks(stories, options.notebooks, served)
         app = make_app(options, stories, served, announce)
         app.start()

@@ -36,6 +36,13 @@ WARM_MODULES = ("kit.widgets", "kit.charts", "kit.display", "kit.narrate", "kit.
 """What the story notebooks import first: loaded by a spare before anybody waits for it."""
 
 
+def available() -> bool:
+    """True when the provisioner is installed (``pip install`` registers its entry point)."""
+    from importlib.metadata import entry_points
+
+    return bool(entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER))
+
+
 @dataclass
 class Spare:
     """A kernel process that is starting (or has started) and waits to be handed out.
