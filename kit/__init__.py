@@ -13,8 +13,8 @@ def _skip_slow_iri_checker() -> None:
     That package compiles some 35 Lark grammars when imported: 1-2 s in every process
     that imports jsonschema (altair in each kernel, Voila's server, papermill), which
     was most of the wait for a presenter's first page. jsonschema imports it inside
-    ``suppress(ImportError)`` and then simply has no "iri" format check, which neither
-    the kit nor Jupyter's own schemas use (python-jsonschema/jsonschema#1428).
+    ``suppress(ImportError)`` and then simply has no "iri" format check, which the kit
+    never uses (python-jsonschema/jsonschema#1428).
     """
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
