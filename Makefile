@@ -23,6 +23,7 @@ test: system lint unit  ## ruff + every pytest (model, notebooks, handouts, brow
 
 lint: $(STAMP)
 	$(BIN)/ruff check kit tests benchmarks
+	$(BIN)/ruff format --check kit tests benchmarks
 
 unit: $(STAMP)
 	$(BIN)/pytest
