@@ -56,10 +56,11 @@ def board_source() -> str:
     sent inline (JupyterLab, or a cache that cannot be written) it travels with every
     page's widget state.
     """
-    served = os.environ.get(SERVED_JS)
+    served, name = os.environ.get(SERVED_JS), board_name()
     bundle = board_esm()  # also puts the bundle in the cache, where the presenter serves it
-    if served and (cache_dir() / "js" / board_name()).is_file():
-        return f"{served}{board_name()}?v={board_name()[6:-3]}"
+    if served and (cache_dir() / "js" / name).is_file():
+        # "v" makes tornado send the file with a long cache lifetime; the name is a hash
+        return f"{served}{name}?v={name.removesuffix('.js')}"
     return bundle
 
 

@@ -10,7 +10,9 @@ an index page in the chosen language. What it adds to a plain ``voila notebooks/
   kernel, the live panel's are drawn in the browser from the kit's own bundle;
 - **fast first page**: kernels are preheated (``--pool``): each one has run its notebook
   before anybody asks for it, so a page is sent at once; the first story is preheated
-  first, and a pool refills a few seconds after a visitor took its kernel;
+  first, its kernels are spares that started while Voilà was being imported
+  (:mod:`kit.prestart`), a page never starts a second kernel beside a starting preheated
+  one, and a pool refills a few seconds after a visitor took its kernel;
 - **a cell timeout** (``--cell-timeout``): a stuck cell cannot hang a page load for the room;
 - **room mode** (``--room``): binds to the machine's network address, prints the address and
   a QR code, gives every participant a kernel of their own, culls idle kernels and shows a
@@ -622,6 +624,8 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     """
     from traitlets.config import Config
 
+    from kit import prestart
+
     config = Config()
     config.Voila.ip = options.ip
     config.Voila.port = options.port
@@ -630,8 +634,6 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.theme = "light"
     config.VoilaConfiguration.show_tracebacks = False
-    from kit import prestart
-
     config.VoilaConfiguration.preheat_kernel = options.pool > 0
     if options.pool and prestart.available():
         # the first kernels are the spares kit.prestart started before Voilà was imported
@@ -755,8 +757,8 @@ def make_app(options: Options, stories: Sequence[Story], served: Path, announce=
             if announce is not None:
                 loop.add_callback(announce)
             if options.pool:
-                pages = [story.page(options.language) for story in stories]
-                loop.add_callback(preheat_in_turn, self.kernel_manager, pages, options.pool)
+                in_turn = [story.page(options.language) for story in stories]
+                loop.add_callback(preheat_in_turn, self.kernel_manager, in_turn, options.pool)
             super().listen()
 
     app = Presenter(config=voila_config(options, stories))
