@@ -80,14 +80,18 @@ async function render({ model, el }) {
         const div = document.createElement("div");
         div.className = `kit-out kit-out-${item.name}`;
         el.appendChild(div);
-        entry = { div, json: null, view: null, key: null };
+        entry = { div, json: null, view: null, key: null, drawing: Promise.resolve() };
         shown.set(item.name, entry);
       }
       if (entry.json !== json) {
         entry.json = json;
-        jobs.push(draw(item, entry).catch((error) => {
-          entry.div.textContent = String(error);
-        }));
+        // one chart is drawn in the order of the moves: a slow first drawing must not
+        // land on screen after the quick one that followed it
+        const target = entry;
+        target.drawing = target.drawing.then(() => draw(item, target)).catch((error) => {
+          target.div.textContent = String(error);
+        });
+        jobs.push(target.drawing);
       }
     }
     await Promise.all(jobs);
