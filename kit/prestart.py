@@ -5,29 +5,31 @@ a new kernel then spends about a second starting Python and ipykernel and import
 the kit before it runs the first notebook line. Nothing makes these wait for each
 other, and a laptop has two cores or more, so they overlap:
 
-1. :func:`start_spares`, called first thing, launches spare kernels that import the
-   kit's modules before they start listening;
-2. :class:`SpareKernelProvisioner`, the kernel provisioner the presenter configures
-   (jupyter_client's documented hook for *how* a kernel process is launched), hands
-   those processes to the first kernels Voilà asks for, with their connection
-   details, and launches new ones as usual once the spares are gone;
+1. :func:`start_spares`, called before anything slow is imported (this module needs
+   only the standard library), launches spare kernels that import the kit's modules
+   before they answer;
+2. :class:`kit.provisioner.SpareKernelProvisioner`, the kernel provisioner the presenter
+   configures, hands those processes to the first kernels Voilà asks for, and launches
+   new ones as usual once the spares are gone;
 3. :func:`stop_spares` ends the spares nobody took.
+
+A spare binds its own ports and writes its connection file (ipykernel does so when the
+file it is given does not exist yet), so no port is ever chosen twice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from jupyter_client.provisioning import LocalProvisioner
 
 PROVISIONER = "kit-spare-kernels"
 """The provisioner's entry-point name (``jupyter_client.kernel_provisioners`` in pyproject)."""
@@ -50,15 +52,33 @@ class Spare:
     Parameters
     ----------
     process : subprocess.Popen
-    info : dict
-        Its connection details (ports, key, transport), as jupyter_client writes them.
+    connection_file : Path
+        Where the kernel writes its ports and key once its sockets are bound.
     cwd : Path
         The folder it runs in.
     """
 
-    process: Any
-    info: dict[str, Any]
+    process: subprocess.Popen
+    connection_file: Path
     cwd: Path
+
+    def connection_info(self) -> dict[str, Any] | None:
+        """The kernel's ports and key (the key as bytes, as a kernel manager holds it).
+
+        None while the kernel has not written them yet.
+        """
+        try:
+            info = json.loads(self.connection_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):  # not yet, or half written
+            return None
+        return {**info, "key": info["key"].encode()}
+
+    def stop(self) -> None:
+        """End the kernel (its whole process group)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
 
 
 _spares: list[Spare] = []
@@ -77,26 +97,23 @@ def start_spares(count: int, cwd: Path, env: dict[str, str] | None = None) -> No
     env : dict, optional
         Their environment (default: this process's).
     """
-    from jupyter_client.connect import write_connection_file
-    from jupyter_client.launcher import launch_kernel
-
     if count <= 0:
         return
     folder = Path(tempfile.mkdtemp(prefix="kit-kernels-"))
     _folders.append(folder)
+    env = dict(env or os.environ)
+    env["JPY_PARENT_PID"] = str(os.getpid())  # a spare ends when the presenter does
     for index in range(count):
-        connection_file, info = write_connection_file(
-            str(folder / f"spare-{index}.json"),
-            ip="127.0.0.1",
-            key=uuid.uuid4().hex.encode(),
-            transport="tcp",
-            signature_scheme="hmac-sha256",
-            kernel_name="python3",
+        connection_file = folder / f"spare-{index}.json"
+        command = [sys.executable, "-m", "kit.prestart", "-f", str(connection_file)]
+        process = subprocess.Popen(
+            [*command, "--ip=127.0.0.1"],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, as jupyter_client starts kernels
         )
-        command = [sys.executable, "-m", "kit.prestart", "-f", connection_file]
-        process = launch_kernel(command, env=dict(env or os.environ), cwd=str(cwd))
-        # the file holds the key as text; a kernel manager holds it as bytes
-        _spares.append(Spare(process, {**info, "key": info["key"].encode()}, cwd))
+        _spares.append(Spare(process, connection_file, cwd))
 
 
 def take_spare() -> Spare | None:
@@ -111,36 +128,9 @@ def take_spare() -> Spare | None:
 def stop_spares() -> None:
     """End the spare kernels nobody took and remove their connection files."""
     while _spares:
-        process = _spares.pop().process
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGTERM)
-        with contextlib.suppress(Exception):
-            process.wait(5)
+        _spares.pop().stop()
     while _folders:
         shutil.rmtree(_folders.pop(), ignore_errors=True)
-
-
-class SpareKernelProvisioner(LocalProvisioner):
-    """jupyter_client's local provisioner, handing out a spare kernel when one is running.
-
-    The kernel manager has written a connection file for a kernel it would launch;
-    returning the spare's connection details makes it adopt the spare's ports and key
-    instead (jupyter_client reconciles them and rewrites its file). With transport
-    encryption (CurveZMQ keys) configured, spares are never used: they have no keys.
-    """
-
-    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> dict[str, Any]:
-        """Adopt a spare kernel, or launch ``cmd`` as the local provisioner does."""
-        encrypted = getattr(self.parent, "curve_publickey", None) is not None
-        spare = None if encrypted else take_spare()
-        if spare is None:
-            return await super().launch_kernel(cmd, **kwargs)
-        self.process = spare.process
-        self.pid = spare.process.pid
-        self.pgid = os.getpgid(self.pid) if hasattr(os, "getpgid") else None
-        self.cwd = spare.cwd
-        self.connection_info = spare.info
-        return self.connection_info
 
 
 def main() -> None:
