@@ -57,7 +57,8 @@ def remembered(folder: str, name: str, make: Callable[[], str], keep: int | None
     except (FileNotFoundError, NotADirectoryError):
         pass
     except OSError as error:
-        log.warning("cannot read %s from the cache: %s", path, error)
+        # info, not warning: in a kernel a warning would print into the notebook's output
+        log.info("cannot read %s from the cache: %s", path, error)
     else:
         _touch(path)
         return text
@@ -67,7 +68,7 @@ def remembered(folder: str, name: str, make: Callable[[], str], keep: int | None
         if keep is not None:
             _forget_oldest(path.parent, keep)
     except OSError as error:
-        log.warning("cannot keep %s in the cache: %s", path, error)
+        log.info("cannot keep %s in the cache: %s", path, error)
     return text
 
 

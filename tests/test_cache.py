@@ -46,7 +46,7 @@ def test_a_cache_that_cannot_be_written_only_costs_speed(tmp_path, monkeypatch, 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    with caplog.at_level(logging.WARNING, logger="kit.cache"):
+    with caplog.at_level(logging.INFO, logger="kit.cache"):
         assert cache.remembered("svg", "a.svg", lambda: "drawn") == "drawn"
     assert "cannot keep" in caplog.text
 

@@ -34,7 +34,7 @@ function split(spec) {
 }
 
 async function render({ model, el }) {
-  const shown = new Map();  // name -> {div, json, view, key}
+  const shown = new Map();  // name -> {div, json, view, key, drawing}
 
   async function draw(item, entry) {
     if (item.kind === "html") {
