@@ -645,6 +645,11 @@ def voila_config(options: Options, stories: Sequence[Story]) -> Any:
     config.VoilaKernelManager.fill_delay = REFILL_DELAY
     # no pool at start: preheat_in_turn fills them story by story once the server listens
     config.VoilaKernelManager.kernel_pools_config = {"default": {"pool_size": 0}}
+    if os.name != "nt":
+        # Unix sockets, not TCP ports: a port jupyter_client picked for a kernel could be
+        # handed to another connection before the kernel bound it ("Address already in
+        # use"), and in a room of 25 that left a page waiting for a kernel that had died
+        config.KernelManager.transport = "ipc"
     config.MappingKernelManager.cull_idle_timeout = int(options.idle_minutes * 60)
     config.MappingKernelManager.cull_interval = min(60, int(options.idle_minutes * 60) // 2)
     config.MappingKernelManager.cull_connected = False

@@ -223,6 +223,8 @@ def test_voila_is_configured_for_a_room_that_cannot_hang():
     assert config.VoilaConfiguration.preheat_kernel is True
     assert config.VoilaKernelManager.kernel_pools_config == {"default": {"pool_size": 0}}
     assert config.VoilaKernelManager.fill_delay == present.REFILL_DELAY
+    if os.name != "nt":  # kernels on Unix sockets: no TCP port to lose to another socket
+        assert config.KernelManager.transport == "ipc"
     # pip registers the spare-kernel provisioner (pyproject's entry point)
     assert config.KernelProvisionerFactory.default_provisioner_name == "kit-spare-kernels"
     assert config.MappingKernelManager.cull_idle_timeout == 600
