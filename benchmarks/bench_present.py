@@ -87,7 +87,7 @@ def kernels_of(process: subprocess.Popen) -> list[psutil.Process]:
     return [
         child
         for child in server.children(recursive=True)
-        if "ipykernel" in " ".join(child.cmdline())
+        if any(name in " ".join(child.cmdline()) for name in ("ipykernel", "kit.prestart"))
     ]
 
 
