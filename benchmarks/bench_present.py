@@ -84,11 +84,15 @@ def stop(process: subprocess.Popen) -> None:
 
 def kernels_of(process: subprocess.Popen) -> list[psutil.Process]:
     server = psutil.Process(process.pid)
-    return [
-        child
-        for child in server.children(recursive=True)
-        if any(name in " ".join(child.cmdline()) for name in ("ipykernel", "kit.prestart"))
-    ]
+    return [child for child in server.children(recursive=True) if _is_kernel(child)]
+
+
+def _is_kernel(child: psutil.Process) -> bool:
+    try:
+        command = " ".join(child.cmdline())
+    except psutil.Error:  # gone, or a zombie: a kernel that died is no kernel to count
+        return False
+    return "ipykernel" in command or "kit.prestart" in command
 
 
 def memory_mb(processes: list[psutil.Process], kind: str = "rss") -> list[float]:
