@@ -32,9 +32,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from kit.params import LANGUAGES
-from kit.text import t
-from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
+from kit.text import LANGUAGES, t
 
 FORMATS = ("html", "pdf")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -134,7 +132,6 @@ def add_handouts_arguments(parser: argparse.ArgumentParser) -> None:
         "workshop",
         nargs="?",
         type=Path,
-        default=DEFAULT_WORKSHOP,
         help="workshop file (YAML); default: the kit's data/workshops/default.yaml",
     )
     parser.add_argument(
@@ -175,8 +172,11 @@ def run_handouts(args: argparse.Namespace) -> int:
     -------
     int
     """
+    # imported here: `kit present` starts faster without pydantic and the workshop schema
+    from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
+
     try:
-        workshop = load_workshop(args.workshop)
+        workshop = load_workshop(args.workshop or DEFAULT_WORKSHOP)
     except WorkshopError as error:
         return _mistake(error)
     from kit import handouts  # papermill and nbconvert: only once the input is sound

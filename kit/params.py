@@ -23,10 +23,10 @@ import numpy as np
 from pydantic import Field, TypeAdapter, ValidationError
 
 from kit.errors import ParameterError
+from kit.text import LANGUAGES
 
 Kind = Literal["int", "float", "choice", "int_list"]
 
-LANGUAGES = ("en", "nl")
 MAX_MONTHS = 36
 MAX_CONTRACTS = 100_000
 MAX_YEARS = 50

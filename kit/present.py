@@ -42,8 +42,7 @@ from typing import Any
 
 from kit.cache import SERVED_JS, cache_dir
 from kit.cli import whole_number_in
-from kit.params import LANGUAGES
-from kit.text import t
+from kit.text import LANGUAGES, t
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"

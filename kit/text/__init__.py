@@ -15,7 +15,9 @@ from typing import Any
 import yaml
 
 from kit.errors import ParameterError
-from kit.params import LANGUAGES
+
+LANGUAGES = ("en", "nl")
+"""The languages of every text, and so of the notebooks, panels, handouts and presenter."""
 
 TEXT_DIR = Path(__file__).parent
 # libyaml's safe loader reads the texts about 8x faster (every kernel reads them once)
