@@ -451,29 +451,35 @@ def _run_all(plan: list[Handout], stage: Path, jobs: int, report: Callable | Non
     context = multiprocessing.get_context("fork")
     tasks = [(handout, str(stage)) for handout in plan]
     written: list[Written] = []
-    pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker)
+    # every worker's kernel sockets in one folder, removed with the pool even when the
+    # workers are killed (a failing handout, Ctrl-C) and cannot clean up after themselves
+    sockets = tempfile.mkdtemp(prefix="kit-kernels-")
+    pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker, initargs=(sockets,))
     try:
-        results = pool.imap_unordered(_write_in_worker, tasks)
-        for _ in plan:
-            try:
-                result = results.next(timeout=STALL_TIMEOUT)
-            except multiprocessing.TimeoutError:
-                raise HandoutError(
-                    f"no handout finished in {STALL_TIMEOUT} s; a notebook run is stuck "
-                    f"(done: {len(written)} of {len(plan)})"
-                ) from None
-            if isinstance(result, HandoutError):
-                raise result
-            written.append(result)
-            if report is not None:
-                report(len(written), len(plan), result)
-    except BaseException:
-        # Workers die at once; their kernels notice the parent is gone and stop too.
-        pool.terminate()
-        pool.join()
-        raise
-    pool.close()
-    pool.join()  # workers leave normally and shut their warm kernels down
+        try:
+            results = pool.imap_unordered(_write_in_worker, tasks)
+            for _ in plan:
+                try:
+                    result = results.next(timeout=STALL_TIMEOUT)
+                except multiprocessing.TimeoutError:
+                    raise HandoutError(
+                        f"no handout finished in {STALL_TIMEOUT} s; a notebook run is stuck "
+                        f"(done: {len(written)} of {len(plan)})"
+                    ) from None
+                if isinstance(result, HandoutError):
+                    raise result
+                written.append(result)
+                if report is not None:
+                    report(len(written), len(plan), result)
+        except BaseException:
+            # Workers die at once; their kernels notice the parent is gone and stop too.
+            pool.terminate()
+            pool.join()
+            raise
+        pool.close()
+        pool.join()  # workers leave normally and shut their warm kernels down
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     order = {handout.stem: index for index, handout in enumerate(plan)}
     return sorted(written, key=lambda w: order[w.handout.stem])
 
@@ -570,14 +576,19 @@ class _WarmKernel:
         self.manager: AsyncKernelManager | None = None
         self.cwd: str | None = None
         self.sockets: str | None = None
+        self.root: str | None = None  # where the sockets folder goes (the pool's, if any)
 
     def get(self, cwd: str) -> AsyncKernelManager:
         if self.manager is not None and self.cwd == cwd and run_sync(self.manager.is_alive)():
             return self.manager
         self.shutdown()
-        self.sockets = tempfile.mkdtemp(prefix="kit-kernel-")
+        # short names: a Unix socket's path may not exceed about 100 characters
+        self.sockets = tempfile.mkdtemp(prefix="w-" if self.root else "kit-kernel-", dir=self.root)
         manager = AsyncKernelManager(
-            kernel_name=KERNEL, transport="ipc", ip=os.path.join(self.sockets, "k")
+            kernel_name=KERNEL,
+            transport="ipc",
+            ip=os.path.join(self.sockets, "k"),
+            connection_file=os.path.join(self.sockets, "kernel.json"),
         )
         # The kernel's own start-up warnings would only clutter the trainer's terminal.
         run_sync(manager.start_kernel)(cwd=cwd, stderr=subprocess.DEVNULL)
@@ -650,8 +661,15 @@ async def _clear_namespace(client: PapermillNotebookClient) -> None:
         raise RuntimeError("the warm kernel could not clear its namespace")
 
 
-def _start_worker() -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle; the warm kernel ends with us."""
+def _start_worker(sockets: str | None = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle; the warm kernel ends with us.
+
+    Parameters
+    ----------
+    sockets : str, optional
+        The folder for this worker's kernel sockets (the parent removes it).
+    """
+    _KERNEL.root = sockets
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     papermill_engines.register(ENGINE, WarmKernelEngine)
     multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -244,6 +245,9 @@ def raising_notebook(tmp_path: Path) -> Path:
 
 
 def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypatch, capsys):
+    # the workers' kernel sockets go here, and must not stay (a short path: Unix sockets)
+    temporary = Path(tempfile.mkdtemp(prefix="kt-"))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     out = tmp_path / "handouts"
     (out / "en").mkdir(parents=True)
     (out / "manifest.json").write_text('{"old": true}')
@@ -267,6 +271,8 @@ def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypa
     with pytest.raises(HandoutError):
         write_handouts(load_workshop(workshop), out, formats=["html"], jobs=1)
     assert tree(out) == before
+    assert list(temporary.iterdir()) == []  # killed workers' kernel sockets removed too
+    temporary.rmdir()
 
 
 def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
