@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import json
 import os
 import random
@@ -224,10 +223,8 @@ def browser_figures(moves: int) -> dict:
 
 def kernel_side_ms(moves: int) -> dict:
     """The same slider moves without a browser: Panel.update in this process."""
-    import vl_convert as vlc
-
     from kit import widgets
-    from kit.display import LOCALES
+    from kit.display import draw_svg
     from kit.params import NOCURE
 
     values = NOCURE.validate()
@@ -244,11 +241,10 @@ def kernel_side_ms(moves: int) -> dict:
     for slot in widgets.nocure_slots():
         item = slot.build(moved)
         if item.get("kind") == "chart":
-            # vl-convert itself, not kit.display.chart_svg, whose disk cache would answer
-            draw = functools.partial(vlc.vegalite_to_svg, item["spec"], format_locale=LOCALES["en"])
-            draw()  # the first drawing also warms vl-convert up
+            # draw_svg, not chart_svg, whose disk cache would answer
+            draw_svg(item["spec"])  # the first drawing also warms vl-convert up
             started = time.perf_counter()
-            draw()
+            draw_svg(item["spec"])
             svg_ms.append((time.perf_counter() - started) * 1000)
     return {
         "kernel_move_ms": (statistics.median(totals), percentile(totals, 0.95)),

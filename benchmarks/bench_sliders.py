@@ -1,7 +1,8 @@
 """What one slider move costs in the kernel, story by story.
 
 Live panels send Vega-Lite specs and the browser draws them (kit.live); the SVG rows
-show what drawing in the kernel would cost, as the static handouts do.
+show what drawing in the kernel would cost, as the static handouts do (with
+kit.display.draw_svg, not chart_svg, whose disk cache would answer repeated values).
 
 Run with ``make bench``. Prints median and 95th percentile over repeated moves,
 each move with a different value (so no cache helps). Figures quoted in the README.
@@ -15,19 +16,13 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-import vl_convert as vlc
 
 from kit import charts, narrate, nocure, referrals
-from kit.display import LOCALES
+from kit.display import draw_svg
 from kit.params import NOCURE, REFERRALS
 from kit.widgets import Panel, nocure_slots, referrals_slots
 
 REPEATS = 30
-
-
-def chart_svg(spec: dict) -> str:
-    """Draw with vl-convert itself: kit.display.chart_svg's disk cache would answer repeats."""
-    return vlc.vegalite_to_svg(spec, format_locale=LOCALES["en"], allowed_base_urls=[])
 
 
 def timed(step: Callable[[int], object], repeats: int = REPEATS) -> tuple[float, float]:
@@ -83,7 +78,7 @@ def nocure_move(i: int, draw: bool) -> list:
     """Model + chart specs (+ SVG when ``draw``) for one move of the volatility slider."""
     values = nocure_values(i)
     specs = [c.to_dict(validate=False) for c in nocure_charts(values, nocure_model(values))]
-    return [chart_svg(spec) for spec in specs] if draw else specs
+    return [draw_svg(spec) for spec in specs] if draw else specs
 
 
 def flywheel_values(i: int, grow: bool) -> dict:
@@ -117,7 +112,7 @@ def flywheel_move(values: dict, draw: bool) -> list:
         charts.hunting_chart(comparison),
     ]
     specs = [c.to_dict(validate=False) for c in built]
-    return [chart_svg(spec) for spec in specs] if draw else specs
+    return [draw_svg(spec) for spec in specs] if draw else specs
 
 
 def main() -> int:

@@ -25,22 +25,25 @@ LOCALES = {
 }
 
 
-def chart_svg(spec: dict[str, Any], language: str = "en") -> str:
-    """Draw a Vega-Lite ``spec`` as SVG in the kernel, numbers formatted for ``language``.
+def draw_svg(spec: dict[str, Any], language: str = "en") -> str:
+    """Draw a Vega-Lite ``spec`` as SVG with vl-convert, numbers formatted for ``language``.
 
-    External data URLs are refused: everything a chart shows is inline. A chart
-    drawn before (same spec, language and vl-convert) comes from the disk cache
-    (:mod:`kit.cache`), so a notebook with its default settings shows its charts
-    without starting vl-convert at all.
+    External data URLs are refused: everything a chart shows is inline. Every call
+    draws; :func:`chart_svg` is the same with the disk cache in front.
     """
-    locale = LOCALES[language]
-    name = digest(vlc.__version__, json.dumps([locale, spec], sort_keys=True)) + ".svg"
-    return remembered(
-        "svg",
-        name,
-        lambda: vlc.vegalite_to_svg(spec, format_locale=locale, allowed_base_urls=[]),
-        keep=MAX_CHARTS,
-    )
+    return vlc.vegalite_to_svg(spec, format_locale=LOCALES[language], allowed_base_urls=[])
+
+
+def chart_svg(spec: dict[str, Any], language: str = "en") -> str:
+    """Draw a Vega-Lite ``spec`` as SVG in the kernel (:func:`draw_svg`), cached on disk.
+
+    A chart drawn before (same spec, language and vl-convert) comes from the disk
+    cache (:mod:`kit.cache`), so a notebook with its default settings shows its
+    charts without starting vl-convert at all.
+    """
+    key = json.dumps([LOCALES[language], spec], sort_keys=True)
+    name = digest(vlc.__version__, key) + ".svg"
+    return remembered("svg", name, lambda: draw_svg(spec, language), keep=MAX_CHARTS)
 
 
 def chart_output(chart: alt.TopLevelMixin, name: str, language: str = "en") -> dict[str, Any]:
