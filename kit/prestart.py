@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ WARM_MODULES = ("kit.widgets", "kit.charts", "kit.display", "kit.narrate", "kit.
 """What the story notebooks import first: loaded by a spare before anybody waits for it."""
 
 
+@cache  # asked by the config and by serve(); the installed entry points do not change
 def available() -> bool:
     """True when the provisioner is installed (``pip install`` registers its entry point)."""
     from importlib.metadata import entry_points
