@@ -69,12 +69,13 @@ def start_presenter(*args: str, port: int | None = None) -> tuple[subprocess.Pop
     return process, f"http://127.0.0.1:{port}"
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, grace: float = 20) -> None:
+    """Stop a process group: SIGTERM, then SIGKILL after ``grace`` seconds."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(20)
+            process.wait(grace)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)

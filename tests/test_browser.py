@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_present import STORIES, fetch, free_port, presenter, stop
+from bench_present import free_port, stop
+from test_present import STORIES, fetch, presenter
 
 from kit import present
 from kit.chromium import HEADLESS_FLAGS, chromium_path
@@ -242,7 +243,7 @@ def jupyterlab(notebooks: Path):
             time.sleep(0.3)
         yield base
     finally:
-        stop(process)
+        stop(process, grace=15)
 
 
 def wait_for_kernel(page) -> None:

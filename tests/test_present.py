@@ -7,7 +7,6 @@ import contextlib
 import json
 import logging
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -16,8 +15,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import bench_present
 import nbformat
 import pytest
+from bench_present import free_port, stop
 
 from kit import live, present
 from kit.cache import SERVED_JS
@@ -29,12 +30,6 @@ STORIES = present.stories_in(present.NOTEBOOKS)
 
 
 # -- helpers shared with test_browser.py --------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str, timeout: float = 120) -> tuple[int, str]:
@@ -76,22 +71,8 @@ def presenter(*args: str, startup: float = 60):
                 time.sleep(0.2)
         yield base, process, log.read_text
     finally:
-        stop(process)
+        stop(process, grace=15)
         log.unlink(missing_ok=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process group: SIGTERM, then SIGKILL after 15 s."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 # -- the command line ---------------------------------------------------------------------------
@@ -378,9 +359,6 @@ def test_a_small_room_is_served_on_loopback():
 
     The 25-participant room is in benchmarks/bench_present.py (too slow for every CI run).
     """
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import bench_present
-
     room = bench_present.room_figures(participants=3, moves=2, max_participants=5, pool=1)
     assert room["interactive"] == 3 and room["errors"] == [] and room["room_full"] == 0
     assert room["moves"] == 6
