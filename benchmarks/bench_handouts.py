@@ -61,13 +61,18 @@ def floor(runs: int, jobs: int, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def roster_workshop(folder: Path, participants: int) -> Path:
-    """The default workshop, story A only, in English, with a roster of made-up participants."""
+def made_up_roster(participants: int) -> str:
+    """A roster CSV of ``participants`` people, each with six months of their own."""
     lines = ["name,month_1,month_2,month_3,month_4,month_5,month_6"]
     for i in range(participants):
         months = [(17 * i + 7 * m) % 40 + 5 for m in range(6)]
         lines.append(f"Participant {i + 1}," + ",".join(map(str, months)))
-    (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "\n".join(lines) + "\n"
+
+
+def roster_workshop(folder: Path, roster: str) -> Path:
+    """The default workshop, story A only, in English, with ``roster`` (CSV text) beside it."""
+    (folder / "roster.csv").write_text(roster, encoding="utf-8")
     text = DEFAULT_WORKSHOP.read_text(encoding="utf-8")
     text = text.replace("languages: [nl, en]", "languages: [en]")
     text = text.replace("# roster: roster_example.csv", "roster: roster.csv")
@@ -104,7 +109,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         folder = Path(tmp)
         measure("default workshop", DEFAULT_WORKSHOP, args.jobs, folder, per_file=True)
-        roster = roster_workshop(folder, args.participants)
+        roster = roster_workshop(folder, made_up_roster(args.participants))
         measure(f"{args.participants}-participant roster", roster, args.jobs, folder, False)
     return 0
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from bench_handouts import roster_workshop
 from conftest import ROOT
 from PIL import Image, ImageStat
 
@@ -189,20 +190,11 @@ def test_chromium_offline_draws_every_chart(default_run, tmp_path):
             assert drawn and all(re.fullmatch(r"\d{2,}x\d{2,}", size) for size in drawn), drawn
 
 
-def roster_workshop(tmp_path: Path) -> Path:
-    (tmp_path / "roster.csv").write_text(
-        "name,month_1,month_2,month_3,month_4,month_5,month_6\n"
-        "<script>alert(1)</script>,30,10,25,20,40,15\n"
-        "Jansen & Zn,,,,,,\n",
-        encoding="utf-8",
-    )
-    text = DEFAULT_WORKSHOP.read_text(encoding="utf-8")
-    text = text.replace("languages: [nl, en]", "languages: [en]")
-    text = text.replace("# roster: roster_example.csv", "roster: roster.csv")
-    text = re.sub(r"\n  referrals:\n(    .*\n)*", "\n", text)
-    path = tmp_path / "workshop.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+ROSTER = (
+    "name,month_1,month_2,month_3,month_4,month_5,month_6\n"
+    "<script>alert(1)</script>,30,10,25,20,40,15\n"
+    "Jansen & Zn,,,,,,\n"
+)
 
 
 def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
@@ -210,7 +202,7 @@ def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
     code = main(
         [
             "handouts",
-            str(roster_workshop(tmp_path)),
+            str(roster_workshop(tmp_path, ROSTER)),
             "--out",
             str(out),
             "--format",
@@ -254,7 +246,7 @@ def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypa
     (out / "en" / "01_no_cure_no_pay.html").write_text("<p>last week's handout</p>")
     before = tree(out)
     monkeypatch.setitem(handouts.NOTEBOOKS, "nocure", raising_notebook(tmp_path))
-    workshop = roster_workshop(tmp_path)
+    workshop = roster_workshop(tmp_path, ROSTER)
     code = main(["handouts", str(workshop), "--out", str(out), "--format", "html", "--jobs", "2"])
     assert code == 1
     err = capsys.readouterr().err
