@@ -56,12 +56,18 @@ def percentile(values: list[float], share: float) -> float:
 LOG = Path(os.environ.get("KIT_BENCH_LOG", os.devnull))
 
 
-def start_presenter(*args: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start_presenter(
+    *args: str, port: int | None = None, log: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start ``python -m kit.present`` on 127.0.0.1 in its own process group: (process, URL).
+
+    On a free port unless ``port`` is given; output appended to ``log`` (default :data:`LOG`).
+    """
     port = port or free_port()
-    with LOG.open("a") as log:
+    with (log or LOG).open("a") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
-            stdout=log,
+            stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
             cwd=ROOT,

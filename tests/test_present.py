@@ -18,7 +18,7 @@ from pathlib import Path
 import bench_present
 import nbformat
 import pytest
-from bench_present import free_port, stop
+from bench_present import free_port, start_presenter, stop
 
 from kit import live, present
 from kit.cache import SERVED_JS
@@ -48,15 +48,8 @@ def presenter(*args: str, startup: float = 60):
     """
     port = free_port()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"kit-present-{port}.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=ROOT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    log.write_text("")
+    process, base = start_presenter(*args, port=port, log=log)
     try:
         deadline = time.monotonic() + startup
         while True:
