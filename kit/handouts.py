@@ -100,6 +100,10 @@ PACKAGES = (
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
+KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+"""Keep each kernel's input history in memory, as nbclient does: kernels that share
+IPython's history database on disk race for its session numbers and print an
+"ERROR! Session/line number was not unique in database" line into the handout."""
 
 
 class HandoutsError(Exception):
@@ -591,7 +595,9 @@ class _WarmKernel:
             connection_file=os.path.join(self.sockets, "kernel.json"),
         )
         # The kernel's own start-up warnings would only clutter the trainer's terminal.
-        run_sync(manager.start_kernel)(cwd=cwd, stderr=subprocess.DEVNULL)
+        run_sync(manager.start_kernel)(
+            cwd=cwd, stderr=subprocess.DEVNULL, extra_arguments=list(KERNEL_ARGUMENTS)
+        )
         if not run_sync(manager.is_alive)():
             raise HandoutError("the Python kernel stopped right after it started")
         self.manager, self.cwd = manager, cwd

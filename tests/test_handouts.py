@@ -17,6 +17,7 @@ import nbformat
 import pytest
 from bench_handouts import roster_workshop
 from conftest import ROOT
+from jupyter_client.blocking import BlockingKernelClient
 from PIL import Image, ImageStat
 
 from kit import handouts
@@ -72,6 +73,50 @@ def tree(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def printed_outputs(folder: Path) -> list[str]:
+    """Every stream (stdout, stderr) or error output in the executed notebooks under ``folder``.
+
+    The story cells display; they never print. Anything here is noise on a handout, such as
+    IPython's "ERROR! Session/line number was not unique in database" from kernels that
+    shared one history database.
+    """
+    found = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") in ("stream", "error"):
+                    text = output.get("text") or output.get("evalue") or ""
+                    found.append(f"{path.relative_to(folder)} cell {index}: {text[:200]!r}")
+    return found
+
+
+def test_the_executed_notebooks_print_nothing(default_run):
+    out, _ = default_run
+    assert list(out.rglob("*.ipynb"))
+    assert printed_outputs(out) == []
+
+
+def test_warm_kernels_keep_their_history_in_memory(tmp_path):
+    """Two warm kernels never share IPython's history database (its races print errors)."""
+    kernel = handouts._WarmKernel()
+    try:
+        manager = kernel.get(str(tmp_path))
+        client = BlockingKernelClient(connection_file=manager.connection_file)
+        client.load_connection_file()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        seen = []
+        client.execute_interactive(
+            "print(get_ipython().history_manager.hist_file)",
+            timeout=60,
+            output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
+        )
+        client.stop_channels()
+    finally:
+        kernel.shutdown()
+    assert "".join(seen).strip() == ":memory:"
 
 
 def test_every_notebook_and_language_is_written(default_run):
@@ -223,6 +268,7 @@ def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
     # Same parameters, another kernel or the same warm one: the same charts.
     general = svg_images((out / "en" / "01_no_cure_no_pay.html").read_text())
     assert [same_drawing(s) for s in svg_images(jansen)] == [same_drawing(s) for s in general]
+    assert printed_outputs(out) == []
     printed = capsys.readouterr()
     assert "3/3" in printed.err and "Jansen & Zn" in printed.out + printed.err
 
