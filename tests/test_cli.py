@@ -112,9 +112,9 @@ def test_a_folder_that_is_not_a_handouts_folder_is_never_replaced(tmp_path, caps
 
 
 def test_a_missing_story_notebook_is_a_clear_mistake(tmp_path, capsys, monkeypatch):
-    from kit import handouts
+    from kit import resources
 
-    monkeypatch.setitem(handouts.NOTEBOOKS, "nocure", tmp_path / "gone.ipynb")
+    monkeypatch.setattr(resources, "NOTEBOOKS", tmp_path / "gone")
     line = mistake(tmp_path, capsys, "handouts", "--out", str(tmp_path / "out"))
     assert "the notebook for 'nocure'" in line and "does not exist" in line
 
@@ -143,3 +143,25 @@ def test_python_dash_m_kit_prints_no_traceback_for_a_mistake(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().endswith("nope.yaml: no such file")
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+@pytest.mark.parametrize("module", ["kit.cli", "kit.commands.present", "kit.commands.handouts"])
+def test_the_command_line_loads_nothing_slow(module):
+    """`kit --help`, a mistake and the presenter's spares come before any heavy import."""
+    heavy = ("numpy", "pandas", "pydantic", "papermill", "voila", "nbconvert", "rich", "altair")
+    code = f"import sys, {module}; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_kit_present_is_a_subcommand_with_the_presenters_options(capsys):
+    assert main(["present", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in ("--lang", "--room", "--port", "--max-participants", "--pool", "--lab"):
+        assert option in text
+    assert main(["present", "--port", "70000"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("kit present: error: argument --port: 70000 is not allowed")

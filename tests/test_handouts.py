@@ -15,14 +15,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from bench_handouts import roster_workshop
 from conftest import ROOT
+from helpers import roster_workshop
 from jupyter_client.blocking import BlockingKernelClient
 from PIL import Image, ImageStat
 
-from kit import handouts
+from kit import handouts, resources
 from kit.cli import main
 from kit.handouts import HandoutError, svg_images, write_handouts
+from kit.stories import STORIES
 from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
 pytestmark = pytest.mark.notebook
@@ -44,7 +45,7 @@ def default_run(tmp_path_factory):
 
 
 def stories():
-    return [handouts.NOTEBOOKS[s].stem for s in load_workshop(DEFAULT_WORKSHOP).notebooks]
+    return [STORIES[s].notebook_path.stem for s in load_workshop(DEFAULT_WORKSHOP).notebooks]
 
 
 def charts_of(notebook_path: Path, what: str = "svg") -> list:
@@ -100,7 +101,7 @@ def test_the_executed_notebooks_print_nothing(default_run):
 
 def test_warm_kernels_keep_their_history_in_memory(tmp_path):
     """Two warm kernels never share IPython's history database (its races print errors)."""
-    kernel = handouts._WarmKernel()
+    kernel = handouts.WarmKernel()
     try:
         manager = kernel.get(str(tmp_path))
         client = BlockingKernelClient(connection_file=manager.connection_file)
@@ -274,9 +275,10 @@ def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
 
 
 def raising_notebook(tmp_path: Path) -> Path:
-    notebook = nbformat.read(handouts.NOTEBOOKS["nocure"], as_version=4)
+    """A copy of story A's notebook whose third cell raises, in a notebooks folder of its own."""
+    notebook = nbformat.read(STORIES["nocure"].notebook_path, as_version=4)
     notebook.cells.insert(2, nbformat.v4.new_code_cell("raise RuntimeError('the projector broke')"))
-    path = tmp_path / "broken" / "01_no_cure_no_pay.ipynb"
+    path = tmp_path / "broken" / STORIES["nocure"].notebook
     path.parent.mkdir()
     nbformat.write(notebook, path)
     return path
@@ -291,7 +293,7 @@ def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypa
     (out / "manifest.json").write_text('{"old": true}')
     (out / "en" / "01_no_cure_no_pay.html").write_text("<p>last week's handout</p>")
     before = tree(out)
-    monkeypatch.setitem(handouts.NOTEBOOKS, "nocure", raising_notebook(tmp_path))
+    monkeypatch.setattr(resources, "NOTEBOOKS", raising_notebook(tmp_path).parent)
     workshop = roster_workshop(tmp_path, ROSTER)
     code = main(["handouts", str(workshop), "--out", str(out), "--format", "html", "--jobs", "2"])
     assert code == 1

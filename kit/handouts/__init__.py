@@ -1,0 +1,53 @@
+"""The trainer's job: a workshop file in, offline HTML and PDF handouts out, atomically.
+
+Each handout is one notebook in one language (and, with a roster, for one participant).
+The package is split by concern:
+
+- :mod:`~kit.handouts.plan`: which handouts a workshop asks for, with their cover texts;
+- :mod:`~kit.handouts.staging`: the stage folder beside ``--out`` and the atomic swap;
+- :mod:`~kit.handouts.runner`: worker processes, each with one warm kernel, run the
+  notebooks with papermill;
+- :mod:`~kit.handouts.export`: the executed notebook as one offline HTML page;
+- :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium;
+- :mod:`~kit.handouts.manifest`: manifest.json, with every file's sha256;
+- :mod:`~kit.handouts.write`: :func:`write_handouts`, the whole job, all or nothing.
+
+On any failure (a cell that raises, a killed run, Ctrl-C, a full disk) the previous
+handouts stay exactly as they were.
+"""
+
+from kit.handouts.errors import HandoutError, HandoutsError
+from kit.handouts.export import chart_title, css_string, handout_html, svg_images
+from kit.handouts.manifest import Written, build_manifest, package_versions
+from kit.handouts.pdf import CHROMIUM_FLAGS, chromium, print_pdf
+from kit.handouts.plan import FORMATS, Handout, cover_texts, plan_handouts, spoken_date
+from kit.handouts.runner import WarmKernel, run_notebook, without_live_cells, write_handout
+from kit.handouts.staging import staging_folder
+from kit.handouts.write import Outcome, write_handouts
+
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "FORMATS",
+    "Handout",
+    "HandoutError",
+    "HandoutsError",
+    "Outcome",
+    "WarmKernel",
+    "Written",
+    "build_manifest",
+    "chart_title",
+    "chromium",
+    "cover_texts",
+    "css_string",
+    "handout_html",
+    "package_versions",
+    "plan_handouts",
+    "print_pdf",
+    "run_notebook",
+    "spoken_date",
+    "staging_folder",
+    "svg_images",
+    "without_live_cells",
+    "write_handout",
+    "write_handouts",
+]

@@ -1,0 +1,182 @@
+"""An executed notebook as one offline HTML page: the kit's template, no code, no widgets.
+
+nbconvert exports with the kit's template (``kit/templates/handout``): cells tagged
+``live-only`` and widget views are left out, the code is hidden, charts are the SVGs
+the kit drew in the kernel, and nothing on the page loads from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+from kit.handouts.plan import Handout
+from kit.text import t
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LIVE_ONLY = "live-only"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+class HandoutOutputs(Preprocessor):
+    """Keep what a reader needs: no widget views (they need a kernel and a CDN), no stderr.
+
+    An output that also carries a static picture keeps the picture; one that is only a
+    widget view is dropped, and so is the notebook's saved widget state. Every chart gets
+    its title as alternative text.
+    """
+
+    def preprocess(self, nb, resources):  # noqa: D102 - see the class docstring
+        nb.metadata.pop("widgets", None)
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell, resources, index):  # noqa: D102
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data")
+            if data is not None and WIDGET_VIEW in data:
+                data.pop(WIDGET_VIEW)
+                if not set(data) - {"text/plain"}:
+                    continue
+            chart = output.get("metadata", {}).get("kit")
+            if chart:
+                chart["alt"] = chart_title(chart.get("spec", {})) or chart.get("chart", "")
+            kept.append(output)
+        cell.outputs = kept
+        return cell, resources
+
+
+def chart_title(spec: dict[str, Any]) -> str:
+    """The title a Vega-Lite spec shows, as plain text (for the image's alternative text).
+
+    >>> chart_title({"title": {"text": ["Month by month", "(seed 1)"]}})
+    'Month by month (seed 1)'
+    """
+    title = spec.get("title", "")
+    if isinstance(title, dict):
+        title = title.get("text", "")
+    if isinstance(title, list):
+        title = " ".join(str(part) for part in title)
+    return str(title)
+
+
+_EXPORTERS: dict[str, HTMLExporter] = {}
+
+
+def _exporter(language: str) -> HTMLExporter:
+    if language not in _EXPORTERS:
+        exporter = HTMLExporter(
+            template_name="handout",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            language_code=language,
+        )
+        exporter.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={LIVE_ONLY}), enabled=True
+        )
+        exporter.register_preprocessor(HandoutOutputs(), enabled=True)
+        _EXPORTERS[language] = exporter
+    return _EXPORTERS[language]
+
+
+def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
+    """The executed notebook as one self-contained, offline HTML page with the workshop's cover.
+
+    Parameters
+    ----------
+    notebook : NotebookNode
+        The executed notebook (not changed).
+    handout : Handout
+
+    Returns
+    -------
+    str
+    """
+    notebook = copy.deepcopy(notebook)
+    notebook.metadata["title"] = _page_title(handout)
+    cover = {
+        **handout.cover,
+        "participant": handout.participant,
+        "footer": t("handouts.footer", handout.language, **_footer_fields(handout)),
+        "css_footer": css_string(f"{handout.cover['title']} \u00b7 {handout.cover['date']}"),
+        "css_page": css_string(handout.cover["page"]),
+        "css_of": css_string(handout.cover["of"]),
+    }
+    html, _ = _exporter(handout.language).from_notebook_node(notebook, resources={"kit": cover})
+    return without_css_comments(html)
+
+
+def without_css_comments(html: str) -> str:
+    """Drop ``/* ... */`` comments inside ``<style>`` elements (lab's CSS cites web pages).
+
+    >>> without_css_comments("<style>a { color: red; /* see https://x */ }</style>")
+    '<style>a { color: red;  }</style>'
+    """
+    return STYLE.sub(lambda m: CSS_COMMENT.sub("", m.group(0)), html)
+
+
+def _page_title(handout: Handout) -> str:
+    try:
+        story_title = t(f"{handout.story}.title", handout.language)
+    except KeyError:
+        story_title = Path(handout.notebook).stem
+    if handout.participant:
+        return f"{story_title} \u2013 {handout.participant}"
+    return f"{story_title} \u2013 {handout.cover['title']}"
+
+
+def _footer_fields(handout: Handout) -> dict[str, Any]:
+    cover = handout.cover
+    return {
+        "title": cover["title"],
+        "date": cover["date"],
+        "seed": cover["seed"],
+        "written": cover["written"],
+    }
+
+
+def css_string(text: str) -> str:
+    r"""Quote ``text`` as a CSS string that cannot end the string or the style element.
+
+    >>> print(css_string('a "b" </style>'))
+    "a \22 b\22  \3c \2f style\3e "
+    """
+    safe = "".join(
+        ch if ch.isalnum() or ch in " .,:;-_!?()'\u00b7\u2013" else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{safe}"'
+
+
+def svg_images(html: str) -> list[str]:
+    """The SVG charts embedded in a handout's HTML (as ``data:image/svg+xml;base64`` images).
+
+    Parameters
+    ----------
+    html : str
+
+    Returns
+    -------
+    list of str
+        The SVG documents, in page order.
+    """
+    marker = 'src="data:image/svg+xml;base64,'
+    found = []
+    start = html.find(marker)
+    while start != -1:
+        end = html.index('"', start + len(marker))
+        found.append(base64.b64decode(html[start + len(marker) : end]).decode("utf-8"))
+        start = html.find(marker, end)
+    return found

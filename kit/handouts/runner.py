@@ -1,0 +1,313 @@
+"""Running the notebooks: worker processes, each with one warm kernel, and the pool.
+
+papermill runs each handout's notebook with the workshop's parameters. Each worker keeps
+one kernel warm and clears its namespace before every run (``%reset -f``), so only the
+first run of a worker pays for starting Python and importing Altair and pandas.
+Randomness in the kit always takes the explicit ``seed``, so a warm kernel gives the
+same numbers as a fresh one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.exceptions import PapermillExecutionError
+
+from kit.handouts.errors import HandoutError
+from kit.handouts.export import LIVE_ONLY, handout_html
+from kit.handouts.manifest import Written, file_record
+from kit.handouts.pdf import print_pdf
+from kit.handouts.plan import Handout
+
+KERNEL = "python3"
+KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
+"""Keep each kernel's input history in memory, as nbclient does: kernels that share
+IPython's history database on disk race for its session numbers and print an
+"ERROR! Session/line number was not unique in database" line into the handout."""
+CELL_TIMEOUT = 600
+"""Seconds one notebook cell may run before its handout fails."""
+STALL_TIMEOUT = 900
+"""Seconds without any handout finishing before the whole run is called stuck."""
+ENGINE = "kit-warm-kernel"
+RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
+
+
+class WarmKernel:
+    """One kernel per worker process, started on first use and reused for every run.
+
+    It talks over Unix sockets in a private folder (IPC transport): no TCP ports to pick,
+    so kernels started at the same moment by other workers or programs cannot collide.
+    """
+
+    def __init__(self) -> None:
+        self.manager: AsyncKernelManager | None = None
+        self.cwd: str | None = None
+        self.sockets: str | None = None
+        self.root: str | None = None  # where the sockets folder goes (the pool's, if any)
+
+    def get(self, cwd: str) -> AsyncKernelManager:
+        """The warm kernel, started in ``cwd`` (again, if it died or ran elsewhere)."""
+        if self.manager is not None and self.cwd == cwd and run_sync(self.manager.is_alive)():
+            return self.manager
+        self.shutdown()
+        # short names: a Unix socket's path may not exceed about 100 characters
+        self.sockets = tempfile.mkdtemp(prefix="w-" if self.root else "kit-kernel-", dir=self.root)
+        manager = AsyncKernelManager(
+            kernel_name=KERNEL,
+            transport="ipc",
+            ip=os.path.join(self.sockets, "k"),
+            connection_file=os.path.join(self.sockets, "kernel.json"),
+        )
+        # The kernel's own start-up warnings would only clutter the trainer's terminal.
+        run_sync(manager.start_kernel)(
+            cwd=cwd, stderr=subprocess.DEVNULL, extra_arguments=list(KERNEL_ARGUMENTS)
+        )
+        if not run_sync(manager.is_alive)():
+            raise HandoutError("the Python kernel stopped right after it started")
+        self.manager, self.cwd = manager, cwd
+        return manager
+
+    def shutdown(self) -> None:
+        """Stop the kernel (kill it if it does not answer) and remove its sockets."""
+        if self.manager is not None:
+            manager, self.manager = self.manager, None
+            try:
+                run_sync(manager.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
+                self._kill(manager)
+        if self.sockets is not None:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+            self.sockets = None
+
+    @staticmethod
+    def _kill(manager: AsyncKernelManager) -> None:
+        process = getattr(manager.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+
+_KERNEL = WarmKernel()
+
+
+class WarmKernelEngine(NBClientEngine):
+    """A papermill engine that runs on this worker's warm kernel, namespace cleared first."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        kernel_cwd=None,
+        **kwargs,
+    ):
+        """Execute ``nb_man``'s notebook on the warm kernel started in ``kernel_cwd``."""
+        client = PapermillNotebookClient(
+            nb_man,
+            km=_KERNEL.get(kernel_cwd or os.getcwd()),
+            kernel_name=kernel_name,
+            startup_timeout=start_timeout,
+            timeout=execution_timeout,
+            log=pm.log.logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        client.on_notebook_start = lambda notebook: _clear_namespace(client)
+        try:
+            return client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+async def _clear_namespace(client: PapermillNotebookClient) -> None:
+    msg_id = client.kc.execute(RESET_NAMESPACE, silent=True, store_history=False)
+    reply = await client.async_wait_for_reply(msg_id)
+    if reply is None or reply["content"]["status"] != "ok":
+        raise RuntimeError("the warm kernel could not clear its namespace")
+
+
+def run_all(
+    plan: list[Handout], stage: Path, jobs: int, report: Callable | None = None
+) -> list[Written]:
+    """Write every handout of ``plan`` into ``stage`` with ``jobs`` worker processes.
+
+    Parameters
+    ----------
+    plan : list of Handout
+    stage : Path
+        The stage folder.
+    jobs : int
+        Worker processes (each with one warm kernel).
+    report : callable, optional
+        Called as ``report(done, total, written)`` after each handout.
+
+    Returns
+    -------
+    list of Written
+        In the plan's order.
+
+    Raises
+    ------
+    HandoutError
+        The first handout that failed; the workers are stopped at once.
+    """
+    context = multiprocessing.get_context("fork")
+    tasks = [(handout, str(stage)) for handout in plan]
+    written: list[Written] = []
+    # every worker's kernel sockets in one folder, removed with the pool even when the
+    # workers are killed (a failing handout, Ctrl-C) and cannot clean up after themselves
+    sockets = tempfile.mkdtemp(prefix="kit-kernels-")
+    pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker, initargs=(sockets,))
+    try:
+        try:
+            results = pool.imap_unordered(_write_in_worker, tasks)
+            for _ in plan:
+                try:
+                    result = results.next(timeout=STALL_TIMEOUT)
+                except multiprocessing.TimeoutError:
+                    raise HandoutError(
+                        f"no handout finished in {STALL_TIMEOUT} s; a notebook run is stuck "
+                        f"(done: {len(written)} of {len(plan)})"
+                    ) from None
+                if isinstance(result, HandoutError):
+                    raise result
+                written.append(result)
+                if report is not None:
+                    report(len(written), len(plan), result)
+        except BaseException:
+            # Workers die at once; their kernels notice the parent is gone and stop too.
+            pool.terminate()
+            pool.join()
+            raise
+        pool.close()
+        pool.join()  # workers leave normally and shut their warm kernels down
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+    order = {handout.stem: index for index, handout in enumerate(plan)}
+    return sorted(written, key=lambda w: order[w.handout.stem])
+
+
+def _start_worker(sockets: str | None = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle; the warm kernel ends with us.
+
+    Parameters
+    ----------
+    sockets : str, optional
+        The folder for this worker's kernel sockets (the parent removes it).
+    """
+    _KERNEL.root = sockets
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    papermill_engines.register(ENGINE, WarmKernelEngine)
+    multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
+
+
+def _write_in_worker(task: tuple[Handout, str]) -> Written | HandoutError:
+    handout, stage = task
+    try:
+        return write_handout(handout, Path(stage))
+    except HandoutError as failure:
+        return failure
+    except Exception as error:  # noqa: BLE001 - reported with the handout's name instead
+        _KERNEL.shutdown()
+        return HandoutError(f"{handout.label}: {type(error).__name__}: {error}")
+
+
+def write_handout(handout: Handout, stage: Path) -> Written:
+    """Run, export and print one handout into ``stage``; return its files.
+
+    Parameters
+    ----------
+    handout : Handout
+    stage : Path
+        The temporary output folder.
+
+    Returns
+    -------
+    Written
+
+    Raises
+    ------
+    HandoutError
+        When a cell raises: names the notebook, language, participant and cell.
+    """
+    started = time.perf_counter()
+    base = stage / handout.stem
+    base.parent.mkdir(parents=True, exist_ok=True)
+    executed = run_notebook(handout, base.with_suffix(".ipynb"))
+    files = [base.with_suffix(".ipynb")]
+    html = handout_html(executed, handout)
+    base.with_suffix(".html").write_text(html, encoding="utf-8")
+    if "pdf" in handout.formats:
+        print_pdf(base.with_suffix(".html"), base.with_suffix(".pdf"))
+        files.append(base.with_suffix(".pdf"))
+    if "html" in handout.formats:
+        files.append(base.with_suffix(".html"))
+    else:
+        base.with_suffix(".html").unlink()
+    records = [file_record(path, stage) for path in files]
+    return Written(handout, records, time.perf_counter() - started)
+
+
+def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
+    """Execute the handout's notebook with papermill on the worker's warm kernel.
+
+    Raises
+    ------
+    HandoutError
+        Naming the handout, the cell (number and first line) and the error.
+    """
+    papermill_engines.register(ENGINE, WarmKernelEngine)
+    notebook_dir = str(Path(handout.notebook).resolve().parent)
+    try:
+        return pm.execute_notebook(
+            without_live_cells(handout.notebook),
+            str(output),
+            parameters=handout.parameters,
+            engine_name=ENGINE,
+            kernel_name=KERNEL,
+            kernel_cwd=notebook_dir,
+            execution_timeout=CELL_TIMEOUT,
+            progress_bar=False,
+            log_output=False,
+        )
+    except HandoutError as error:
+        raise HandoutError(f"{handout.label}: {error}") from None
+    except PapermillExecutionError as error:
+        first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        raise HandoutError(
+            f"{handout.label}: cell {error.cell_index} (In [{error.exec_count}], "
+            f"{first_line.strip()!r}) raised {error.ename}: {error.evalue}"
+        ) from None
+
+
+def without_live_cells(path: str | Path) -> nbformat.NotebookNode:
+    """The notebook minus its ``live-only`` cells (the interactive panels).
+
+    A handout never shows them, so they are not run either: that saves their time and
+    keeps the panel's widget code (about 1 MB of JavaScript) out of the executed copy.
+    They are the notebooks' last cells, so cell numbers in error messages still match.
+    """
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [c for c in notebook.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
+    return notebook

@@ -1,0 +1,83 @@
+"""The trainer's job from start to end: plan, stage, run, manifest, swap into place."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kit.handouts.manifest import Written, build_manifest
+from kit.handouts.pdf import chromium
+from kit.handouts.plan import FORMATS, plan_handouts
+from kit.handouts.runner import run_all
+from kit.handouts.staging import staging_folder
+from kit.workshop import Workshop
+
+
+@dataclass
+class Outcome:
+    """The result of :func:`write_handouts`: the files, the manifest and the time taken."""
+
+    folder: Path
+    written: list[Written]
+    manifest: dict[str, Any]
+    seconds: float
+    files: list[str] = field(default_factory=list)
+
+
+def write_handouts(
+    workshop: Workshop,
+    out: str | Path,
+    languages: Sequence[str] | None = None,
+    formats: Sequence[str] = FORMATS,
+    jobs: int | None = None,
+    report: Callable[[int, int, Written], None] | None = None,
+) -> Outcome:
+    """Write every handout of ``workshop`` into ``out``, all or nothing.
+
+    Parameters
+    ----------
+    workshop : Workshop
+        A validated workshop (:func:`kit.workshop.load_workshop`).
+    out : str or Path
+        The handouts folder. It is replaced as a whole, and only when every handout was
+        written; an existing folder must be an earlier handouts folder (with manifest.json).
+    languages : sequence of str, optional
+        Overrides the workshop's languages.
+    formats : sequence of str
+        ``html``, ``pdf`` or both.
+    jobs : int, optional
+        Handouts written at the same time (default: the number of cores).
+    report : callable, optional
+        Called as ``report(done, total, written)`` after each handout.
+
+    Returns
+    -------
+    Outcome
+
+    Raises
+    ------
+    HandoutsError
+        Before anything runs: output folder not writable, not a handouts folder, no Chromium.
+    HandoutError
+        A handout failed; nothing was changed in ``out``.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    plan = plan_handouts(workshop, languages, formats)
+    if "pdf" in formats:
+        chromium()
+    target = Path(out).resolve()
+    with staging_folder(target) as stage:
+        written = run_all(plan, stage, jobs or os.cpu_count() or 1, report)
+        manifest = build_manifest(workshop, plan, written, started_at, jobs)
+        (stage / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    files = [f["path"] for w in written for f in w.files] + ["manifest.json"]
+    return Outcome(target, written, manifest, time.perf_counter() - started, files)
