@@ -23,7 +23,6 @@ an index page in the chosen language. What it adds to a plain ``voila notebooks/
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import html
@@ -41,7 +40,6 @@ from pathlib import Path
 from typing import Any
 
 from kit.cache import SERVED_JS, cache_dir
-from kit.cli import whole_number_in
 from kit.text import LANGUAGES, t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,148 +121,6 @@ class Options:
     pool: int = 1
     cell_timeout: int = 60
     notebooks: Path = NOTEBOOKS
-
-
-# -- command line -------------------------------------------------------------------------------
-
-
-def _minutes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
-    if not 1 <= value <= 24 * 60:
-        raise argparse.ArgumentTypeError(f"{text} is not allowed: from 1 to 1440 minutes")
-    return value
-
-
-def _address(text: str) -> str:
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an IP address (e.g. 127.0.0.1 or 192.168.1.20)"
-        ) from None
-
-
-def _directory(text: str) -> Path:
-    path = Path(text)
-    if not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a directory")
-    return path.resolve()
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``kit present``'s options to ``parser`` (a subcommand's or a standalone one).
-
-    Parameters
-    ----------
-    parser : argparse.ArgumentParser
-    """
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default="en", help="language of the index page (default en)"
-    )
-    parser.add_argument(
-        "--room",
-        action="store_true",
-        help="serve the room: bind to this machine's network address, print a QR code",
-    )
-    parser.add_argument(
-        "--ip",
-        type=_address,
-        help="address to listen on (default 127.0.0.1; --room: this machine's)",
-    )
-    parser.add_argument(
-        "--port",
-        type=whole_number_in(0, 65535, "from 0 (any free port) to 65535"),
-        default=DEFAULT_PORT,
-        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
-    )
-    parser.add_argument(
-        "--max-participants",
-        type=whole_number_in(1, 500, "from 1 to 500"),
-        default=40,
-        help="kernels at most; one more participant sees 'the room is full' (default 40)",
-    )
-    parser.add_argument(
-        "--idle-minutes",
-        type=_minutes,
-        default=15.0,
-        help="close a participant's kernel after this many idle minutes with no page (default 15)",
-    )
-    parser.add_argument(
-        "--pool",
-        type=whole_number_in(0, 20, "from 0 to 20"),
-        help="preheated kernels per story (default 1; --room: 2)",
-    )
-    parser.add_argument(
-        "--cell-timeout",
-        type=whole_number_in(1, 3600, "from 1 to 3600 seconds"),
-        default=60,
-        help="seconds a notebook cell may run while a page loads (default 60)",
-    )
-    parser.add_argument(
-        "--notebooks",
-        type=_directory,
-        default=NOTEBOOKS,
-        help="directory with the story notebooks (default: the kit's notebooks/)",
-    )
-    parser.add_argument(
-        "--lab",
-        action="store_true",
-        help="open JupyterLab on the notebooks instead (with its token; never for the room)",
-    )
-
-
-def options_from(args: argparse.Namespace) -> Options:
-    """Turn parsed arguments into :class:`Options`, choosing the room's address if asked.
-
-    Raises
-    ------
-    PresentError
-        For combinations that make no sense or are unsafe (``--lab --room``).
-    """
-    if args.lab and args.room:
-        raise PresentError(
-            "--lab cannot be combined with --room: JupyterLab runs any code a visitor types; "
-            "serve the room with `kit present --room`"
-        )
-    ip = args.ip or (room_address() if args.room else LOOPBACK)
-    pool = args.pool if args.pool is not None else (2 if args.room else 1)
-    return Options(
-        language=args.lang,
-        ip=ip,
-        port=args.port,
-        room=args.room,
-        max_participants=args.max_participants,
-        idle_minutes=args.idle_minutes,
-        pool=pool,
-        cell_timeout=args.cell_timeout,
-        notebooks=args.notebooks,
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``kit present`` for parsed arguments; return the exit status.
-
-    A user mistake prints one line to stderr and returns 2.
-    """
-    try:
-        if args.lab:
-            return serve_lab(options_from(args))
-        return serve(options_from(args))
-    except PresentError as error:
-        print(f"kit present: error: {error}", file=sys.stderr)
-        return 2
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m kit.present``: the same as ``kit present``."""
-    parser = argparse.ArgumentParser(
-        prog="kit present", description="Serve the story notebooks as a code-free app."
-    )
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
 
 
 # -- addresses ----------------------------------------------------------------------------------
@@ -867,4 +723,6 @@ def serve_lab(options: Options) -> int:
 
 
 if __name__ == "__main__":
+    from kit.commands.present import main
+
     sys.exit(main())

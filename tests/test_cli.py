@@ -143,3 +143,25 @@ def test_python_dash_m_kit_prints_no_traceback_for_a_mistake(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().endswith("nope.yaml: no such file")
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+@pytest.mark.parametrize("module", ["kit.cli", "kit.commands.present", "kit.commands.handouts"])
+def test_the_command_line_loads_nothing_slow(module):
+    """`kit --help`, a mistake and the presenter's spares come before any heavy import."""
+    heavy = ("numpy", "pandas", "pydantic", "papermill", "voila", "nbconvert", "rich", "altair")
+    code = f"import sys, {module}; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_kit_present_is_a_subcommand_with_the_presenters_options(capsys):
+    assert main(["present", "--help"]) == 0
+    text = capsys.readouterr().out
+    for option in ("--lang", "--room", "--port", "--max-participants", "--pool", "--lab"):
+        assert option in text
+    assert main(["present", "--port", "70000"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("kit present: error: argument --port: 70000 is not allowed")

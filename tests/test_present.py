@@ -22,6 +22,7 @@ from bench_present import free_port, start_presenter, stop
 
 from kit import live, present
 from kit.cache import SERVED_JS
+from kit.commands import present as present_command
 from kit.present import Options, PresentError, Room, Story
 from kit.text import t
 
@@ -132,9 +133,9 @@ def test_jupyterlab_is_never_served_without_token_beyond_loopback(tmp_path):
 def test_room_mode_defaults_to_this_machines_address(monkeypatch):
     monkeypatch.setattr(present, "room_address", lambda: "10.1.2.3")
     parser = _parser()
-    options = present.options_from(parser.parse_args(["--room"]))
+    options = present_command.options_from(parser.parse_args(["--room"]))
     assert options.ip == "10.1.2.3" and options.room and options.pool == 2
-    options = present.options_from(parser.parse_args([]))
+    options = present_command.options_from(parser.parse_args([]))
     assert options.ip == "127.0.0.1" and not options.room and options.pool == 1
 
 
@@ -151,7 +152,7 @@ def _parser():
     import argparse
 
     parser = argparse.ArgumentParser()
-    present.add_arguments(parser)
+    present_command.add_arguments(parser)
     return parser
 
 

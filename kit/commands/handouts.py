@@ -1,0 +1,213 @@
+"""``kit handouts [WORKSHOP] [--out DIR] [--lang nl,en] [--format html,pdf] [--jobs N]``.
+
+Writes a workshop's handouts, with progress on the terminal and a summary table.
+pydantic, papermill, nbconvert and rich are imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kit.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from kit.commands.args import comma_list, whole_number_in
+from kit.text import LANGUAGES, t
+
+HELP = "write a workshop's handouts as offline HTML and PDF"
+FORMATS = ("html", "pdf")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``kit handouts``' arguments to ``parser``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    """
+    parser.add_argument(
+        "workshop",
+        nargs="?",
+        type=Path,
+        help="workshop file (YAML); default: the kit's data/workshops/default.yaml",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("handouts"),
+        help="handouts folder, replaced only when everything was written (default: handouts)",
+    )
+    parser.add_argument(
+        "--lang",
+        type=comma_list(LANGUAGES, "languages"),
+        default=None,
+        help="languages, e.g. nl,en (default: the workshop's)",
+    )
+    parser.add_argument(
+        "--format",
+        type=comma_list(FORMATS, "formats"),
+        default=FORMATS,
+        help="html, pdf or html,pdf (default: both)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=whole_number_in(1, 64, "from 1 to 64"),
+        default=os.cpu_count() or 1,
+        help=f"handouts written at the same time (default: {os.cpu_count() or 1}, the cores)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the handouts ``args`` ask for; return the exit code.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`add_arguments`.
+
+    Returns
+    -------
+    int
+    """
+    from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
+
+    try:
+        workshop = load_workshop(args.workshop or DEFAULT_WORKSHOP)
+    except WorkshopError as error:
+        return _mistake(error)
+    from kit import handouts  # papermill and nbconvert: only once the input is sound
+
+    language = (args.lang or workshop.languages)[0]
+    out = args.out.resolve()
+    progress = HandoutProgress(language)
+    try:
+        with progress:
+            outcome = handouts.write_handouts(
+                workshop, out, args.lang, args.format, args.jobs, report=progress.report
+            )
+    except handouts.HandoutsError as error:
+        return _mistake(error)
+    except handouts.HandoutError as error:
+        return _failed(str(error), out, language)
+    except KeyboardInterrupt:
+        _failed("interrupted (Ctrl-C)", out, language)
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        return _failed(
+            f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), out, language
+        )
+    show_summary(outcome, language)
+    return EXIT_OK
+
+
+def _mistake(error: Exception) -> int:
+    print(f"kit handouts: error: {error}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _failed(reason: str, out: Path, language: str) -> int:
+    print(f"kit handouts: failed: {reason}", file=sys.stderr)
+    print(t("handouts.failed", language, folder=out), file=sys.stderr)
+    return EXIT_FAILED
+
+
+class HandoutProgress:
+    """Progress on the terminal: a bar with N of M and the time, one line per handout.
+
+    Off a terminal (CI, a log file) only the lines are printed.
+    """
+
+    def __init__(self, language: str) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True, highlight=False)
+        self.language = language
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> HandoutProgress:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.started = time.perf_counter()
+        if self.console.is_terminal:
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(t("handouts.progress", self.language), total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def report(self, done: int, total: int, written: Any) -> None:
+        """Print one finished handout: N of M, elapsed, notebook, language, participant."""
+        from rich.text import Text
+
+        elapsed = time.perf_counter() - self.started
+        line = Text(f"[{done}/{total} {elapsed:5.1f} s] ")
+        line.append(written.handout.label)
+        line.append(f"  {written.seconds:.1f} s", style="dim")
+        self.console.print(line)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+
+def show_summary(outcome: Any, language: str) -> None:
+    """Print the table of written handouts and where the manifest is."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    title = t("handouts.summary_title", language, folder=outcome.folder)
+    table = Table(title=Text(title), title_justify="left")
+    for key in ("notebook", "language", "participant", "files"):
+        table.add_column(t(f"handouts.summary_{key}", language))
+    table.add_column(t("handouts.summary_seconds", language), justify="right")
+    everyone = t("handouts.everyone", language)
+    for written in outcome.written:
+        handout = written.handout
+        files = ", ".join(
+            f"{Path(f['path']).suffix[1:]} {_size(f['bytes'])}"
+            for f in written.files
+            if not f["path"].endswith(".ipynb")
+        )
+        table.add_row(
+            Text(Path(handout.notebook).stem),
+            Text(handout.language),
+            Text(handout.participant or everyone),
+            Text(files),
+            f"{written.seconds:.1f}",
+        )
+    console.print(table)
+    done = t(
+        "handouts.done",
+        language,
+        count=len(outcome.files),
+        seconds=f"{outcome.seconds:.1f}",
+        manifest=outcome.folder / "manifest.json",
+    )
+    console.print(Text(done))
+
+
+def _size(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f} MB"
+    return f"{count / 1000:.0f} kB"

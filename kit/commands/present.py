@@ -1,0 +1,139 @@
+"""``kit present [--lang en] [--room] [--ip IP] [--port N] ... [--lab]``.
+
+Serves the story notebooks as a code-free app (see :mod:`kit.present`). This module
+holds only the command line: the presenter itself, and Voilà, are imported when the
+command runs, after its options were checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kit.commands import EXIT_USAGE
+from kit.commands.args import directory, ip_address, minutes, whole_number_in
+from kit.present import DEFAULT_PORT, LOOPBACK
+from kit.resources import NOTEBOOKS
+from kit.text import LANGUAGES
+
+HELP = "serve the stories as a code-free app"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``kit present``'s options to ``parser`` (a subcommand's or a standalone one).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    """
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="language of the index page (default en)"
+    )
+    parser.add_argument(
+        "--room",
+        action="store_true",
+        help="serve the room: bind to this machine's network address, print a QR code",
+    )
+    parser.add_argument(
+        "--ip",
+        type=ip_address,
+        help=f"address to listen on (default {LOOPBACK}; --room: this machine's)",
+    )
+    parser.add_argument(
+        "--port",
+        type=whole_number_in(0, 65535, "from 0 (any free port) to 65535"),
+        default=DEFAULT_PORT,
+        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    parser.add_argument(
+        "--max-participants",
+        type=whole_number_in(1, 500, "from 1 to 500"),
+        default=40,
+        help="kernels at most; one more participant sees 'the room is full' (default 40)",
+    )
+    parser.add_argument(
+        "--idle-minutes",
+        type=minutes,
+        default=15.0,
+        help="close a participant's kernel after this many idle minutes with no page (default 15)",
+    )
+    parser.add_argument(
+        "--pool",
+        type=whole_number_in(0, 20, "from 0 to 20"),
+        help="preheated kernels per story (default 1; --room: 2)",
+    )
+    parser.add_argument(
+        "--cell-timeout",
+        type=whole_number_in(1, 3600, "from 1 to 3600 seconds"),
+        default=60,
+        help="seconds a notebook cell may run while a page loads (default 60)",
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=directory,
+        default=NOTEBOOKS,
+        help="directory with the story notebooks (default: the kit's notebooks/)",
+    )
+    parser.add_argument(
+        "--lab",
+        action="store_true",
+        help="open JupyterLab on the notebooks instead (with its token; never for the room)",
+    )
+
+
+def options_from(args: argparse.Namespace):
+    """Turn parsed arguments into :class:`kit.present.Options`, choosing the room's address.
+
+    Raises
+    ------
+    kit.present.PresentError
+        For combinations that make no sense or are unsafe (``--lab --room``), or a room
+        on a machine without a network address.
+    """
+    from kit import present
+
+    if args.lab and args.room:
+        raise present.PresentError(
+            "--lab cannot be combined with --room: JupyterLab runs any code a visitor types; "
+            "serve the room with `kit present --room`"
+        )
+    ip = args.ip or (present.room_address() if args.room else LOOPBACK)
+    pool = args.pool if args.pool is not None else (2 if args.room else 1)
+    return present.Options(
+        language=args.lang,
+        ip=ip,
+        port=args.port,
+        room=args.room,
+        max_participants=args.max_participants,
+        idle_minutes=args.idle_minutes,
+        pool=pool,
+        cell_timeout=args.cell_timeout,
+        notebooks=args.notebooks,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``kit present`` for parsed arguments; return the exit status.
+
+    A user mistake prints one line to stderr and returns 2.
+    """
+    from kit import present
+
+    try:
+        options = options_from(args)
+        if args.lab:
+            return present.serve_lab(options)
+        return present.serve(options)
+    except present.PresentError as error:
+        print(f"kit present: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kit.present``: the same as ``kit present``."""
+    parser = argparse.ArgumentParser(
+        prog="kit present", description="Serve the story notebooks as a code-free app."
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
