@@ -1,9 +1,10 @@
 """Where the kit's shipped files are: the story notebooks and the data folder.
 
-In a source checkout they are the top-level ``notebooks/`` and ``data/`` folders (the
-design card's layout); in an installed wheel the build puts copies of both inside the
-package, as ``kit/notebooks`` and ``kit/data``. Everything that needs one of these
-folders asks here, so the kit works the same from a clone and from ``pip install``.
+An installed wheel carries both inside the package, as ``kit/notebooks`` and ``kit/data``
+(pyproject.toml maps the top-level folders there when it builds). In a source checkout,
+where an editable install imports ``kit`` straight from the clone, they are the top-level
+``notebooks/`` and ``data/`` folders of the design card's layout. Everything that needs one
+of these folders asks here, so the kit works the same from a clone and from ``pip install``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def _shipped(name: str) -> Path:
-    # a checkout's top-level folder wins: an editable install and the tests use it
-    checkout = PACKAGE.parent / name
-    return checkout if checkout.is_dir() else PACKAGE / name
+    # The packaged copy wins when it exists: beside an installed kit, site-packages/<name>
+    # could be another distribution's folder. A checkout has no kit/<name>.
+    packaged = PACKAGE / name
+    return packaged if packaged.is_dir() else PACKAGE.parent / name
 
 
 NOTEBOOKS = _shipped("notebooks")
