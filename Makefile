@@ -3,8 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# uv installs the exact versions in uv.lock (every platform, with hashes); it comes from PyPI
+# into the venv itself, pinned here and in pyproject's dev extra (tests/test_install.py checks).
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: test system lint unit lab present handouts bench clean
+.PHONY: test system lint unit lab present handouts bench clean lock upgrade
 
 # Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs.
 system:  ## install chromium and poppler-utils with apt-get when missing
@@ -13,11 +19,20 @@ system:  ## install chromium and poppler-utils with apt-get when missing
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium poppler-utils; \
 	fi
 
-$(STAMP): pyproject.toml
+$(UV):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+# --locked: a uv.lock that no longer matches pyproject.toml is an error, not silently redone
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra dev --quiet
 	touch $(STAMP)
+
+lock: | $(UV)  ## after editing pyproject's dependencies: lock them, keeping every other pin
+	$(UV) lock
+
+upgrade: | $(UV)  ## every package to its newest release that pyproject allows (then make test)
+	$(UV) lock --upgrade
 
 test: system lint unit  ## ruff + every pytest (model, notebooks, handouts, browser)
 

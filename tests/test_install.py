@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -82,3 +83,28 @@ def test_resources_point_at_the_checkouts_folders_in_an_editable_install():
     assert resources.NOTEBOOKS == ROOT / "notebooks"
     assert resources.DATA == ROOT / "data"
     assert (resources.DATA / "workshops" / "default.yaml").is_file()
+
+
+def test_the_makefile_bootstraps_the_uv_release_that_pyproject_pins():
+    makefile = (ROOT / "Makefile").read_text()
+    (bootstrap,) = re.findall(r"^UV_VERSION := (\S+)$", makefile, re.M)
+    dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert f"uv=={bootstrap}" in [re.sub(r"\s", "", r) for r in dev["dev"]]
+    locked = tomllib.loads((ROOT / "uv.lock").read_text())["package"]
+    assert [p["version"] for p in locked if p["name"] == "uv"] == [bootstrap]
+
+
+def test_the_lock_pins_every_runtime_dependency_within_pyprojects_bounds():
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    locked = {
+        canonicalize_name(p["name"]): p["version"]
+        for p in tomllib.loads((ROOT / "uv.lock").read_text())["package"]
+    }
+    for line in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        requirement = Requirement(line)
+        version = locked.get(canonicalize_name(requirement.name))
+        assert version is not None, f"{requirement.name} is not in uv.lock: run make lock"
+        assert requirement.specifier.contains(version), f"{requirement.name} {version}"
