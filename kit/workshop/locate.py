@@ -49,7 +49,7 @@ class Locator:
         (YAML reads an empty value as None, which nobody typed).
         """
         if isinstance(value, str):
-            return repr(value)
+            return repr(value if len(value) <= 60 else value[:57] + "...")
         typed = self.typed.get(key_path)
         if typed is None:
             return repr(value)

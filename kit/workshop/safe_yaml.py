@@ -38,7 +38,11 @@ MAX_NODES = 10_000
 """Most values (keys, items, texts and numbers) once every alias is expanded; the
 default workshop has about 40."""
 
-STR = "tag:yaml.org,2002:str"
+LONGEST_NUMBER = 30
+"""Digits beyond which a whole number stays text (int() would refuse 4,300 digits)."""
+
+YAML_TAG = "tag:yaml.org,2002:"
+STR = f"{YAML_TAG}str"
 
 
 class _RefusedError(Exception):
@@ -73,7 +77,8 @@ class PlainLoader(yaml.SafeLoader):
         elif event.tag not in (None, "!"):
             raise _RefusedError(
                 event.start_mark,
-                f"the YAML tag '{event.tag}' is not allowed; write the value plainly",
+                f"the YAML tag '{event.tag.replace(YAML_TAG, '!!')}' is not allowed; "
+                "write the value plainly",
             )
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -98,8 +103,11 @@ class PlainLoader(yaml.SafeLoader):
             ) from None
 
 
-def _decimal(loader: PlainLoader, node: yaml.ScalarNode) -> int:
-    return int(loader.construct_scalar(node))  # "010" is ten, as typed
+def _decimal(loader: PlainLoader, node: yaml.ScalarNode) -> int | str:
+    typed = loader.construct_scalar(node)
+    if len(typed) > LONGEST_NUMBER:
+        return typed  # no count has 30 digits: the schema refuses the text as typed
+    return int(typed)  # "010" is ten, as typed, not YAML 1.1's octal eight
 
 
 def _float(loader: PlainLoader, node: yaml.ScalarNode) -> float:
@@ -255,8 +263,10 @@ def _key_name(path: Path, key_node: yaml.Node, key_path: KeyPath) -> str:
     if isinstance(key_node, yaml.ScalarNode) and key_node.tag == STR and key_node.value:
         return key_node.value
     section = ".".join(str(part) for part in key_path) or "the file"
-    typed = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or mapping"
-    shown = f"'{_shorten(typed)}'" if typed else "an empty key"
+    if not isinstance(key_node, yaml.ScalarNode):
+        shown = "a list or mapping"
+    else:
+        shown = f"'{_shorten(key_node.value)}'" if key_node.value else "an empty key"
     raise _at(
         path,
         key_node.start_mark,
