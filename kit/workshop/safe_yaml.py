@@ -160,8 +160,9 @@ def compose(path: Path, text: str) -> Composed:
         error, a limit, a tag, a key that is not a name, a key given twice, or a
         value that cannot be read.
     """
-    loader = PlainLoader(text)
+    loader = None
     try:
+        loader = PlainLoader(text)  # the reader refuses control characters right here
         node = loader.get_single_node()
         if node is None:
             return Composed()
@@ -184,7 +185,8 @@ def compose(path: Path, text: str) -> Composed:
     except yaml.YAMLError as error:
         raise WorkshopError(path, None, f"YAML syntax error: {error}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _at(path: Path, mark: yaml.Mark | None, message: str) -> WorkshopError:
