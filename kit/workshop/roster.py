@@ -102,6 +102,7 @@ def read_roster(
     seen: dict[str, int] = {}
     slugs: set[str] = set()
     for row in body:
+        _refuse_line_breaks(path, row, columns)
         if len(row.cells) != len(columns):
             raise WorkshopError(
                 path,
@@ -164,6 +165,25 @@ def _roster_columns(path: Path, line: int, header: list[str]) -> list[str]:
             path, line, "month columns must run month_1, month_2, ... without gaps or repeats"
         )
     return columns
+
+
+def _refuse_line_breaks(path: Path, row: _Row, columns: list[str]) -> None:
+    """A quoted cell over several lines is nearly always a quote left open: say so."""
+    for index, cell in enumerate(row.cells):
+        if "\n" in cell or "\r" in cell:
+            column = columns[index] if index < len(columns) else f"column {index + 1}"
+            ends = cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+            raise WorkshopError(
+                path,
+                row.line,
+                f"{column} = {_shorten(cell)!r} is not allowed: a line break inside a cell "
+                f"(it runs over {ends + 1} lines; is a quote left open?)",
+                column=index + 1,
+            )
+
+
+def _shorten(text: str, longest: int = 40) -> str:
+    return text if len(text) <= longest else text[: longest - 3] + "..."
 
 
 def _participant_name(path: Path, row: _Row, columns: list[str], seen: dict[str, int]) -> str:
