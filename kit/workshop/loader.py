@@ -62,8 +62,9 @@ class Workshop:
     sha256 : str
         Checksum of the workshop file's bytes (for the manifest).
     title, coach, organisation : str
-        The cover texts in the workshop's first language (for the manifest and logs);
-        a handout's cover comes from :meth:`cover`.
+        The cover texts in English, or in the workshop's first language when a field
+        has no English text (for the manifest and logs); a handout's cover comes from
+        :meth:`cover`.
     date : datetime.date
         The workshop's date.
     languages : tuple of str
@@ -75,7 +76,7 @@ class Workshop:
     roster_path : Path or None
     roster_sha256 : str or None
     subtitle : str or None
-        The subtitle in the first language, when the file gives one.
+        The subtitle, in the same language as ``title``, when the file gives one.
     cover_texts : dict
         Cover field -> language -> text, as the file gives them.
     """
@@ -177,15 +178,16 @@ def load_workshop(path: str | Path) -> Workshop:
     _check_top_level_keys(data, where)
     languages = _languages(data.get("languages", list(LANGUAGES)), where)
     texts = cover.cover_texts(data, languages, where)
-    first = languages[0]
+    # the plain attributes are for the manifest and logs, which the kit writes in English
+    plain = "en" if all("en" in per for per in texts.values()) else languages[0]
     roster_path = _roster_path(data, where)
     workshop = Workshop(
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
-        title=texts["title"][first],
-        coach=texts["coach"][first],
-        organisation=texts["organisation"][first],
-        subtitle=texts["subtitle"][first] if "subtitle" in texts else None,
+        title=texts["title"][plain],
+        coach=texts["coach"][plain],
+        organisation=texts["organisation"][plain],
+        subtitle=texts["subtitle"][plain] if "subtitle" in texts else None,
         date=_workshop_date(data["date"], where),
         languages=languages,
         notebooks=_notebook_sections(data["notebooks"], where),
