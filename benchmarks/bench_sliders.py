@@ -1,11 +1,14 @@
-"""What one slider move costs in the kernel, story by story.
+"""What one slider move costs in the kernel, story by story, against the plain simulation.
 
-Live panels send Vega-Lite specs and the browser draws them (kit.live); the SVG rows
-show what drawing in the kernel would cost, as the static handouts do (with
-kit.display.draw_svg, not chart_svg, whose disk cache would answer repeated values).
+Each story's scenes say which parts a parameter redraws; a move here is what the live
+panel does: ``story.moved({...})`` and the board items of the parts that depend on the
+moved parameter (Vega-Lite specs; the browser draws them). The floor, timed in the same
+run, is the story's simulation alone, called as plain model functions. The SVG rows show
+what drawing in the kernel would cost, as the static handouts do
+(:func:`kit.live.display.draw_svg`, not the disk-cached ``chart_svg``).
 
-Run with ``make bench``. Prints median and 95th percentile over repeated moves,
-each move with a different value (so no cache helps). Figures quoted in the README.
+Run with ``make bench``. Prints median and 95th percentile over repeated moves, each
+move with a different value (so no cache helps), and the ratio of the medians.
 """
 
 from __future__ import annotations
@@ -17,12 +20,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kit import charts, narrate, nocure, referrals
-from kit.display import draw_svg
-from kit.params import NOCURE, REFERRALS
-from kit.widgets import Panel, nocure_slots, referrals_slots
+from kit import nocure, referrals
+from kit.live.display import draw_svg
+from kit.live.panel import Panel, board_item
+from kit.stories.base import Chart, Story
+from kit.stories.nocure.story import NoCureStory
+from kit.stories.referrals.story import ReferralsStory
 
 REPEATS = 30
+
+STORY_A = NoCureStory(
+    months=12,
+    results=[20, 15, 5, 45, 20, 15, 25, 10, 30, 20, 10, 35],
+    target=240,
+    n_contracts=10_000,
+)
+STORY_B = ReferralsStory(years=20)
+STORY_B_GROWING = ReferralsStory(years=20, introductions_per_year=2, conversion=0.85, churn=0.05)
 
 
 def timed(step: Callable[[int], object], repeats: int = REPEATS) -> tuple[float, float]:
@@ -36,141 +50,96 @@ def timed(step: Callable[[int], object], repeats: int = REPEATS) -> tuple[float,
     return statistics.median(times), float(np.percentile(times, 95))
 
 
-def nocure_values(i: int) -> dict:
-    """Story A at 10,000 contracts x 12 months, the volatility moved a step every call."""
-    return NOCURE.validate(
-        months=12,
-        results=[20, 15, 5, 45, 20, 15, 25, 10, 30, 20, 10, 35],
-        target=240,
-        n_contracts=10_000,
-        volatility=0.30 + 0.01 * (i % 100),
-    )
+def volatility(i: int) -> float:
+    """Story A's volatility slider, a notch further every call."""
+    return 0.30 + 0.01 * (i % 100)
 
 
-def nocure_model(values: dict):
-    sims = nocure.simulate(
-        values["n_contracts"],
-        values["months"],
-        values["mean"],
-        values["volatility"],
-        values["seasonality"],
-        seed=values["seed"],
-    )
-    result = nocure.outcomes(sims, values["target"], **narrate.rule(values))
-    around = nocure.regression_table(
-        sims, values["target"], values["worried_drop"], values["alarm_drop"]
-    )
-    risk = nocure.income_risk(sims, **narrate.fees(values))
-    return result, around, risk
+def conversion(story: Story, i: int) -> float:
+    """Story B's conversion slider, a notch further every call."""
+    return story["conversion"] + 0.001 * (i % 50)
 
 
-def nocure_charts(values: dict, model) -> list:
-    result, around, risk = model
-    lang = values["language"]
-    return [
-        charts.outcome_bars(narrate.outcome_shares(result), values["n_contracts"], lang),
-        charts.regression_chart(around, lang),
-        charts.income_chart(risk, lang),
-    ]
+def plain_a(i: int) -> object:
+    """The floor for story A: the simulation as a participant would call it."""
+    v = STORY_A.values
+    return nocure.simulate(v["n_contracts"], 12, v["mean"], volatility(i), v["seasonality"], 2024)
 
 
-def nocure_move(i: int, draw: bool) -> list:
-    """Model + chart specs (+ SVG when ``draw``) for one move of the volatility slider."""
-    values = nocure_values(i)
-    specs = [c.to_dict(validate=False) for c in nocure_charts(values, nocure_model(values))]
-    return [draw_svg(spec) for spec in specs] if draw else specs
+def plain_b(story: Story) -> Callable[[int], object]:
+    """The floor for story B: the simulation as a participant would call it."""
+    v = story.values
 
-
-def flywheel_values(i: int, grow: bool) -> dict:
-    """Story B at 10,000 runs x 20 years; ``grow`` picks a setting reaching millions of fans."""
-    step = 0.001 * (i % 50)  # conversion moved a notch every call
-    if grow:
-        return REFERRALS.validate(
-            years=20, introductions_per_year=2, conversion=0.85 + step, churn=0.05
+    def run(i: int) -> object:
+        return referrals.simulate(
+            v["years"],
+            v["introductions_per_year"],
+            conversion(story, i),
+            v["churn"],
+            1,
+            10_000,
+            2024,
         )
-    return REFERRALS.validate(years=20, conversion=0.55 + step)
+
+    return run
 
 
-def flywheel_move(values: dict, draw: bool) -> list:
-    """Simulation + summaries + the band and hunting charts for one move of a slider."""
-    args = [values[k] for k in ("years", "introductions_per_year", "conversion", "churn")]
-    sims = referrals.simulate(*args, values["fans"], values["runs"], seed=values["seed"])
-    band = referrals.band(sims)
-    referrals.stalled_share(sims)
-    referrals.years_to_reach(sims, values["target_fans"])
-    referrals.flywheel_stall_probability(*args[1:], values["fans"])
-    comparison = referrals.flywheel_vs_hunting(
-        *args, new_logos_per_year=values["new_logos_per_year"], fans=values["fans"], sims=sims
-    )
-    built = [
-        charts.flywheel_band(
-            band,
-            referrals.compound_table(*args[:2], values["fans"]),
-            values["target_fans"],
-            values["runs"],
-        ),
-        charts.hunting_chart(comparison),
-    ]
-    specs = [c.to_dict(validate=False) for c in built]
-    return [draw_svg(spec) for spec in specs] if draw else specs
+def move(story: Story, name: str, value: Callable[[int], float], draw: bool = False):
+    """One move through the scenes: the moved story and every part that depends on ``name``."""
+    parts = [part for part in story.parts() if name in part.depends]
+
+    def run(i: int) -> list:
+        moved = story.moved({name: value(i)})
+        items = [board_item(part, moved) for part in parts]
+        if draw:
+            return [
+                draw_svg(part.draw(moved).to_dict()) for part in parts if isinstance(part, Chart)
+            ]
+        return items
+
+    return run
+
+
+def panel_move(story: Story, name: str, value: Callable[[int], float]):
+    """The live panel's whole move in the kernel: validation, parts, the board message."""
+    panel = Panel(story)
+    return lambda i: panel.update(name, value(i))
 
 
 def main() -> int:
     print("One slider move, story A (no cure, no pay): 10,000 contracts x 12 months")
-    rows = [
-        ("simulate + rates + income risk", lambda i: nocure_model(nocure_values(i))),
-        ("... + rebuild the 3 chart specs", lambda i: nocure_move(i, draw=False)),
-        ("... + draw them as SVG in the kernel", lambda i: nocure_move(i, draw=True)),
-    ]
-    panel = Panel(NOCURE, nocure_values(0), [("", ["volatility"])], nocure_slots())
-    rows.append(
-        (
-            "live panel: volatility moved (kernel side)",
-            lambda i: panel.update("volatility", 0.30 + 0.01 * (i % 100)),
-        )
+    report(
+        plain_a,
+        [
+            ("scenes: volatility moved (specs)", move(STORY_A, "volatility", volatility)),
+            ("... + drawn as SVG in the kernel", move(STORY_A, "volatility", volatility, True)),
+            ("live panel: volatility moved", panel_move(STORY_A, "volatility", volatility)),
+        ],
     )
-    report(rows)
-    print("One slider move, story B (referral flywheel): 10,000 runs x 20 years")
-    rows = []
-    for grow, name in ((False, "defaults"), (True, "millions of fans")):
-        rows += [
-            (f"{name}: simulate + summaries", lambda i, g=grow: flywheel_model(i, g)),
-            (
-                f"{name}: ... + rebuild 2 chart specs",
-                lambda i, g=grow: flywheel_move(flywheel_values(i, g), draw=False),
-            ),
-            (
-                f"{name}: ... + draw them as SVG",
-                lambda i, g=grow: flywheel_move(flywheel_values(i, g), draw=True),
-            ),
-        ]
-    panel = Panel(REFERRALS, flywheel_values(0, False), [("", ["conversion"])], referrals_slots())
-    rows.append(
-        (
-            "live panel: conversion moved (kernel side)",
-            lambda i: panel.update("conversion", 0.55 + 0.001 * (i % 50)),
+    for label, story in (("defaults", STORY_B), ("millions of fans", STORY_B_GROWING)):
+        print(f"One slider move, story B (referral flywheel, {label}): 10,000 runs x 20 years")
+        value = lambda i, s=story: conversion(s, i)  # noqa: E731 - one line per row
+        report(
+            plain_b(story),
+            [
+                ("scenes: conversion moved (specs)", move(story, "conversion", value)),
+                ("... + drawn as SVG in the kernel", move(story, "conversion", value, True)),
+                ("live panel: conversion moved", panel_move(story, "conversion", value)),
+            ],
         )
-    )
-    report(rows)
     return 0
 
 
-def flywheel_model(i: int, grow: bool) -> None:
-    """The model part of a story B move only."""
-    values = flywheel_values(i, grow)
-    args = [values[k] for k in ("years", "introductions_per_year", "conversion", "churn")]
-    sims = referrals.simulate(*args, values["fans"], values["runs"], seed=values["seed"])
-    referrals.band(sims)
-    referrals.stalled_share(sims)
-    referrals.years_to_reach(sims, values["target_fans"])
-    referrals.flywheel_stall_probability(*args[1:], values["fans"])
-
-
-def report(rows: list) -> None:
-    """Time every row and print its median and 95th percentile."""
+def report(floor: Callable[[int], object], rows: list) -> None:
+    """Time the floor, then every row, printing medians, 95th percentiles and ratios."""
+    base, base_p95 = timed(floor)
+    print(f"  {'floor: the plain simulation':<40} median {base:7.1f} ms   p95 {base_p95:7.1f} ms")
     for label, step in rows:
         median, p95 = timed(step)
-        print(f"  {label:<45} median {median:7.1f} ms   p95 {p95:7.1f} ms")
+        print(
+            f"  {label:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms"
+            f"   {median / base:4.2f}x the floor"
+        )
 
 
 if __name__ == "__main__":

@@ -6,9 +6,17 @@ from pathlib import Path
 
 import papermill as pm
 import pytest
+from hypothesis import settings
+
+from kit.resources import NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+"""The checkout (commands in tests run from here)."""
+
+# Property tests check meaning, not speed: on a loaded 2-core machine an example can take
+# longer than hypothesis' default 200 ms deadline, which made them fail now and then.
+settings.register_profile("kit", deadline=None)
+settings.load_profile("kit")
 
 
 def run_notebook(name: str, tmp_path: Path, **parameters):

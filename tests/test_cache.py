@@ -6,9 +6,10 @@ import os
 import pytest
 import vl_convert as vlc
 
-from kit import cache, display
-from kit.charts import mood_bars
+from kit import cache
+from kit.live import display
 from kit.nocure import SEED_RESULTS, client_view
+from kit.stories.nocure.charts import mood_bars
 
 
 @pytest.fixture

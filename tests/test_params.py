@@ -44,7 +44,9 @@ def test_numpy_and_integral_floats_are_accepted():
         ("volatility", math.nan, "volatility = nan"),
         ("language", "de", "one of 'en', 'nl'"),
         ("results", [20, -1], "results[1] = -1"),
-        ("results", "20,15", "a list of whole numbers"),
+        ("results", "20, x", "results[1] = 'x'"),
+        ("results", " ", "a list of whole numbers"),
+        ("results", "[20, 1.5]", "results[1] = '1.5'"),
         ("n_contracts", 100_001, "from 1 to 100,000"),
     ],
 )
@@ -74,3 +76,9 @@ def test_worried_threshold_cannot_exceed_alarm():
 def test_referral_probabilities_are_bounded():
     with pytest.raises(ParameterError, match="conversion = 1.5"):
         REFERRALS.validate(conversion=1.5)
+
+
+def test_a_list_written_as_text_is_read_as_the_list():
+    # papermill's -p passes text, so -p results '[10, 20, 5]' must mean the list
+    assert NOCURE.validate(results="[10, 20, 5]", months=3)["results"] == [10, 20, 5]
+    assert NOCURE.validate(results="10,20;5", months=3)["results"] == [10, 20, 5]

@@ -45,7 +45,7 @@ class StoryEntry:
 
     @property
     def notebook_path(self) -> Path:
-        """The notebook in the kit's notebooks folder."""
+        """The notebook in the kit's notebooks folder (or where ``notebook`` says, if absolute)."""
         return resources.NOTEBOOKS / self.notebook
 
     def title_key(self) -> str:
@@ -61,3 +61,8 @@ def _stories() -> dict[str, StoryEntry]:
 
 STORIES: dict[str, StoryEntry] = _stories()
 """Story name -> its entry, in the order the index page and the handouts show them."""
+
+
+def schemas() -> dict:
+    """Story name -> its parameter schema (loads every story)."""
+    return {name: entry.story.schema for name, entry in STORIES.items()}

@@ -43,7 +43,26 @@ def catalogue(language: str) -> dict[str, Any]:
     for path in sorted((TEXT_DIR / language).glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
             _flatten(yaml.load(handle, Loader=_LOADER) or {}, path.stem, flat)
+    for folder in _added:
+        with (folder / f"{language}.yaml").open(encoding="utf-8") as handle:
+            for topic, tree in (yaml.load(handle, Loader=_LOADER) or {}).items():
+                _flatten(tree, topic, flat)
     return flat
+
+
+_added: list[Path] = []
+
+
+def add_texts(folder: str | Path) -> None:
+    """Add the texts of a story that brings its own: ``<folder>/en.yaml`` and ``nl.yaml``.
+
+    Each file holds whole topics (``{mystory: {...}, params: {...}}``). A story class
+    with a ``texts`` folder calls this when it is defined, in every process that imports it.
+    """
+    folder = Path(folder)
+    if folder not in _added:
+        _added.append(folder)
+        catalogue.cache_clear()
 
 
 def _flatten(tree: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
@@ -99,3 +118,14 @@ def percent(share: float, language: str = "en", decimals: int = 0) -> str:
     ('67%', '12,5%')
     """
     return number(100 * share, language, decimals) + "%"
+
+
+def money(amount: float, language: str) -> str:
+    """An amount in euros, formatted for ``language``.
+
+    >>> money(1234.6, "en"), money(-1234.6, "nl")
+    ('€1,235', '-€ 1.235')
+    """
+    sign = "-" if amount < 0 else ""
+    space = " " if language == "nl" else ""
+    return f"{sign}€{space}{number(abs(amount), language)}"

@@ -12,7 +12,7 @@ chart's Vega view and, when only the rows changed, hands it the new rows: the SV
 on screen is updated in place (5-8 ms for three charts, against about 50 ms for
 building them again).
 
-Static output (papermill, handouts) keeps using :func:`kit.display.chart_output`.
+Static output (papermill, handouts) keeps using :func:`kit.live.display.chart_output`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ import traitlets
 import vl_convert as vlc
 
 from kit.cache import SERVED_JS, cache_dir, digest, remembered
-from kit.display import LOCALES
+from kit.live.display import LOCALES
 
-BOARD_JS = (Path(__file__).resolve().parent / "static" / "board.js").read_text(encoding="utf-8")
+BOARD_JS = (Path(__file__).resolve().parent.parent / "static" / "board.js").read_text(
+    encoding="utf-8"
+)
 """The browser side of the board (``kit/static/board.js``)."""
 
 
@@ -95,7 +97,7 @@ def chart_item(chart) -> dict[str, Any]:
 
 
 def markdown_item(text: str) -> dict[str, Any]:
-    """A board item for Markdown composed by :mod:`kit.narrate` (rendered to HTML here)."""
+    """A board item for Markdown composed by a story's narrate module (rendered to HTML here)."""
     return {"kind": "html", "html": _markdown(text)}
 
 

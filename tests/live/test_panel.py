@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from kit.errors import ParameterError
-from kit.params import NOCURE, REFERRALS
-from kit.widgets import nocure_panel, nocure_slots, referrals_panel, referrals_slots
+from kit.live.panel import board_item
+from kit.stories.nocure.story import NoCureStory
+from kit.stories.referrals.story import ReferralsStory
 
 
 def find(widget, css_class):
@@ -46,7 +47,7 @@ def message(panel):
 
 @pytest.fixture
 def story_a():
-    return nocure_panel(NOCURE.validate(n_contracts=2000))
+    return NoCureStory(n_contracts=2000).panel()
 
 
 def test_every_nocure_slot_is_on_the_board_in_order(story_a):
@@ -78,34 +79,56 @@ def other_value(param, value):
 
 
 @pytest.mark.parametrize(
-    "schema, slots", [(NOCURE, nocure_slots), (REFERRALS, referrals_slots)], ids=["A", "B"]
+    "story", [NoCureStory(n_contracts=500), ReferralsStory(runs=500)], ids=["A", "B"]
 )
-def test_a_slot_depends_on_every_parameter_that_changes_it(schema, slots):
-    """A slot is rebuilt only for its ``depends``: moving any other slider must not change it."""
-    values = schema.validate(n_contracts=500) if schema is NOCURE else schema.validate(runs=500)
-    for slot in slots():
-        before = slot.build(values)
+def test_a_part_depends_on_every_parameter_that_changes_it(story):
+    """A part is redrawn only for its ``depends``: moving any other slider must not change it.
+
+    The moved story is built fresh (no results carried over), so this also checks that
+    every result declares what it reads.
+    """
+    schema = story.schema
+    for part in story.parts():
+        before = board_item(part, story)
         for param in schema.params:
-            if param.name in (*slot.depends, "language") or param.kind == "int_list":
+            if param.name in (*part.depends, "language") or param.kind == "int_list":
                 continue
+            changed = {**story.values, param.name: other_value(param, story[param.name])}
             try:
-                moved = schema.validate(
-                    {**values, param.name: other_value(param, values[param.name])}
-                )
+                moved = type(story)(changed)
             except ParameterError:
                 continue  # e.g. months alone: the panel changes it together with the results
-            assert slot.build(moved) == before, f"{slot.name} changes with {param.name}"
+            assert board_item(part, moved) == before, f"{part.name} changes with {param.name}"
+
+
+@pytest.mark.parametrize(
+    "story", [NoCureStory(n_contracts=500), ReferralsStory(runs=500)], ids=["A", "B"]
+)
+def test_a_moved_story_keeps_exactly_the_results_its_inputs_allow(story):
+    """Results carried over by ``moved`` equal the ones computed afresh for the new values."""
+    for part in story.parts():
+        board_item(part, story)  # compute every result once
+    for param in story.schema.params:
+        if param.name == "language" or param.kind == "int_list":
+            continue
+        try:
+            moved = story.moved({param.name: other_value(param, story[param.name])})
+        except ParameterError:
+            continue
+        fresh = type(story)(moved.values)
+        for part in story.parts():
+            assert board_item(part, moved) == board_item(part, fresh), (part.name, param.name)
 
 
 def test_sliders_carry_labels_from_the_texts():
-    panel = nocure_panel(NOCURE.validate(language="nl", n_contracts=1000))
+    panel = NoCureStory(language="nl", n_contracts=1000).panel()
     assert find(panel, "kit-slider-volatility").description == "Schommeling van maand tot maand"
     assert "Maand" in str(spec(panel, "mood_bars"))
     assert find(panel, "kit-board").locale["decimal"] == ","
 
 
 def test_typed_months_tell_the_participants_story(story_a):
-    find(story_a, "kit-own-months").value = "10, 30, 10, 30"
+    find(story_a, "kit-own-results").value = "10, 30, 10, 30"
     months = rows(spec(story_a, "mood_bars"))
     assert [m["result"] for m in months] == [10, 30, 10, 30]
     assert [m["mood"] for m in months][:3] == ["alarm", "pleased", "alarm"]
@@ -123,14 +146,14 @@ def test_typed_months_tell_the_participants_story(story_a):
 )
 def test_bad_typed_months_show_a_message_and_keep_the_charts(story_a, typed, fragment):
     before = item(story_a, "mood_bars")
-    find(story_a, "kit-own-months").value = typed
+    find(story_a, "kit-own-results").value = typed
     assert "Not used:" in message(story_a) and fragment in message(story_a)
     assert "Traceback" not in message(story_a)
     assert item(story_a, "mood_bars") is before
 
 
 def test_html_in_a_bad_value_is_escaped(story_a):
-    find(story_a, "kit-own-months").value = "1, <script>alert(1)</script>"
+    find(story_a, "kit-own-results").value = "1, <script>alert(1)</script>"
     assert "<script>" not in message(story_a) and "&lt;script&gt;" in message(story_a)
 
 
@@ -159,7 +182,7 @@ def test_uploaded_csv_and_reset(story_a):
     assert "bad.csv" in message(story_a)
     find(story_a, "kit-reset").click()
     assert [m["result"] for m in rows(spec(story_a, "mood_bars"))] == [20, 15, 5, 45, 20, 15]
-    assert find(story_a, "kit-own-months").value == "20, 15, 5, 45, 20, 15"
+    assert find(story_a, "kit-own-results").value == "20, 15, 5, 45, 20, 15"
 
 
 def test_sliders_at_their_extremes_never_break_the_panel(story_a):
@@ -171,7 +194,7 @@ def test_sliders_at_their_extremes_never_break_the_panel(story_a):
 
 
 def test_flywheel_panel_scale_switch_and_summary():
-    panel = referrals_panel(REFERRALS.validate(runs=2000))
+    panel = ReferralsStory(runs=2000).panel()
     find(panel, "kit-choice-scale").value = "log"
     layers = spec(panel, "band")["layer"]
     assert any(layer["encoding"]["y"].get("scale", {}).get("type") == "symlog" for layer in layers)

@@ -16,6 +16,7 @@ import vl_convert as vlc
 from IPython.display import Markdown, display
 
 from kit.cache import MAX_CHARTS, digest, remembered
+from kit.stories.base import Chart
 from kit.text import t
 
 # The story's money is in euros in both languages; d3's en-US locale would print dollars.
@@ -84,5 +85,22 @@ def heading(key: str, language: str = "en", level: int = 2) -> None:
 
 
 def show_markdown(text: str) -> None:
-    """Display Markdown that :mod:`kit.narrate` composed."""
+    """Display Markdown that a story's narrate module composed."""
     display(Markdown(text))
+
+
+def show_scene(story: Any, scene: Any) -> None:
+    """Display one scene of a story: its heading, its fixed text, then its parts in order.
+
+    A chart is drawn as SVG in the kernel (:func:`show_chart`), sentences as Markdown.
+    Nothing is printed: everything a handout shows is a display output.
+    """
+    language = story.language
+    heading(scene.heading, language, level=scene.level)
+    if scene.text:
+        say(scene.text, language)
+    for part in scene.parts:
+        if isinstance(part, Chart):
+            show_chart(part.draw(story), part.name, language)
+        else:
+            show_markdown(part.write(story))

@@ -1,0 +1,311 @@
+"""A story: its parameters validated once, its results computed once, its scenes declared once.
+
+A :class:`Story` subclass declares
+
+* ``schema``: the parameters a room may set (:class:`kit.params.Schema`);
+* its results as :class:`computed` attributes: a model call and the parameters it
+  reads, computed on first use and shared by every scene that needs it;
+* ``scenes``: one idea per screen, each a heading, an optional text, and parts
+  (:class:`Chart` and :class:`Words`) with the parameters each part depends on, and
+  the controls a participant may move there.
+
+The notebook shows the scenes in order (``story.show("months")``), the live panel
+redraws the parts whose parameters moved (:meth:`Story.moved` keeps every result whose
+inputs did not change), the handouts print the notebook, and the tests and benchmarks
+walk the same scenes. Nobody writes the pipeline twice.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from kit.errors import ParameterError
+from kit.params import Schema
+from kit.text import add_texts
+
+
+class computed:  # noqa: N801 - used as a decorator, like functools.cached_property
+    """A story result: computed on first use, then kept, and carried over by :meth:`Story.moved`.
+
+    Parameters
+    ----------
+    *depends : str
+        Every parameter the result reads, directly or through other results. A move
+        of any other parameter keeps the result as it is.
+    """
+
+    def __init__(self, *depends: str) -> None:
+        self.depends = frozenset(depends)
+        self.name = ""
+        self.compute: Callable[[Story], Any] | None = None
+
+    def __call__(self, compute: Callable[[Story], Any]) -> computed:
+        """Take the function that computes the result (used as a decorator)."""
+        self.compute = compute
+        self.__doc__ = compute.__doc__
+        return self
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, story: Story | None, owner: type) -> Any:
+        if story is None:
+            return self
+        results = story._results
+        if self.name not in results:
+            results[self.name] = self.compute(story)
+        return results[self.name]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of a scene.
+
+    Parameters
+    ----------
+    name : str
+        Stable name: the chart's file and board slot (``mood_bars``).
+    depends : tuple of str
+        Parameters whose change redraws it.
+    draw : callable
+        ``story -> altair chart``; it draws results the story computed.
+    on_board : bool
+        Shown on the live panel's board (every chart is, unless it says otherwise).
+    """
+
+    name: str
+    depends: tuple[str, ...]
+    draw: Callable[[Story], Any]
+    on_board: bool = True
+
+
+@dataclass(frozen=True)
+class Words:
+    """Sentences of a scene with the story's numbers filled in (Markdown).
+
+    Parameters
+    ----------
+    name : str
+        Stable name of its slot on the live board (``verdict``).
+    depends : tuple of str
+        Parameters whose change rewrites it.
+    write : callable
+        ``story -> Markdown``; it formats results the story computed.
+    on_board : bool
+        Also shown on the live panel's board, under the charts it explains.
+    """
+
+    name: str
+    depends: tuple[str, ...]
+    write: Callable[[Story], str]
+    on_board: bool = False
+
+
+Part = Chart | Words
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One idea on one screen.
+
+    Parameters
+    ----------
+    name : str
+        The scene's name, used by ``story.show(name)``, deep links and tests.
+    heading : str
+        Text key of the heading.
+    text : str, optional
+        Text key of a fixed paragraph (or numbered list) under the heading.
+    parts : tuple of Chart and Words
+        What the scene shows, in order.
+    controls : tuple of str
+        The parameters a participant may move on this scene.
+    tab : str, optional
+        Text key of the short title of this scene's controls in the live panel.
+    level : int
+        Heading level (1 for the story's title scene).
+    """
+
+    name: str
+    heading: str
+    text: str | None = None
+    parts: tuple[Part, ...] = ()
+    controls: tuple[str, ...] = ()
+    tab: str | None = None
+    level: int = 2
+
+    @property
+    def depends(self) -> frozenset[str]:
+        """Every parameter that changes something on this scene."""
+        return frozenset(name for part in self.parts for name in part.depends)
+
+
+@dataclass(frozen=True)
+class ListInput:
+    """How a participant gives a list parameter: typed, uploaded as CSV, or reset.
+
+    Parameters
+    ----------
+    parse_text : callable
+        ``text -> list`` for typed values (raises ParameterError).
+    parse_csv : callable
+        ``(text, source) -> list`` for an uploaded CSV file (raises ParameterError).
+    reset : sequence
+        The values the reset button brings back.
+    length : str, optional
+        A parameter that follows the list's length (story A's ``months``).
+    """
+
+    parse_text: Callable[[str], list]
+    parse_csv: Callable[[str, str], list]
+    reset: Sequence[Any]
+    length: str | None = None
+
+
+# papermill's injected cell starts with this line (our own parameters cell does not).
+PAPERMILL_HEADER = "# Parameters"
+
+
+class Story:
+    """Base class of a story; see the module docstring.
+
+    Parameters
+    ----------
+    values : mapping, optional
+        Parameter values (validated here, once; defaults fill the rest).
+    **params
+        More values by name.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name or a value the schema does not allow.
+    """
+
+    name: ClassVar[str]
+    schema: ClassVar[Schema]
+    scenes: ClassVar[tuple[Scene, ...]]
+    lists: ClassVar[Mapping[str, ListInput]] = {}
+    texts: ClassVar[Path | None] = None  # a folder with en.yaml, nl.yaml (else kit/text)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.texts is not None:
+            add_texts(cls.texts)
+
+    def __init__(self, values: Mapping[str, Any] | None = None, /, **params: Any) -> None:
+        self.values = self.schema.validate(values, **params)
+        self._results: dict[str, Any] = {}
+
+    # -- building -------------------------------------------------------------------------
+
+    @classmethod
+    def from_notebook(cls, namespace: Mapping[str, Any]) -> Story:
+        """The story for a notebook's parameters: its globals, after papermill injected values.
+
+        A name papermill injected that the story does not know (``-p tagret 90``) is
+        refused: papermill itself only warns and runs the defaults.
+        """
+        for name in injected_names(namespace.get("In")):
+            if name not in cls.schema.names:
+                raise cls.schema.unknown(name)
+        return cls({name: namespace[name] for name in cls.schema.names if name in namespace})
+
+    def moved(self, changes: Mapping[str, Any]) -> Story:
+        """The same story with some values changed: validated, keeping unaffected results."""
+        values = self.schema.validate({**self.values, **changes})
+        changed = {name for name in values if values[name] != self.values[name]}
+        story = object.__new__(type(self))
+        story.values = values
+        story._results = {
+            name: result
+            for name, result in self._results.items()
+            if not changed & type(self).result(name).depends
+        }
+        return story
+
+    @classmethod
+    def result(cls, name: str) -> computed:
+        """The :class:`computed` declaration of one result."""
+        declaration = getattr(cls, name)
+        if not isinstance(declaration, computed):
+            raise KeyError(name)
+        return declaration
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def language(self) -> str:
+        """The room's language."""
+        return self.values["language"]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @classmethod
+    def scene(cls, name: str) -> Scene:
+        """The scene called ``name``."""
+        for scene in cls.scenes:
+            if scene.name == name:
+                return scene
+        known = ", ".join(scene.name for scene in cls.scenes)
+        raise ParameterError("scene", name, f"one of {known}")
+
+    @classmethod
+    def parts(cls) -> list[Part]:
+        """Every part of every scene, in order."""
+        return [part for scene in cls.scenes for part in scene.parts]
+
+    @classmethod
+    def controls(cls) -> list[str]:
+        """Every parameter a participant may move, in scene order, each once."""
+        return list(dict.fromkeys(name for scene in cls.scenes for name in scene.controls))
+
+    # -- showing ---------------------------------------------------------------------------
+
+    def show(self, name: str) -> None:
+        """Display one scene in the running notebook: heading, text, charts and sentences."""
+        from kit.live import display
+
+        display.show_scene(self, self.scene(name))
+
+    def panel(self) -> Any:
+        """The live panel: every control of the story and the parts they redraw."""
+        from kit.live.panel import Panel
+
+        return Panel(self).widget
+
+
+def injected_names(history: Any) -> list[str]:
+    r"""Names assigned in the last cell papermill injected (``# Parameters`` first line).
+
+    ``history`` is IPython's ``In`` list (executed cells' sources); outside IPython
+    there is none and nothing was injected.
+
+    >>> injected_names(["x = 1", "# Parameters\ntagret = 90\nmonths = 6\n", "..."])
+    ['tagret', 'months']
+    """
+    if not isinstance(history, list):
+        return []
+    for source in reversed(history):
+        if isinstance(source, str) and source.split("\n", 1)[0].strip() == PAPERMILL_HEADER:
+            return _assigned(source)
+    return []
+
+
+def _assigned(source: str) -> list[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    return [
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]

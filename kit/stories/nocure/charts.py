@@ -1,0 +1,241 @@
+"""Story A's charts: each draws a table the story computed (:mod:`kit.stories.look` styles it)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from kit.stories.look import (
+    ACCENT,
+    HEIGHT,
+    INK,
+    MOOD_COLOURS,
+    MUTED,
+    WIDTH,
+    highlight,
+    inline,
+    styled,
+    unvalidated,
+)
+from kit.text import number, t
+
+
+def _label(key: str, language: str) -> str:
+    return t(f"nocure.chart.{key}", language)
+
+
+# -- story A ------------------------------------------------------------------------------------
+
+
+@unvalidated
+def mood_bars(view: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """Monthly results as bars coloured by the client's mood, labelled with the change.
+
+    Parameters
+    ----------
+    view : DataFrame
+        The output of :func:`kit.nocure.client_view`.
+    language : {"en", "nl"}
+    """
+    moods = list(MOOD_COLOURS)
+    data = view.assign(
+        mood_label=[t(f"nocure.moods.{m}", language) for m in view["mood"]],
+        says=[t(f"nocure.reactions.{r}", language) for r in view["reaction"]],
+        change_label=[_signed_percent(c) for c in view["change_pct"]],
+        monthly_pace=view["pace"].iloc[0],
+    )
+    x = alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0))
+    colour = alt.Color(
+        "mood_label:N",
+        title=_label("mood", language),
+        scale=alt.Scale(
+            domain=[t(f"nocure.moods.{m}", language) for m in moods],
+            range=list(MOOD_COLOURS.values()),
+        ),
+    )
+    bars = (
+        alt.Chart(inline(data))
+        .mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=x,
+            y=alt.Y("result:Q", title=_label("result", language)),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("month:O", title=_label("month", language)),
+                alt.Tooltip("result:Q", title=_label("result", language)),
+                alt.Tooltip("change_label:N", title=_label("change", language)),
+                alt.Tooltip("says:N", title=_label("mood", language)),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(inline(data))
+        .mark_text(dy=-8, fontWeight="bold", color=INK)
+        .encode(x=x, y=alt.Y("result:Q"), text=alt.Text("change_label:N"))
+    )
+    pace = (
+        alt.Chart(inline(data))
+        .mark_rule(strokeDash=[6, 4], color=MUTED)
+        .encode(y=alt.Y("mean(monthly_pace):Q"))
+    )
+    chart = alt.layer(bars, labels, pace).properties(width=WIDTH, height=HEIGHT)
+    return styled(chart, _label("months_title", language))
+
+
+def _signed_percent(change: float) -> str:
+    return "" if pd.isna(change) else f"{change:+.0f}%"
+
+
+@unvalidated
+def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> alt.TopLevelMixin:
+    """Cumulative results against the steady pace, with the contract's target as a line."""
+    delivered = _label("cumulative", language)
+    steady = _label("pace", language)
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {"month": view["month"], "forms": view["cumulative"], "series": delivered}
+            ),
+            pd.DataFrame({"month": view["month"], "forms": view["pace"], "series": steady}),
+        ]
+    )
+    lines = (
+        alt.Chart(inline(data))
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("forms:Q", title=_label("cumulative", language)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[delivered, steady], range=[ACCENT, MUTED]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                legend=None,
+                scale=alt.Scale(domain=[delivered, steady], range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=[alt.Tooltip("month:O"), alt.Tooltip("series:N"), alt.Tooltip("forms:Q")],
+        )
+    )
+    goal = pd.DataFrame(
+        {"target": [target], "label": [f"{_label('target', language)}: {target:g}"]}
+    )
+    rule = alt.Chart(inline(goal)).mark_rule(color=INK).encode(y=alt.Y("target:Q"))
+    text = (
+        alt.Chart(inline(goal))
+        .mark_text(align="left", dx=4, dy=-8, color=INK)
+        .encode(y=alt.Y("target:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
+    )
+    chart = alt.layer(lines, rule, text).properties(width=WIDTH, height=HEIGHT)
+    return styled(chart, _label("progress_title", language))
+
+
+@unvalidated
+def outcome_bars(
+    shares: dict[str, float], n_contracts: int, language: str = "en"
+) -> alt.TopLevelMixin:
+    """Horizontal bars: share of simulated contracts per outcome (met, alarm, stop, pitfall)."""
+    order = list(shares)
+    data = pd.DataFrame(
+        {
+            "outcome": [t(f"nocure.outcome_labels.{k}", language) for k in order],
+            "share": list(shares.values()),
+            "key": order,
+        }
+    )
+    y = alt.Y("outcome:N", title=None, sort=None)
+    bars = (
+        alt.Chart(inline(data))
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=y,
+            x=alt.X(
+                "share:Q",
+                title=_label("share", language),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=highlight("key", order, "pitfall", MOOD_COLOURS["alarm"]),
+        )
+    )
+    labels = (
+        alt.Chart(inline(data))
+        .mark_text(align="left", dx=4, color=INK)
+        .encode(y=y, x=alt.X("share:Q"), text=alt.Text("share:Q", format=".0%"))
+    )
+    chart = alt.layer(bars, labels).properties(width=WIDTH, height=150)
+    return styled(
+        chart, t("nocure.chart.outcomes_title", language, n=number(n_contracts, language))
+    )
+
+
+@unvalidated
+def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """Average results the month before, of and after an alarm, against the overall average."""
+    data = table.assign(
+        step_label=[t(f"nocure.regression_steps.{s}", language) for s in table["step"]]
+    )
+    x = alt.X("step_label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(inline(data))
+        .mark_bar(size=60, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=x,
+            y=alt.Y("average:Q", title=_label("average", language)),
+            color=highlight("step", list(table["step"]), "alarm", MOOD_COLOURS["alarm"]),
+            tooltip=[alt.Tooltip("average:Q", format=".1f")],
+        )
+    )
+    labels = (
+        alt.Chart(inline(data))
+        .mark_text(dy=-8, color=INK)
+        .encode(x=x, y=alt.Y("average:Q"), text=alt.Text("average:Q", format=".1f"))
+    )
+    overall = (
+        alt.Chart(inline(data.head(1)))
+        .mark_rule(strokeDash=[6, 4], color=INK)
+        .encode(y=alt.Y("overall:Q"))
+    )
+    overall_label = (
+        alt.Chart(inline(data.head(1)))
+        .mark_text(align="center", dy=-8, x=WIDTH / 2, color=INK)
+        .encode(y=alt.Y("overall:Q"), text=alt.TextValue(_label("overall", language)))
+    )
+    chart = alt.layer(bars, labels, overall, overall_label).properties(width=WIDTH, height=HEIGHT)
+    return styled(chart, _label("regression_title", language))
+
+
+@unvalidated
+def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """The spread of one month's income per scheme: 5-95% whisker, middle half, median tick."""
+    data = risk.assign(scheme_label=[t(f"nocure.schemes.{s}", language) for s in risk["scheme"]])
+    y = alt.Y("scheme_label:N", title=None, sort=None)
+    money = alt.Axis(format="$,.0f")
+    whisker = (
+        alt.Chart(inline(data))
+        .mark_rule(strokeWidth=2, color=MUTED)
+        .encode(
+            y=y, x=alt.X("p5:Q", title=_label("income", language), axis=money), x2=alt.X2("p95:Q")
+        )
+    )
+    box = (
+        alt.Chart(inline(data))
+        .mark_bar(size=22, color=ACCENT, opacity=0.85)
+        .encode(
+            y=y,
+            x=alt.X("p25:Q"),
+            x2=alt.X2("p75:Q"),
+            tooltip=[
+                alt.Tooltip(f"{c}:Q", format="$,.0f")
+                for c in ("worst", "p5", "median", "p95", "mean")
+            ],
+        )
+    )
+    median = (
+        alt.Chart(inline(data))
+        .mark_tick(size=30, thickness=3, color=INK)
+        .encode(y=y, x=alt.X("median:Q"))
+    )
+    chart = alt.layer(whisker, box, median).properties(width=WIDTH, height=170)
+    return styled(chart, _label("income_title", language))

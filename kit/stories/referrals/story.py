@@ -1,0 +1,206 @@
+"""Story B as scenes: the parameters a room may set, the results, and what each screen shows.
+
+>>> story = ReferralsStory(runs=500)
+>>> int(story.tree["total"].iloc[-1]), int(story.doubling["fans"].iloc[-1])
+(1111, 1024)
+"""
+
+from __future__ import annotations
+
+from kit.params import LANGUAGE, SEED, Param, Schema
+from kit.stories.base import Chart, Scene, Story, Words, computed
+from kit.stories.referrals import charts, model, narrate
+from kit.stories.referrals.model import MAX_RUNS, MAX_YEARS
+
+SCHEMA = Schema(
+    "referrals",
+    (
+        LANGUAGE,
+        Param("fans", "int", 1, 1, 10_000, 1, slider=(1, 50)),
+        Param("per_fan", "int", 10, 0, 1000, 1, slider=(0, 20)),
+        Param("generations", "int", 3, 0, 12, 1, slider=(0, 6)),
+        Param("years", "int", 10, 1, MAX_YEARS, 1, slider=(1, 30)),
+        Param("introductions_per_year", "int", 1, 0, 100, 1, slider=(0, 5)),
+        Param("conversion", "float", 0.6, 0.0, 1.0, 0.05),
+        Param("churn", "float", 0.1, 0.0, 1.0, 0.05),
+        Param("runs", "int", 10_000, 1, MAX_RUNS, 500, slider=(500, 20_000)),
+        Param("target_fans", "int", 1000, 1, 10**9, 100, slider=(100, 10_000)),
+        Param("new_logos_per_year", "int", 10, 0, 100_000, 1, slider=(0, 100)),
+        Param("scale", "choice", "linear", choices=("linear", "log")),
+        SEED,
+    ),
+)
+
+TREE = ("fans", "per_fan", "generations")
+"""What the article's tree reads."""
+PROMISE = ("years", "introductions_per_year", "fans")
+"""What the article's doubling reads."""
+FLYWHEEL = ("years", "introductions_per_year", "conversion", "churn", "fans")
+"""What the honest flywheel's mean reads."""
+SIMULATION = (*FLYWHEEL, "runs", "seed")
+"""What the simulated flywheels read."""
+
+
+class ReferralsStory(Story):
+    """The referral flywheel: the article's arithmetic, then the honest version.
+
+    Parameters
+    ----------
+    values : mapping, optional
+        Any of the parameters of :data:`SCHEMA` (the notebook's parameters cell).
+    **params
+        The same by name, e.g. ``ReferralsStory(conversion=0.3, language="nl")``.
+    """
+
+    name = "referrals"
+    schema = SCHEMA
+
+    def flywheel(self) -> tuple:
+        """Introductions a year, conversion, churn and starting fans, in the model's order."""
+        v = self.values
+        return v["introductions_per_year"], v["conversion"], v["churn"], v["fans"]
+
+    @computed(*TREE)
+    def tree(self):
+        """The article's tree: people reached per generation of introductions."""
+        return model.generation_table(self["per_fan"], self["generations"], self["fans"])
+
+    @computed(*PROMISE)
+    def doubling(self):
+        """The article's promise: every fan brings one new fan a year, nobody leaves."""
+        return model.compound_table(self["years"], self["introductions_per_year"], self["fans"])
+
+    @computed(*PROMISE)
+    def promised(self) -> int:
+        """Fans after the last year in the article's promise."""
+        return int(self.doubling["fans"].iloc[-1])
+
+    @computed(*SIMULATION)
+    def sims(self):
+        """Simulated flywheels, runs x (years + 1) fan counts."""
+        k, conversion, churn, fans = self.flywheel()
+        return model.simulate(
+            self["years"], k, conversion, churn, fans, self["runs"], seed=self["seed"]
+        )
+
+    @computed(*SIMULATION)
+    def band(self):
+        """Median and middle 80% of the simulated fans, year by year."""
+        return model.band(self.sims)
+
+    @computed("introductions_per_year", "conversion", "churn")
+    def growth(self) -> float:
+        """The mean yearly growth factor of the honest flywheel."""
+        k, conversion, churn, _ = self.flywheel()
+        return model.mean_growth(k, conversion, churn)
+
+    @computed(*SIMULATION)
+    def stall(self) -> tuple[float, float, float]:
+        """Stalled share simulated, the chance of stalling within the years, and ever."""
+        flywheel = self.flywheel()
+        return (
+            model.stalled_share(self.sims),
+            model.flywheel_stall_probability(*flywheel, years=self["years"]),
+            model.flywheel_stall_probability(*flywheel),
+        )
+
+    @computed(*SIMULATION, "target_fans")
+    def reach(self) -> model.Reach:
+        """How many years the simulated flywheels took to reach the goal."""
+        return model.years_to_reach(self.sims, self["target_fans"])
+
+    @computed(*SIMULATION, "new_logos_per_year")
+    def comparison(self):
+        """Flywheel against new-logo hunting, year by year, with the simulated median."""
+        k, conversion, churn, fans = self.flywheel()
+        return model.flywheel_vs_hunting(
+            self["years"],
+            k,
+            conversion,
+            churn,
+            new_logos_per_year=self["new_logos_per_year"],
+            fans=fans,
+            sims=self.sims,
+        )
+
+    @computed(*SIMULATION, "new_logos_per_year")
+    def overtaking(self) -> tuple[int | None, int | None]:
+        """The year the flywheel passes the hunter: on average, and in the median run."""
+        return (
+            model.overtaking_year(self.comparison),
+            model.overtaking_year(self.comparison, "flywheel_median"),
+        )
+
+    scenes = (
+        Scene("title", "referrals.title", text="referrals.intro", level=1),
+        Scene(
+            "tree",
+            "referrals.tree_heading",
+            parts=(
+                Words("tree_text", TREE, lambda s: narrate.tree_text(s.values, s.tree), True),
+                Chart("tree", TREE, lambda s: charts.generation_bars(s.tree, s.language)),
+            ),
+            controls=TREE,
+            tab="referrals.tabs.article",
+        ),
+        Scene(
+            "doubling",
+            "referrals.doubling_heading",
+            parts=(
+                Words(
+                    "doubling_text",
+                    PROMISE,
+                    lambda s: narrate.doubling_text(s.values, s.promised),
+                ),
+                Chart(
+                    "doubling",
+                    (*PROMISE, "scale"),
+                    lambda s: charts.doubling_chart(s.doubling, s.language, s["scale"]),
+                    on_board=False,
+                ),
+            ),
+        ),
+        Scene(
+            "honest",
+            "referrals.honest_heading",
+            parts=(
+                Chart(
+                    "band",
+                    (*SIMULATION, "target_fans", "scale"),
+                    lambda s: charts.flywheel_band(
+                        s.band, s.doubling, s["target_fans"], s["runs"], s.language, s["scale"]
+                    ),
+                ),
+                Words(
+                    "summary",
+                    (*SIMULATION, "target_fans"),
+                    lambda s: narrate.flywheel_summary(
+                        s.values, s.growth, s.band, s.promised, s.stall, s.reach
+                    ),
+                    True,
+                ),
+            ),
+            controls=(*FLYWHEEL[:4], "target_fans", "scale"),
+            tab="referrals.tabs.honest",
+        ),
+        Scene(
+            "hunting",
+            "referrals.hunting_heading",
+            parts=(
+                Chart(
+                    "hunting",
+                    (*SIMULATION, "new_logos_per_year", "scale"),
+                    lambda s: charts.hunting_chart(s.comparison, s.language, s["scale"]),
+                ),
+                Words(
+                    "hunting_text",
+                    (*SIMULATION, "new_logos_per_year"),
+                    lambda s: narrate.overtaking_summary(s.values, *s.overtaking),
+                    True,
+                ),
+            ),
+            controls=("runs", "seed", "new_logos_per_year"),
+            tab="referrals.tabs.simulation",
+        ),
+        Scene("questions", "referrals.questions_heading", text="referrals.questions"),
+    )
