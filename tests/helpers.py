@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -18,3 +20,21 @@ def roster_workshop(folder: Path, roster: str) -> Path:
     path = folder / "workshop.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def previous_handouts(out: Path) -> None:
+    """Last week's handouts folder in ``out``: one page and the kit's manifest listing it."""
+    page = out / "en" / "01_no_cure_no_pay.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<p>last week's handout</p>", encoding="utf-8")
+    data = page.read_bytes()
+    manifest = {
+        "generator": "workshop-kit",
+        "files": {
+            "en/01_no_cure_no_pay.html": {
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
+        },
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
-from helpers import roster_workshop
+from helpers import previous_handouts, roster_workshop
 from jupyter_client.blocking import BlockingKernelClient
 from PIL import Image, ImageStat
 
@@ -289,9 +289,7 @@ def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypa
     temporary = Path(tempfile.mkdtemp(prefix="kt-"))
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     out = tmp_path / "handouts"
-    (out / "en").mkdir(parents=True)
-    (out / "manifest.json").write_text('{"old": true}')
-    (out / "en" / "01_no_cure_no_pay.html").write_text("<p>last week's handout</p>")
+    previous_handouts(out)
     before = tree(out)
     monkeypatch.setattr(resources, "NOTEBOOKS", raising_notebook(tmp_path).parent)
     workshop = roster_workshop(tmp_path, ROSTER)
@@ -317,8 +315,7 @@ def test_a_failing_run_leaves_the_previous_handouts_untouched(tmp_path, monkeypa
 
 def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
     out = tmp_path / "handouts"
-    out.mkdir()
-    (out / "manifest.json").write_text('{"old": true}')
+    previous_handouts(out)
     before = tree(out)
     process = subprocess.Popen(
         [

@@ -1,4 +1,4 @@
-"""``kit handouts [WORKSHOP] [--out DIR] [--lang nl,en] [--format html,pdf] [--jobs N]``.
+"""``kit handouts [WORKSHOP] [--out DIR] [--lang nl,en] [--format html,pdf] [--jobs N] [--yes]``.
 
 Writes a workshop's handouts, with progress on the terminal and a summary table.
 pydantic, papermill, nbconvert and rich are imported only when the command runs.
@@ -15,7 +15,7 @@ from typing import Any
 
 from kit.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from kit.commands.args import comma_list, whole_number_in
-from kit.text import LANGUAGES, t
+from kit.text import LANGUAGES, number, t
 
 HELP = "write a workshop's handouts as offline HTML and PDF"
 FORMATS = ("html", "pdf")
@@ -58,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.cpu_count() or 1,
         help=f"handouts written at the same time (default: {os.cpu_count() or 1}, the cores)",
     )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="go ahead with a large run (over 200 handouts, e.g. a long roster) without asking",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,19 +87,33 @@ def run(args: argparse.Namespace) -> int:
 
     language = (args.lang or workshop.languages)[0]
     out = args.out.resolve()
+    try:
+        plan = handouts.plan_handouts(workshop, args.lang, args.format)
+    except handouts.HandoutsError as error:
+        return _mistake(error)
+    queued = _queued(plan, args.jobs, language)
+    if len(plan) > handouts.LARGE_RUN and not args.yes:
+        return _mistake(t("handouts.too_many", language, limit=handouts.LARGE_RUN, **queued))
     progress = HandoutProgress(language)
     try:
         with progress:
             outcome = handouts.write_handouts(
-                workshop, out, args.lang, args.format, args.jobs, report=progress.report
+                workshop,
+                out,
+                args.lang,
+                args.format,
+                args.jobs,
+                report=progress.report,
+                on_start=lambda plan: progress.say(t("handouts.queued", language, **queued)),
             )
     except handouts.HandoutsError as error:
         return _mistake(error)
     except handouts.HandoutError as error:
         return _failed(str(error), out, language)
-    except KeyboardInterrupt:
-        _failed("interrupted (Ctrl-C)", out, language)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM / SIGHUP (handouts.Interrupted)
+        _failed(f"interrupted ({getattr(error, 'how', 'Ctrl-C')})", out, language)
+        signum = getattr(error, "signum", None)
+        return EXIT_INTERRUPTED if signum is None else 128 + signum
     except OSError as error:
         return _failed(
             f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), out, language
@@ -103,7 +122,28 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _mistake(error: Exception) -> int:
+def _queued(plan: list, jobs: int, language: str) -> dict[str, str]:
+    """How many handouts, with how many jobs, and about how long, as the trainer reads it."""
+    from kit.handouts import estimate_seconds
+
+    jobs = min(jobs, len(plan)) or 1
+    return {
+        "count": number(len(plan), language),
+        "jobs": str(jobs),
+        "duration": _duration(estimate_seconds(plan, jobs), language),
+    }
+
+
+def _duration(seconds: float, language: str) -> str:
+    if seconds < 90:
+        return t("handouts.duration_seconds", language, seconds=round(seconds))
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return t("handouts.duration_minutes", language, minutes=minutes)
+    return t("handouts.duration_hours", language, hours=minutes // 60, minutes=minutes % 60)
+
+
+def _mistake(error: Exception | str) -> int:
     print(f"kit handouts: error: {error}", file=sys.stderr)
     return EXIT_USAGE
 
@@ -155,6 +195,12 @@ class HandoutProgress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+    def say(self, line: str) -> None:
+        """Print one line above the bar."""
+        from rich.text import Text
+
+        self.console.print(Text(line))
 
     def report(self, done: int, total: int, written: Any) -> None:
         """Print one finished handout: N of M, elapsed, notebook, language, participant."""

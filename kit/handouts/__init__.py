@@ -9,7 +9,10 @@ The package is split by concern:
   notebooks with papermill;
 - :mod:`~kit.handouts.export`: the executed notebook as one offline HTML page;
 - :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium;
-- :mod:`~kit.handouts.manifest`: manifest.json, with every file's sha256;
+- :mod:`~kit.handouts.manifest`: manifest.json, with every file's sha256, and how the
+  kit recognises a folder it wrote;
+- :mod:`~kit.handouts.signals`: SIGTERM and SIGHUP stop a run as Ctrl-C does, and no
+  kernel or browser outlives it;
 - :mod:`~kit.handouts.write`: :func:`write_handouts`, the whole job, all or nothing.
 
 On any failure (a cell that raises, a killed run, Ctrl-C, a full disk) the previous
@@ -20,8 +23,17 @@ from kit.handouts.errors import HandoutError, HandoutsError
 from kit.handouts.export import chart_title, css_string, handout_html, svg_images
 from kit.handouts.manifest import Written, build_manifest, package_versions
 from kit.handouts.pdf import CHROMIUM_FLAGS, chromium, print_pdf
-from kit.handouts.plan import FORMATS, Handout, cover_texts, plan_handouts, spoken_date
+from kit.handouts.plan import (
+    FORMATS,
+    LARGE_RUN,
+    Handout,
+    cover_texts,
+    estimate_seconds,
+    plan_handouts,
+    spoken_date,
+)
 from kit.handouts.runner import WarmKernel, run_notebook, without_live_cells, write_handout
+from kit.handouts.signals import Interrupted
 from kit.handouts.staging import staging_folder
 from kit.handouts.write import Outcome, write_handouts
 
@@ -29,6 +41,8 @@ __all__ = [
     "CHROMIUM_FLAGS",
     "FORMATS",
     "Handout",
+    "Interrupted",
+    "LARGE_RUN",
     "HandoutError",
     "HandoutsError",
     "Outcome",
@@ -39,6 +53,7 @@ __all__ = [
     "chromium",
     "cover_texts",
     "css_string",
+    "estimate_seconds",
     "handout_html",
     "package_versions",
     "plan_handouts",

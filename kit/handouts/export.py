@@ -21,7 +21,8 @@ from kit.handouts.plan import Handout
 from kit.text import t
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-LIVE_ONLY = "live-only"
+LIVE_ONLY = "live-only"  # the notebooks' interactive panels
+TRY_IT = "try-it"  # the notebooks' one-liners a participant changes and re-runs
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)

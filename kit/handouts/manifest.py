@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import subprocess
@@ -17,6 +18,11 @@ from kit.chromium import chromium_path
 from kit.handouts.plan import Handout
 from kit.workshop import Workshop
 
+GENERATOR = "workshop-kit"
+"""The manifest's ``generator``: how the kit recognises a handouts folder it wrote."""
+MANIFEST = "manifest.json"
+LEGACY_KEYS = ("kit", "workshop", "handouts", "files", "packages")
+"""The keys of manifests written before the ``generator`` field (replaced like the new ones)."""
 PACKAGES = (
     "workshop-kit",
     "numpy",
@@ -83,6 +89,7 @@ def build_manifest(
             "participants": [p.name for p in workshop.roster],
         }
     return {
+        "generator": GENERATOR,
         "kit": kit.__version__,
         "started": started_at.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -133,3 +140,65 @@ def package_versions() -> dict[str, str]:
         result = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
         versions["chromium"] = result.stdout.strip()
     return versions
+
+
+def kit_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest in ``folder`` if the kit wrote it, else None.
+
+    A kit manifest is a JSON object with ``"generator": "workshop-kit"`` (or, from before
+    that field, the kit's own keys) and a ``files`` mapping of relative paths.
+    """
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return None
+    if manifest.get("generator") == GENERATOR:
+        return manifest
+    if "generator" not in manifest and all(key in manifest for key in LEGACY_KEYS):
+        return manifest
+    return None
+
+
+def files_not_listed(
+    folder: Path, manifest: dict[str, Any], also: tuple[str, ...] = ()
+) -> list[str]:
+    """Everything in ``folder`` that the manifest does not account for, as relative paths.
+
+    A file the manifest lists but whose size changed since (a trainer edited it) counts
+    too, and so does a link or an empty folder the kit never makes.
+
+    Parameters
+    ----------
+    folder : Path
+    manifest : dict
+        From :func:`kit_manifest`.
+    also : tuple of str
+        Further names the kit itself may leave there.
+
+    Returns
+    -------
+    list of str
+        Sorted; folders end with ``/``.
+    """
+    listed = manifest["files"]
+    known = {MANIFEST, *also}
+    foreign = []
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        for name in folders:
+            path = here / name
+            if path.is_symlink() or not any(path.iterdir()):
+                foreign.append(path.relative_to(folder).as_posix() + "/")
+        for name in files:
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            if relative in known:
+                continue
+            entry = listed.get(relative)
+            if path.is_symlink() or not isinstance(entry, dict):
+                foreign.append(relative)
+            elif entry.get("bytes") != path.stat().st_size:
+                foreign.append(f"{relative} (changed since the kit wrote it)")
+    return sorted(foreign)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
@@ -28,15 +29,22 @@ def chromium() -> str:
     return str(path)
 
 
-def print_pdf(html: Path, pdf: Path) -> None:
+def print_pdf(html: Path, pdf: Path, scratch: str | None = None) -> None:
     """Print ``html`` to an A4 PDF with headless Chromium, network off, no browser header.
+
+    Parameters
+    ----------
+    html, pdf : Path
+    scratch : str, optional
+        Where the browser profile goes (the run's scratch folder, removed even when
+        the worker is killed mid-print); the temporary folder when omitted.
 
     Raises
     ------
     HandoutError
         When Chromium fails or writes no PDF.
     """
-    with tempfile.TemporaryDirectory(prefix="kit-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="kit-chromium-", dir=scratch) as profile:
         command = [
             chromium(),
             *CHROMIUM_FLAGS,
@@ -45,8 +53,10 @@ def print_pdf(html: Path, pdf: Path) -> None:
             f"--print-to-pdf={pdf}",
             html.resolve().as_uri(),
         ]
+        # Chromium's own temporary files go with the profile: none stays if it is killed
+        env = {**os.environ, "TMPDIR": profile}
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
         except subprocess.TimeoutExpired:
             raise HandoutError(f"Chromium took over 120 s to print {html.name}") from None
     if result.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:

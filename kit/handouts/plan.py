@@ -15,6 +15,12 @@ from kit.text import t
 from kit.workshop import ROSTER_STORY, Participant, Workshop
 
 FORMATS = ("html", "pdf")
+LARGE_RUN = 200
+"""Above this many handouts `kit handouts` asks for ``--yes`` before it starts."""
+SECONDS_TO_START = 4.0
+"""A worker's first handout: starting a kernel and importing the kit (2-core laptop)."""
+SECONDS_A_HANDOUT = {"html": 0.9, "pdf": 0.4}
+"""Each further handout on one worker, per format asked for (the notebook run is in html's)."""
 
 
 @dataclass(frozen=True)
@@ -179,3 +185,17 @@ def spoken_date(day: Any, language: str) -> str:
     """
     month = t("handouts.months", language)[day.month - 1]
     return t("handouts.date_format", language, day=day.day, month=month, year=day.year)
+
+
+def estimate_seconds(plan: Sequence[Handout], jobs: int) -> float:
+    """About how long ``plan`` takes with ``jobs`` workers, from figures measured on a laptop.
+
+    >>> round(estimate_seconds([], 2))
+    0
+    """
+    if not plan:
+        return 0.0
+    formats = set(plan[0].formats) | {"html"}  # the page is made even for a PDF only
+    each = sum(SECONDS_A_HANDOUT[f] for f in formats)
+    rounds = -(-len(plan) // max(1, min(jobs, len(plan))))
+    return SECONDS_TO_START + rounds * each

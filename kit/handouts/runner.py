@@ -29,10 +29,12 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from kit.handouts.errors import HandoutError
-from kit.handouts.export import LIVE_ONLY, handout_html
+from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import print_pdf
 from kit.handouts.plan import Handout
+from kit.handouts.signals import descendants, held_signals, stop_processes
+from kit.handouts.staging import mark, remove_stale
 
 KERNEL = "python3"
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
@@ -44,6 +46,8 @@ CELL_TIMEOUT = 600
 STALL_TIMEOUT = 900
 """Seconds without any handout finishing before the whole run is called stuck."""
 ENGINE = "kit-warm-kernel"
+SCRATCH = "kit-run-"
+"""Name prefix of a run's scratch folder in the temporary folder (kernel sockets, profiles)."""
 RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
 
 
@@ -175,10 +179,13 @@ def run_all(
     context = multiprocessing.get_context("fork")
     tasks = [(handout, str(stage)) for handout in plan]
     written: list[Written] = []
-    # every worker's kernel sockets in one folder, removed with the pool even when the
-    # workers are killed (a failing handout, Ctrl-C) and cannot clean up after themselves
-    sockets = tempfile.mkdtemp(prefix="kit-kernels-")
-    pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker, initargs=(sockets,))
+    # every worker's kernel sockets and browser profile in one scratch folder, removed
+    # with the pool even when the workers are killed (a failing handout, Ctrl-C, SIGTERM)
+    remove_stale(Path(tempfile.gettempdir()), SCRATCH)
+    scratch = tempfile.mkdtemp(prefix=SCRATCH)
+    mark(Path(scratch))
+    pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker, initargs=(scratch,))
+    workers = [process.pid for process in pool._pool]
     try:
         try:
             results = pool.imap_unordered(_write_in_worker, tasks)
@@ -196,28 +203,40 @@ def run_all(
                 if report is not None:
                     report(len(written), len(plan), result)
         except BaseException:
-            # Workers die at once; their kernels notice the parent is gone and stop too.
-            pool.terminate()
-            pool.join()
+            # Workers die at once; their kernels and browsers, in sessions of their own,
+            # would outlive them: they are killed explicitly.
+            with held_signals():  # a second Ctrl-C must not stop the stopping
+                started = descendants(workers)
+                pool.terminate()
+                pool.join()
+                stop_processes(started, grace=0)
             raise
+        started = descendants(workers)
         pool.close()
-        pool.join()  # workers leave normally and shut their warm kernels down
+        pool.join()  # workers leave normally and shut their kernels and browsers down
+        stop_processes(started)
     finally:
-        shutil.rmtree(sockets, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     order = {handout.stem: index for index, handout in enumerate(plan)}
     return sorted(written, key=lambda w: order[w.handout.stem])
 
 
-def _start_worker(sockets: str | None = None) -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle; the warm kernel ends with us.
+def _start_worker(scratch: str | None = None) -> None:
+    """Pool initializer: stopping is the parent's to handle; the warm kernel ends with us.
+
+    Ctrl-C and a closed terminal reach the whole process group; the parent then stops
+    the workers with SIGTERM, which ends them without a word.
 
     Parameters
     ----------
-    sockets : str, optional
-        The folder for this worker's kernel sockets (the parent removes it).
+    scratch : str, optional
+        The folder for this worker's kernel sockets and browser profile (the parent
+        removes it).
     """
-    _KERNEL.root = sockets
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _KERNEL.root = scratch
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     papermill_engines.register(ENGINE, WarmKernelEngine)
     multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
 
@@ -259,7 +278,7 @@ def write_handout(handout: Handout, stage: Path) -> Written:
     html = handout_html(executed, handout)
     base.with_suffix(".html").write_text(html, encoding="utf-8")
     if "pdf" in handout.formats:
-        print_pdf(base.with_suffix(".html"), base.with_suffix(".pdf"))
+        print_pdf(base.with_suffix(".html"), base.with_suffix(".pdf"), _KERNEL.root)
         files.append(base.with_suffix(".pdf"))
     if "html" in handout.formats:
         files.append(base.with_suffix(".html"))
@@ -301,13 +320,18 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
         ) from None
 
 
+NOT_IN_HANDOUTS = {LIVE_ONLY, TRY_IT}
+
+
 def without_live_cells(path: str | Path) -> nbformat.NotebookNode:
-    """The notebook minus its ``live-only`` cells (the interactive panels).
+    """The notebook minus its ``live-only`` cells (the panels) and ``try-it`` one-liners.
 
     A handout never shows them, so they are not run either: that saves their time and
     keeps the panel's widget code (about 1 MB of JavaScript) out of the executed copy.
-    They are the notebooks' last cells, so cell numbers in error messages still match.
+    The one-liners are for a participant in JupyterLab, who sees the code they change.
     """
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells = [c for c in notebook.cells if LIVE_ONLY not in c.metadata.get("tags", [])]
+    notebook.cells = [
+        c for c in notebook.cells if not NOT_IN_HANDOUTS & set(c.metadata.get("tags", []))
+    ]
     return notebook

@@ -2,21 +2,38 @@
 
 The stage folder replaces the target only when every handout was written. On any
 exception, Ctrl-C included, the stage folder is removed and the target is left exactly
-as it was.
+as it was. A target is replaced only when it is a handouts folder the kit wrote: its
+manifest is the kit's and lists every file in it, so no file of anyone else is lost.
+Stage folders of earlier runs that were killed (``kill -9``, a power cut) are
+recognised by their name and a marker file inside, and removed on the next start.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import signal
+import socket
+import stat
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 from kit.handouts.errors import HandoutsError
+from kit.handouts.manifest import GENERATOR, MANIFEST, files_not_listed, kit_manifest
+from kit.handouts.signals import held_signals
+
+MARKER = ".kit-stage"
+"""A file in every folder the kit writes for a while (stage, scratch): who made it, when."""
+STAGE = ".tmp-"
+OLD = ".old-"
+NAME_OVERHEAD = len(".") + len(STAGE) + 8
+"""Characters the stage folder's name adds to the target's (mkdtemp adds 8)."""
 
 
 @contextmanager
@@ -36,13 +53,19 @@ def staging_folder(target: Path) -> Iterator[Path]:
     Raises
     ------
     HandoutsError
-        Before anything is written: ``target`` is a file, not a handouts folder, or its
-        parent cannot be written.
+        Before anything is written: ``target`` is a file, not a handouts folder, holds
+        files the kit did not write, is read-only, has too long a name, or its parent
+        cannot be written. Also at the end, if someone put a file into ``target``
+        meanwhile (the new handouts are then dropped and ``target`` is kept).
     """
+    check_name(target)
     created = _check_target(target)
+    for kind in (STAGE, OLD):
+        remove_stale(target.parent, f".{target.name}{kind}")
     try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGE}", dir=target.parent))
         stage.chmod(0o777 & ~_umask())
+        mark(stage)
     except OSError as error:
         _remove_created(created)
         raise HandoutsError(
@@ -50,22 +73,98 @@ def staging_folder(target: Path) -> Iterator[Path]:
         ) from None
     try:
         yield stage
-        with _no_interrupt():
+        with held_signals():
+            check_replaceable(target)
             _swap_into_place(stage, target)
+            (target / MARKER).unlink()
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        _remove_created(created)
+        with held_signals():  # a second Ctrl-C must not leave the stage folder behind
+            shutil.rmtree(stage, ignore_errors=True)
+            _remove_created(created)
         raise
 
 
-def _check_target(target: Path) -> list[Path]:
-    if target.exists() and not target.is_dir():
-        raise HandoutsError(f"{target} is a file, not a folder")
-    if target.is_dir() and any(target.iterdir()) and not (target / "manifest.json").is_file():
+def check_name(target: Path) -> None:
+    """Refuse a folder name the file system cannot take once the stage suffix is added.
+
+    Raises
+    ------
+    HandoutsError
+    """
+    limit = _name_max(target.parent) - NAME_OVERHEAD
+    if len(target.name.encode()) > limit:
         raise HandoutsError(
-            f"{target} is not empty and holds no manifest.json: it is not a handouts folder, "
+            f"the --out folder name {target.name[:40]!r}... is {len(target.name)} characters "
+            f"long; at most {limit} are allowed (the kit writes beside it into a temporary "
+            f"folder whose name is {NAME_OVERHEAD} characters longer); choose a shorter name"
+        )
+
+
+def _name_max(folder: Path) -> int:
+    for existing in (folder, *folder.parents):
+        try:
+            return os.pathconf(existing, "PC_NAME_MAX")
+        except OSError:
+            continue
+    return 255
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse a ``target`` the kit must not replace; an empty or missing one is fine.
+
+    Raises
+    ------
+    HandoutsError
+        ``target`` is a file, has no kit manifest, holds files the manifest does not
+        list, or is read-only.
+    """
+    try:
+        if not target.exists():
+            return
+        if not target.is_dir():
+            raise HandoutsError(f"{target} is a file, not a folder")
+        _check_writable(target)
+        if not any(target.iterdir()):
+            return
+    except OSError as error:
+        raise HandoutsError(f"cannot read the folder {target}: {error.strerror}") from None
+    manifest = kit_manifest(target)
+    if manifest is None:
+        what = (
+            "holds no manifest.json"
+            if not (target / MANIFEST).exists()
+            else ("has a manifest.json the kit did not write")
+        )
+        raise HandoutsError(
+            f"{target} is not empty and {what}: it is not a handouts folder, "
             "so it will not be replaced; choose another --out"
         )
+    foreign = files_not_listed(target, manifest, also=(MARKER,))
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise HandoutsError(
+            f"{target} holds files the kit did not write ({shown}): it will not be replaced, "
+            "so they are not lost; move them out of the folder or choose another --out"
+        )
+
+
+def _check_writable(target: Path) -> None:
+    for root, folders, _ in os.walk(target):
+        for folder in (Path(root), *(Path(root) / name for name in folders)):
+            if folder.is_symlink():
+                continue
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IWUSR or not os.access(folder, os.W_OK | os.X_OK):
+                raise HandoutsError(
+                    f"{folder} is read-only: the kit will not replace a folder that is "
+                    "protected from changes; make it writable or choose another --out"
+                )
+
+
+def _check_target(target: Path) -> list[Path]:
+    check_replaceable(target)
     created = []
     parent = target.parent
     missing = [p for p in [parent, *parent.parents] if not p.exists()]
@@ -79,6 +178,45 @@ def _check_target(target: Path) -> list[Path]:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise HandoutsError(f"cannot write to the folder {parent}: permission denied")
     return created
+
+
+def mark(folder: Path) -> None:
+    """Write the marker that lets a later run tell this folder is the kit's, and whose."""
+    marker = {"generator": GENERATOR, "pid": os.getpid(), "host": socket.gethostname()}
+    marker["since"] = time.time()
+    (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+
+
+def is_stale(folder: Path) -> bool:
+    """Whether ``folder`` carries the kit's marker of a run that no longer runs here."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        if marker.get("generator") != GENERATOR or marker.get("host") != socket.gethostname():
+            return False
+        pid, since = int(marker["pid"]), float(marker["since"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return False  # no marker (or not the kit's): not ours to remove
+    try:
+        # a process that started after the marker was written only reuses the number
+        return psutil.Process(pid).create_time() > since + 1
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:
+        return False
+
+
+def remove_stale(parent: Path, prefix: str) -> list[Path]:
+    """Remove the kit's stale folders named ``prefix...`` in ``parent``; return them."""
+    removed = []
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for folder in candidates:
+        if folder.is_dir() and not folder.is_symlink() and is_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def _umask() -> int:
@@ -99,25 +237,12 @@ def _swap_into_place(stage: Path, target: Path) -> None:
     if not target.exists():
         os.rename(stage, target)
         return
-    old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+    old = target.with_name(f".{target.name}{OLD}{uuid.uuid4().hex[:8]}")
     os.rename(target, old)
+    mark(old)  # should this run be killed now, the next one knows the copy is the kit's
     try:
         os.rename(stage, target)
     except OSError:
         os.rename(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def _no_interrupt() -> Iterator[None]:
-    """Hold Ctrl-C back while the folders are swapped (two renames)."""
-    try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: nothing to hold back
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)

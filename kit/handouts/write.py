@@ -13,8 +13,9 @@ from typing import Any
 
 from kit.handouts.manifest import Written, build_manifest
 from kit.handouts.pdf import chromium
-from kit.handouts.plan import FORMATS, plan_handouts
+from kit.handouts.plan import FORMATS, Handout, plan_handouts
 from kit.handouts.runner import run_all
+from kit.handouts.signals import interrupt_on_signals
 from kit.handouts.staging import staging_folder
 from kit.workshop import Workshop
 
@@ -37,6 +38,7 @@ def write_handouts(
     formats: Sequence[str] = FORMATS,
     jobs: int | None = None,
     report: Callable[[int, int, Written], None] | None = None,
+    on_start: Callable[[list[Handout]], None] | None = None,
 ) -> Outcome:
     """Write every handout of ``workshop`` into ``out``, all or nothing.
 
@@ -55,6 +57,9 @@ def write_handouts(
         Handouts written at the same time (default: the number of cores).
     report : callable, optional
         Called as ``report(done, total, written)`` after each handout.
+    on_start : callable, optional
+        Called with the plan once the output folder was checked, before the first
+        notebook runs.
 
     Returns
     -------
@@ -73,7 +78,9 @@ def write_handouts(
     if "pdf" in formats:
         chromium()
     target = Path(out).resolve()
-    with staging_folder(target) as stage:
+    with interrupt_on_signals(), staging_folder(target) as stage:
+        if on_start is not None:
+            on_start(plan)
         written = run_all(plan, stage, jobs or os.cpu_count() or 1, report)
         manifest = build_manifest(workshop, plan, written, started_at, jobs)
         (stage / "manifest.json").write_text(

@@ -1,0 +1,109 @@
+"""Stopping cleanly: SIGTERM and SIGHUP stop a run as Ctrl-C does, and no process outlives it.
+
+A closed terminal (SIGHUP) or ``kill`` (SIGTERM) raises :class:`Interrupted` in the
+main thread, so the same ``finally`` blocks that clean up after Ctrl-C run: the stage
+folder goes, the previous handouts stay. The workers' kernels and browsers run in
+sessions of their own, where neither Ctrl-C nor a closed terminal reaches them, so
+:func:`stop_processes` ends them explicitly.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import psutil
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+GRACE = 5.0
+"""Seconds a process may take to leave by itself before it is killed."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal: Ctrl-C (SIGINT), ``kill`` (SIGTERM) or a closed terminal.
+
+    Parameters
+    ----------
+    signum : int
+        The signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def how(self) -> str:
+        """How a trainer would name what stopped the run."""
+        return {
+            signal.SIGINT: "Ctrl-C",
+            signal.SIGTERM: "SIGTERM",
+            signal.SIGHUP: "SIGHUP, the terminal was closed",
+        }.get(self.signum, signal.Signals(self.signum).name)
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def interrupt_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise :class:`Interrupted`, as Ctrl-C does.
+
+    Outside the main thread (where Python delivers no signals) the block runs as is.
+    """
+    try:
+        previous = {
+            signum: signal.signal(signum, _raise_interrupted)
+            for signum in (signal.SIGTERM, signal.SIGHUP)
+        }
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def held_signals() -> Iterator[None]:
+    """Ignore Ctrl-C, SIGTERM and SIGHUP for a moment (while two folders are swapped)."""
+    try:
+        previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in STOP_SIGNALS}
+    except ValueError:  # not the main thread: nothing to hold back
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def descendants(pids: Iterable[int]) -> list[psutil.Process]:
+    """Every living process started, directly or not, by the processes ``pids``."""
+    found = []
+    for pid in pids:
+        try:
+            found.extend(psutil.Process(pid).children(recursive=True))
+        except psutil.Error:  # already gone
+            continue
+    return found
+
+
+def stop_processes(processes: Iterable[psutil.Process], grace: float = GRACE) -> None:
+    """Wait up to ``grace`` seconds for ``processes`` to leave, then kill the rest.
+
+    Returns only when every one of them is gone (so none is reaped after the kit exits).
+    """
+    processes = list(processes)
+    _, alive = psutil.wait_procs(processes, timeout=grace)
+    for process in alive:
+        try:
+            process.kill()
+        except psutil.Error:
+            continue
+    psutil.wait_procs(alive, timeout=grace)
