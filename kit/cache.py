@@ -6,6 +6,12 @@ half a second to start vl-convert's JavaScript engine for the first one). Both a
 pure functions of their inputs, so an entry is found by a hash of everything that
 shapes it and never goes stale. Writes are atomic, a full cache forgets its oldest
 entries, and a cache that cannot be written (a read-only home folder) only costs speed.
+
+An entry is trusted only when it proves it was written whole by the kit: its last line
+is a seal with the SHA-256 of everything before it, written as a comment of the file's
+own kind (``<!-- ... -->`` in an SVG, ``/* ... */`` in JavaScript, which the presenter
+serves as it is). A zero-byte, truncated, edited or foreign file fails the check, is
+dropped and made again, so it can never reach a handout as an empty or wrong chart.
 """
 
 from __future__ import annotations
@@ -24,6 +30,13 @@ folder (``http://127.0.0.1:8866/kit/js/``), read by the kernels it starts."""
 
 MAX_CHARTS = 2000
 """SVG charts kept at most (a 30-participant roster adds about 240; each is 5-60 kB)."""
+
+MAX_ENTRY_BYTES = 16 * 2**20
+"""A larger file in the cache is not the kit's (the board bundle is 0.9 MB): dropped unread."""
+
+SEAL = "workshop-kit cache sha256={}"
+SEALS = {".svg": "<!-- {} -->", ".html": "<!-- {} -->", ".js": "/* {} */", ".css": "/* {} */"}
+"""The seal's comment syntax per file kind; other kinds get the bare seal line."""
 
 
 def cache_dir() -> Path:
@@ -47,19 +60,13 @@ def remembered(folder: str, name: str, make: Callable[[], str], keep: int | None
     name : str
         The file name; it must change whenever ``make``'s result would.
     make : callable
-        ``() -> str``, called only when the entry is missing.
+        ``() -> str``, called only when the entry is missing or fails its seal.
     keep : int, optional
         Entries kept in ``folder`` at most; beyond that the least recently used go.
     """
     path = cache_dir() / folder / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    except OSError as error:
-        # info, not warning: in a kernel a warning would print into the notebook's output
-        log.info("cannot read %s from the cache: %s", path, error)
-    else:
+    text = _recall(path)
+    if text is not None:
         _touch(path)
         return text
     text = make()
@@ -72,10 +79,78 @@ def remembered(folder: str, name: str, make: Callable[[], str], keep: int | None
     return text
 
 
+def sealed(suffix: str, text: str) -> bytes:
+    """``text`` as stored in the cache: UTF-8 with a last line that seals it.
+
+    Parameters
+    ----------
+    suffix : str
+        The file's suffix (``".svg"``), which chooses the seal's comment syntax.
+    text : str
+    """
+    content = text.encode("utf-8")
+    return content + _seal_line(suffix, content)
+
+
+def unsealed(suffix: str, raw: bytes) -> str | None:
+    """The text of a stored entry, or None when it is not one the kit wrote whole.
+
+    Parameters
+    ----------
+    suffix : str
+        The file's suffix.
+    raw : bytes
+        The file's bytes.
+    """
+    start = raw.rfind(b"\n", 0, len(raw) - 1)  # where the last line begins
+    if start < 0 or not raw.endswith(b"\n"):
+        return None  # empty, cut short, or no seal at all
+    content = raw[:start]
+    if raw[start:] != _seal_line(suffix, content):
+        return None  # a seal, but not of these bytes: edited, foreign or cut and re-ended
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _seal_line(suffix: str, content: bytes) -> bytes:
+    seal = SEAL.format(hashlib.sha256(content).hexdigest())
+    return ("\n" + SEALS.get(suffix, "{}").format(seal) + "\n").encode("ascii")
+
+
+def _recall(path: Path) -> str | None:
+    """A sealed entry's text; a bad entry is dropped (and None returned) so it is made again."""
+    try:
+        if path.stat().st_size > MAX_ENTRY_BYTES:
+            text = None
+        else:
+            text = unsealed(path.suffix, path.read_bytes())
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        # info, not warning: in a kernel a warning would print into the notebook's output
+        log.info("cannot read %s from the cache: %s", path, error)
+        return None
+    if text is None:
+        log.info("dropping %s from the cache: not an entry the kit wrote whole", path)
+        _drop(path)
+    return text
+
+
+def _drop(path: Path) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass  # another process dropped it first
+    except OSError as error:
+        log.info("cannot drop %s from the cache: %s", path, error)
+
+
 def _store(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_bytes(sealed(path.suffix, text))
     partial.replace(path)  # atomic: another kernel never reads half a file
 
 
