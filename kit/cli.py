@@ -18,9 +18,11 @@ from types import ModuleType
 
 from kit.commands import EXIT_USAGE
 from kit.commands import handouts as handouts_command
+from kit.commands import init as init_command
 from kit.commands import present as present_command
 
 COMMANDS: dict[str, ModuleType] = {
+    "init": init_command,
     "handouts": handouts_command,
     "present": present_command,
 }
