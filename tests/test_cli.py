@@ -12,6 +12,13 @@ from kit.workshop import DEFAULT_WORKSHOP
 GOOD = DEFAULT_WORKSHOP.read_text(encoding="utf-8")
 
 
+def line_of(start: str) -> str:
+    """``line N`` of the default workshop's first line starting with ``start``."""
+    return (
+        f"line {next(n for n, text in enumerate(GOOD.splitlines(), 1) if text.startswith(start))}"
+    )
+
+
 def mistake(tmp_path, capsys, *argv) -> str:
     """Run `kit` in-process; assert exit 2, one stderr line and nothing new in tmp_path."""
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
@@ -33,10 +40,16 @@ def workshop(tmp_path, text):
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (("  nocure:", "  nocur:"), ["line 13", "unknown key 'nocur'", "did you mean 'nocure'"]),
-        (("    target: 120", "    target: 120.5"), ["line 14", "target = 120.5", "whole number"]),
+        (
+            ("  nocure:", "  nocur:"),
+            [line_of("  nocure:"), "unknown key 'nocur'", "did you mean 'nocure'"],
+        ),
+        (
+            ("    target: 120", "    target: 120.5"),
+            [line_of("    target:"), "target = 120.5", "whole number"],
+        ),
         (("    n_contracts: 10000", "    n_contracts: 0"), ["n_contracts = 0", "from 1 to"]),
-        (("    seed: 2024\n  referrals", "    seed: -1\n  referrals"), ["seed = -1", "from 0"]),
+        (("    seed: 2024", "    seed: -1"), [line_of("    seed:"), "seed = -1", "from 0"]),
         (("    per_fan: 10", "    per_fan: ten"), ["per_fan = 'ten'", "whole number"]),
         (("languages: [nl, en]", "languages: [nl, en"), ["YAML syntax error", "column"]),
         (("title:", "titel:"), ["unknown key 'titel'", "did you mean 'title'"]),
