@@ -1,34 +1,41 @@
 """The repository keeps its promises: matching dependency lists, clean notebooks, two languages."""
 
 import json
-import re
 import string
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from kit.text import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _requirement(text: str) -> tuple[str, str]:
-    name, _, bound = re.match(r"([A-Za-z0-9_.\-]+)\s*(>=\s*([\d.]+))?", text).groups()
-    return name.lower().replace("_", "-"), (bound or "").replace(">=", "").strip()
+def _requirements(lines) -> dict[str, str]:
+    """Package name (normalised: jupyter_client = jupyter-client) -> its version bounds."""
+    parsed = [Requirement(line) for line in lines]
+    return {canonicalize_name(r.name): str(r.specifier) for r in parsed}
 
 
-def test_environment_yml_lists_the_same_runtime_packages_as_pyproject():
+def test_environment_yml_lists_the_same_runtime_packages_and_bounds_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pinned = dict(_requirement(r) for r in project["dependencies"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = dict(
-        _requirement(d)
+    conda = [
+        d
         for d in env["dependencies"]
-        if isinstance(d, str) and not d.startswith(("python", "pip"))
-    )
-    assert conda == pinned
+        if isinstance(d, str) and canonicalize_name(Requirement(d).name) not in ("python", "pip")
+    ]
+    assert _requirements(conda) == _requirements(project["dependencies"])
+
+
+def test_environment_yml_installs_the_kit_itself_with_pip():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    (pip,) = [d["pip"] for d in env["dependencies"] if isinstance(d, dict)]
+    assert pip == ["-e ."]
 
 
 def test_python_floor_agrees():
