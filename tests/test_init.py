@@ -180,6 +180,18 @@ def test_a_folder_that_cannot_be_made_is_refused(tmp_path, capsys):
     assert not (parent / "workshop").exists()
 
 
+def test_a_folder_the_user_may_not_write_in_is_refused_before_anything_is_made(
+    here, capsys, monkeypatch
+):
+    # as root (CI) permission bits do not stop a write, so the check is asked to say no
+    monkeypatch.setattr(init.os, "access", lambda path, mode: Path(path) != here)
+    err = refused(capsys, "course/march")
+    assert err == "kit init: error: " + t(
+        "init.not_writable", "en", folder="course/march", parent=here
+    )
+    assert list(here.iterdir()) == []
+
+
 def test_a_name_too_long_for_the_file_system_is_refused(here, capsys):
     name = "m" * 300
     err = refused(capsys, f"courses/{name}")

@@ -239,9 +239,9 @@ def _subfolders(copies: list[Copy]) -> set[Path]:
 
 def _nearest_existing(folder: Path) -> Path:
     for candidate in [folder, *folder.parents]:
-        if os.path.lexists(candidate):
+        if candidate != Path() and os.path.lexists(candidate):
             return candidate
-    return Path.cwd()  # a relative folder whose first part does not exist yet
+    return Path.cwd()  # named in messages: "you may not write in ." would say little
 
 
 def _check_lengths(folder: Path, copies: list[Copy], language: str) -> None:
