@@ -40,12 +40,15 @@ from kit.errors import ParameterError
 
 __all__ = [
     "INT64_LIMIT",
+    "MAP_STEPS",
     "Reach",
     "band",
     "compound",
     "compound_table",
+    "conversion_to_pass",
     "expected_fans",
     "extinction_probability",
+    "fans_matching_hunter",
     "first_year_reaching",
     "flywheel_stall_probability",
     "flywheel_vs_hunting",
@@ -54,6 +57,8 @@ __all__ = [
     "network_size",
     "new_logo_hunting",
     "overtaking_year",
+    "passing_map",
+    "passing_year",
     "simulate",
     "stalled_share",
     "years_to_reach",
@@ -852,15 +857,228 @@ def overtaking_year(comparison: pd.DataFrame, column: str = "flywheel") -> int |
             "a flywheel column of a table from flywheel_vs_hunting() "
             f"(columns: {', '.join(map(str, comparison.columns))})",
         )
-    ahead = comparison[column].to_numpy() > comparison["hunting"].to_numpy()
+    ahead = _ahead(comparison[column].to_numpy(), comparison["hunting"].to_numpy())
     if not ahead.any():
         return None
     return int(comparison["year"].to_numpy()[ahead.argmax()])
 
 
 # --------------------------------------------------------------------------------------
+# Where the flywheel beats hunting, and what an introduction must be worth
+# --------------------------------------------------------------------------------------
+
+#: The conversions and churns of :func:`passing_map`: every 5%, as the sliders move.
+MAP_STEPS = np.round(np.arange(0, 21) * 0.05, 2)
+
+
+def passing_year(
+    introductions_per_year: int,
+    conversion: float,
+    churn: float,
+    new_logos_per_year: int,
+    fans: int = 1,
+    within: int = MAX_YEARS,
+) -> int | None:
+    """Return the first year in which the average flywheel has more clients than the hunter.
+
+    The flywheel's expected fans (:func:`expected_fans`) against a seller who wins
+    ``new_logos_per_year`` new clients a year and loses them at the same ``churn``
+    (:func:`new_logo_hunting`); both start with ``fans`` clients.
+
+    Parameters
+    ----------
+    introductions_per_year, conversion, churn, fans
+        As in :func:`simulate`.
+    new_logos_per_year : int
+        New clients the hunter wins a year (0 to 100,000).
+    within : int, default 50
+        The last year looked at (1 to 50).
+
+    Returns
+    -------
+    int or None
+        The year (1 .. within), or ``None`` if the flywheel is not ahead by then.
+
+    Examples
+    --------
+    >>> passing_year(1, 0.6, 0.1, new_logos_per_year=10)
+    11
+    >>> passing_year(1, 0.6, 0.1, new_logos_per_year=10, within=10) is None
+    True
+
+    """
+    table = flywheel_vs_hunting(
+        within, introductions_per_year, conversion, churn, new_logos_per_year, fans
+    )
+    return overtaking_year(table)
+
+
+def passing_map(
+    introductions_per_year: int,
+    new_logos_per_year: int,
+    fans: int = 1,
+    conversions: Sequence[float] = MAP_STEPS,
+    churns: Sequence[float] = MAP_STEPS,
+    within: int = MAX_YEARS,
+) -> pd.DataFrame:
+    """Tabulate :func:`passing_year` over a grid of conversions and churns.
+
+    Parameters
+    ----------
+    introductions_per_year, new_logos_per_year, fans
+        As in :func:`passing_year`.
+    conversions, churns : sequences of float, default every 5% from 0 to 1
+        The grid's values (each from 0 to 1, at most 101 of each).
+    within : int, default 50
+        The last year looked at (1 to 50).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (conversion, churn): ``conversion``, ``churn`` and ``year``, the
+        year the average flywheel passes the hunter (float; NaN when not within
+        ``within`` years).
+
+    Examples
+    --------
+    >>> table = passing_map(1, 10, conversions=[0.3, 0.6, 0.9], churns=[0.1], within=20)
+    >>> table["year"].tolist()
+    [nan, 11.0, 7.0]
+
+    """
+    k = _check("introductions_per_year", introductions_per_year)
+    logos = _check("new_logos_per_year", new_logos_per_year)
+    fans = _check("fans", fans)
+    within = _check("years", within)
+    c = _check_grid("conversions", conversions)
+    ch = _check_grid("churns", churns)
+    years = np.arange(within + 1.0)
+    stay = 1.0 - ch[None, :, None]
+    flywheel = fans * (stay + k * c[:, None, None]) ** years
+    hunter = np.empty((1, ch.size, within + 1))
+    hunter[..., 0] = fans
+    for year in range(within):
+        hunter[..., year + 1] = hunter[..., year] * stay[..., 0] + logos
+    ahead = _ahead(flywheel, hunter)
+    first = np.where(ahead.any(axis=2), ahead.argmax(axis=2), np.nan)
+    grid_c, grid_ch = np.meshgrid(c, ch, indexing="ij")
+    return pd.DataFrame(
+        {"conversion": grid_c.ravel(), "churn": grid_ch.ravel(), "year": first.ravel()}
+    )
+
+
+def conversion_to_pass(
+    years: int,
+    introductions_per_year: int,
+    churn: float,
+    new_logos_per_year: int,
+    fans: int = 1,
+) -> float | None:
+    """Return the conversion above which the average flywheel passes the hunter within ``years``.
+
+    What a fan's introductions must be worth: the share of them that has to become a
+    fan. In year ``t`` the flywheel is ahead when ``fans * g**t`` exceeds the hunter's
+    clients ``H(t)``, with ``g = 1 - churn + introductions_per_year * conversion``; so
+    the conversion must exceed ``((H(t) / fans)**(1/t) - (1 - churn)) / introductions``
+    for some ``t`` from 1 to ``years``, and the smallest of these is the answer.
+
+    Parameters
+    ----------
+    years : int
+        The horizon (1 to 50).
+    introductions_per_year, churn, fans
+        As in :func:`simulate`.
+    new_logos_per_year : int
+        New clients the hunter wins a year (0 to 100,000).
+
+    Returns
+    -------
+    float or None
+        Any conversion above this value (from 0) passes within ``years``, none at or
+        below it; ``None`` when even a conversion of 1 does not (or there are no
+        introductions).
+
+    Examples
+    --------
+    >>> round(conversion_to_pass(10, 1, 0.1, 10), 4)
+    0.6192
+    >>> conversion_to_pass(10, 1, 0.1, 10_000) is None
+    True
+
+    """
+    years = _check("years", years)
+    k = _check("introductions_per_year", introductions_per_year)
+    churn = _check("churn", churn)
+    fans = _check("fans", fans)
+    hunter = new_logo_hunting(years, new_logos_per_year, churn, fans)[1:]
+    if k == 0:
+        return None
+    t = np.arange(1.0, years + 1)
+    needed = ((hunter / fans) ** (1.0 / t) - (1.0 - churn)) / k
+    best = float(max(needed.min(), 0.0))
+    # at 1 (up to rounding) even full conversion only matches the hunter: no pass
+    return best if best < 1.0 - 1e-9 else None
+
+
+def fans_matching_hunter(
+    introductions_per_year: int, conversion: float, new_logos_per_year: int
+) -> int | None:
+    """Return how many fans bring in as many new clients a year as the hunter wins.
+
+    Every fan brings ``introductions_per_year * conversion`` new clients a year on
+    average, so ``new_logos_per_year / (introductions_per_year * conversion)`` fans,
+    rounded up, bring at least the hunter's ``new_logos_per_year``.
+
+    Parameters
+    ----------
+    introductions_per_year, conversion
+        As in :func:`simulate`.
+    new_logos_per_year : int
+        New clients the hunter wins a year (0 to 100,000).
+
+    Returns
+    -------
+    int or None
+        At least 1; ``None`` when the fans bring nobody (no introductions, or none convert).
+
+    Examples
+    --------
+    >>> fans_matching_hunter(1, 0.6, 10)
+    17
+
+    """
+    k = _check("introductions_per_year", introductions_per_year)
+    conversion = _check("conversion", conversion)
+    logos = _check("new_logos_per_year", new_logos_per_year)
+    per_fan = k * conversion
+    if per_fan == 0:
+        return None
+    # a relative nudge so that 10 / (1 * 0.1) is 100, not 101 after rounding up
+    return max(1, math.ceil(logos / per_fan * (1 - 1e-12)))
+
+
+# --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
+
+
+def _ahead(flywheel: np.ndarray, hunter: np.ndarray) -> np.ndarray:
+    """Where the flywheel has more clients than the hunter, beyond rounding.
+
+    Equal paths computed two ways (a power and a yearly product) differ in the last
+    bits; a flywheel that only matches the hunter does not pass it.
+    """
+    return flywheel > hunter + 1e-9 * np.maximum(1.0, np.abs(hunter))
+
+
+def _check_grid(name: str, values: Any) -> np.ndarray:
+    try:
+        grid = np.array([checks.real_number(name, v, 0, 1) for v in values], dtype=float)
+    except TypeError:
+        grid = np.array([])
+    if not 1 <= grid.size <= 101:
+        raise ParameterError(name, values, "1 to 101 numbers, each from 0 to 1")
+    return grid
 
 
 def _check(name: str, value: Any) -> Any:
