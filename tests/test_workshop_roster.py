@@ -139,3 +139,28 @@ def test_a_column_given_twice_is_refused(tmp_path):
 def test_an_unknown_column_is_named_with_its_number(tmp_path):
     error = refusal(tmp_path, "name,month_1,maand_2\nAnna,1,2\n")
     assert (error.line, error.column) == (1, 3) and "unknown key 'maand_2'" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "words"),
+    [
+        (b"name\nZo\xeb\n", 2, ["is not UTF-8 text", "CSV UTF-8"]),  # Excel's Windows-1252
+        ("name\nZoë\n".encode("utf-16"), 1, ["is not UTF-8 text"]),
+        (b"PK\x03\x04" + bytes(200), None, ["is an Excel or OpenDocument spreadsheet"]),
+        (b"\xd0\xcf\x11\xe0" + bytes(200), None, ["is an old Excel spreadsheet (.xls)"]),
+    ],
+)
+def test_a_roster_that_is_not_utf_8_text_says_how_to_save_it(tmp_path, raw, line, words):
+    path = tmp_path / "roster.csv"
+    path.write_bytes(raw)
+    with pytest.raises(WorkshopError) as caught:
+        read_roster(path, NOCURE.defaults())
+    assert caught.value.line == line
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_a_utf_8_roster_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes("name\nZoë\n".encode("utf-8-sig"))
+    assert [p.name for p in read_roster(path, NOCURE.defaults())] == ["Zoë"]

@@ -60,16 +60,33 @@ def _refuse_size(path: Path, kind: str, shown: str, size: int, limit: int) -> No
         )
 
 
-def decode(path: Path, raw: bytes) -> str:
+SPREADSHEETS = {
+    b"PK\x03\x04": "an Excel or OpenDocument spreadsheet (.xlsx, .ods)",
+    b"\xd0\xcf\x11\xe0": "an old Excel spreadsheet (.xls)",
+}
+
+
+def decode(path: Path, raw: bytes, save_as: str = "UTF-8") -> str:
     """``raw`` as text (UTF-8, with or without a byte order mark).
+
+    Parameters
+    ----------
+    path : Path
+    raw : bytes
+    save_as : str
+        How to save the file instead, for the message (``"CSV UTF-8"`` for a roster).
 
     Raises
     ------
     WorkshopError
-        Naming the line of the first byte that is not UTF-8.
+        Naming the line of the first byte that is not UTF-8, or the kind of
+        spreadsheet that was given instead of text.
     """
+    for magic, kind in SPREADSHEETS.items():
+        if raw.startswith(magic):
+            raise WorkshopError(path, None, f"is {kind}, not text; save it as {save_as}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise WorkshopError(path, line, "is not UTF-8 text; save it as UTF-8") from None
+        raise WorkshopError(path, line, f"is not UTF-8 text; save it as {save_as}") from None

@@ -92,7 +92,9 @@ def read_roster(
         numbers written with digits.
     """
     path = Path(path)
-    text = decode(path, read_limited(path, "roster") if raw is None else raw)
+    raw = read_limited(path, "roster") if raw is None else raw
+    # Excel's plain "CSV" is Windows-1252 on many machines: ask for the UTF-8 kind
+    text = decode(path, raw, save_as="CSV UTF-8 (in Excel: Save as, CSV UTF-8)")
     rows = _rows(path, text)
     if not rows:
         raise WorkshopError(path, None, "the roster is empty; it needs a header line with 'name'")
