@@ -25,7 +25,8 @@ $(UV):
 
 # --locked: a uv.lock that no longer matches pyproject.toml is an error, not silently redone
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --extra dev --quiet
+	$(UV) sync --locked --extra dev --quiet \
+		|| { echo "make: after a change to pyproject.toml's dependencies, run make lock" >&2; exit 1; }
 	touch $(STAMP)
 
 lock: | $(UV)  ## after editing pyproject's dependencies: lock them, keeping every other pin
