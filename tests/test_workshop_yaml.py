@@ -202,3 +202,16 @@ def test_syntax_errors_are_one_line_with_line_and_column(tmp_path, old, new, lin
 def test_a_key_given_twice_names_both_lines(tmp_path):
     message, error = refusal(tmp_path, GOOD + "title: Again\n")
     assert error.line == 13 and "key 'title' is given twice (also on line 1)" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ("[10, 20, 5, 30, 15, 10]", "[" + ", ".join(["7"] * 3000) + "]", "a list of 3,000 values"),
+        ("target: 90", "target: " + "x" * 5000, "target = 'xxxxx"),
+        ("title: Sales that lasts", "title: " + "x" * 5000, "title = 'xxxxx"),
+    ],
+)
+def test_a_long_value_is_quoted_short(tmp_path, old, new, shown):
+    message, _ = refusal(tmp_path, GOOD.replace(old, new))
+    assert shown in message and len(message) < 300

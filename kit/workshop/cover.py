@@ -87,5 +87,7 @@ def _text(label: str, value: Any, key_path: tuple[str, ...], where: Locator) -> 
         )
     problem = line_problem(value.strip(), LONGEST[key_path[0]])
     if problem:
-        raise where.error(key_path, f"{label} = {value!r} is not allowed: {problem}")
+        raise where.error(
+            key_path, f"{label} = {where.shown(key_path, value)} is not allowed: {problem}"
+        )
     return value.strip()

@@ -309,7 +309,7 @@ def _schema_error(
 ) -> WorkshopError:
     """The schema's verdict at the line of the very element, quoting the value as typed."""
     key_path = _element(section, error.name)
-    shown = where.shown(key_path, error.value) if key_path in where.lines else repr(error.value)
+    shown = where.shown(key_path, error.value)
     return where.error(
         key_path, f"notebooks.{story}.{error.name} = {shown} is not allowed: {error.allowed}"
     )

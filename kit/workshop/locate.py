@@ -46,11 +46,26 @@ class Locator:
         """``value`` as the trainer typed it: ``'no'`` for a word, ``2.50`` for a number.
 
         Texts are quoted; numbers, ``true``/``false`` and empty values are shown as typed
-        (YAML reads an empty value as None, which nobody typed).
+        (YAML reads an empty value as None, which nobody typed). Long texts and lists are
+        cut short, so that the message stays one readable line.
         """
         if isinstance(value, str):
-            return repr(value if len(value) <= 60 else value[:57] + "...")
+            return repr(value if len(value) <= LONGEST else value[: LONGEST - 3] + "...")
         typed = self.typed.get(key_path)
-        if typed is None:
-            return repr(value)
-        return typed if typed else "(empty)"
+        if typed is not None:
+            return typed if typed else "(empty)"
+        return _brief(value)
+
+
+LONGEST = 60
+"""Characters of a typed value quoted in a message at most."""
+
+
+def _brief(value: Any) -> str:
+    shown = repr(value)
+    if len(shown) <= LONGEST:
+        return shown
+    if isinstance(value, list):
+        first = ", ".join(repr(item) for item in value[:5])
+        return f"a list of {len(value):,} values [{first}, ...]"
+    return shown[: LONGEST - 3] + "..."

@@ -184,7 +184,7 @@ def _refuse_line_breaks(path: Path, row: _Row, columns: list[str]) -> None:
             )
 
 
-def _shorten(text: str, longest: int = 40) -> str:
+def _shorten(text: str, longest: int = 60) -> str:
     return text if len(text) <= longest else text[: longest - 3] + "..."
 
 
@@ -196,7 +196,7 @@ def _participant_name(path: Path, row: _Row, columns: list[str], seen: dict[str,
         raise WorkshopError(
             path,
             row.line,
-            f"name = {typed!r} is not allowed: {problem}"
+            f"name = {_shorten(typed)!r} is not allowed: {problem}"
             + (" (is a quote left open?)" if "line break" in problem else ""),
             column=column + 1,
         )
@@ -253,7 +253,10 @@ def _month_result(path: Path, row: _Row, column: str, index: int, cell: str) -> 
         except (ParameterError, ValueError):  # out of range, or too many digits for int()
             pass
     raise WorkshopError(
-        path, row.line, f"{column} = {row.cells[index]!r} is not allowed: {allowed}", index + 1
+        path,
+        row.line,
+        f"{column} = {_shorten(row.cells[index])!r} is not allowed: {allowed}",
+        index + 1,
     )
 
 
