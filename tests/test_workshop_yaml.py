@@ -7,6 +7,8 @@ quote what the trainer typed.
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from kit.workshop import WorkshopError, load_workshop
@@ -215,3 +217,14 @@ def test_a_key_given_twice_names_both_lines(tmp_path):
 def test_a_long_value_is_quoted_short(tmp_path, old, new, shown):
     message, _ = refusal(tmp_path, GOOD.replace(old, new))
     assert shown in message and len(message) < 300
+
+
+def test_an_error_keeps_file_line_and_column_across_processes(tmp_path):
+    _, error = refusal(tmp_path, GOOD.replace("[nl, en]", "[nl, en"))
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.file, again.line, again.column, str(again)) == (
+        error.file,
+        error.line,
+        error.column,
+        str(error),
+    )

@@ -95,7 +95,7 @@ class PlainLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError, TypeError) as error:
-            if isinstance(error, _RefusedError | WorkshopError):
+            if isinstance(error, WorkshopError):
                 raise
             typed = node.value if isinstance(node, yaml.ScalarNode) else ""
             raise _RefusedError(
