@@ -169,6 +169,9 @@ class ListInput:
 # papermill's injected cell starts with this line (our own parameters cell does not).
 PAPERMILL_HEADER = "# Parameters"
 
+VIEWS = ("page", "deck")
+"""How a notebook shows its scenes: one long page (SVG charts), or a deck of live scenes."""
+
 
 class Story:
     """Base class of a story; see the module docstring.
@@ -200,6 +203,7 @@ class Story:
     def __init__(self, values: Mapping[str, Any] | None = None, /, **params: Any) -> None:
         self.values = self.schema.validate(values, **params)
         self._results: dict[str, Any] = {}
+        self.presentation = "page"  # or "deck": see from_notebook and show
 
     # -- building -------------------------------------------------------------------------
 
@@ -208,12 +212,19 @@ class Story:
         """The story for a notebook's parameters: its globals, after papermill injected values.
 
         A name papermill injected that the story does not know (``-p tagret 90``) is
-        refused: papermill itself only warns and runs the defaults.
+        refused: papermill itself only warns and runs the defaults. Besides the schema's
+        names, ``view`` (one of :data:`VIEWS`, "page" when not given) says how
+        :meth:`show` shows a scene; the presenter injects ``view = "deck"`` for its deck.
         """
         for name in injected_names(namespace.get("In")):
-            if name not in cls.schema.names:
+            if name not in cls.schema.names and name != "view":
                 raise cls.schema.unknown(name)
-        return cls({name: namespace[name] for name in cls.schema.names if name in namespace})
+        view = namespace.get("view", "page")
+        if not isinstance(view, str) or view not in VIEWS:
+            raise ParameterError("view", view, "one of " + ", ".join(map(repr, VIEWS)))
+        story = cls({name: namespace[name] for name in cls.schema.names if name in namespace})
+        story.presentation = view
+        return story
 
     def moved(self, changes: Mapping[str, Any]) -> Story:
         """The same story with some values changed: validated, keeping unaffected results."""
@@ -221,6 +232,7 @@ class Story:
         changed = {name for name in values if values[name] != self.values[name]}
         story = object.__new__(type(self))
         story.values = values
+        story.presentation = self.presentation
         story._results = {
             name: result
             for name, result in self._results.items()
@@ -268,10 +280,20 @@ class Story:
     # -- showing ---------------------------------------------------------------------------
 
     def show(self, name: str) -> None:
-        """Display one scene in the running notebook: heading, text, charts and sentences."""
+        """Display one scene in the running notebook: heading, text, charts and sentences.
+
+        In the deck view the scene is live instead: its controls beside its charts, all
+        scenes of the notebook moving one story (:mod:`kit.live.deck`).
+        """
+        scene = self.scene(name)
+        if self.presentation == "deck":
+            from kit.live.deck import show_slide
+
+            show_slide(self, scene)
+            return
         from kit.live import display
 
-        display.show_scene(self, self.scene(name))
+        display.show_scene(self, scene)
 
     def panel(self) -> Any:
         """The live panel: every control of the story and the parts they redraw."""

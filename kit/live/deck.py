@@ -1,0 +1,450 @@
+"""The deck: a story's scenes one per screen, live, for a coach in front of a room.
+
+In the deck view (a notebook run with ``view = "deck"``, see
+:meth:`kit.stories.base.Story.from_notebook`) ``story.show(name)`` displays a
+:class:`Slide`: the scene's heading and text, its own controls beside the charts they
+change, and the scene's sentences. Every slide of a notebook moves the same story
+(one :class:`Deck` per story object): moving ``target`` on the contract scene redraws
+the parts of later scenes that depend on it. The pipeline is the live panel's
+(:meth:`Story.moved`, :func:`kit.live.panel.board_item`, :func:`kit.live.panel.slider`,
+:func:`kit.live.panel.list_controls`); only the layout is the deck's.
+
+Readouts are the page's language (``2.000``, ``0,50``, ``€ 1.600``): ipywidgets'
+own readout formats with d3 and no locale, so it is hidden and a text field written
+from Python (:func:`readout_text`) takes its place; a value typed there is read in the
+page's language (:func:`read_typed`) and clamped to the slider's range, and the
+readout says so.
+
+:func:`deck_notebook` turns a story notebook into the deck the presenter serves with
+the ``kit-deck`` Voilà template (``kit/static/voila/templates/kit-deck``): the
+exercises (``try-it``) and the panel cell (``live-only``) left out, each scene's
+cell tagged with its scene and its speaker notes (``deck.notes.<story>.<scene>`` in
+``kit/text``).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import html
+import logging
+from typing import Any
+
+import ipywidgets as w
+from IPython.display import display
+
+from kit.errors import ParameterError
+from kit.live.board import ChartBoard, markdown_item
+from kit.live.panel import SliderLook, list_controls, slider
+from kit.params import Param
+from kit.stories import STORIES
+from kit.stories.base import Chart, Scene, Story, Words
+from kit.text import money, number, percent, t
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "kit-deck"
+"""The Voilà template that shows a deck notebook one scene per screen."""
+
+UI = (
+    "scene",
+    "month",
+    "notes",
+    "open_notes",
+    "next",
+    "back",
+    "stories",
+    "keys",
+    "elapsed",
+    "clock",
+    "up_next",
+    "nav",
+)
+"""The deck's own words (``deck.ui.*``), handed to the template in the notebook's metadata."""
+
+LEFT_OUT = ("try-it", "live-only")
+"""Cell tags the deck does not run: exercises for the notebook, and the one-page panel."""
+
+MONEY = frozenset({"retainer_fee", "fee_per_lead", "hybrid_base", "hybrid_per_lead", "hourly_rate"})
+"""Parameters read as euros."""
+
+# Chart type for a room: every label at least 16 px on screen when the chart is drawn at its
+# own width (the board never scales a chart up, and at 1024 wide scales it down by < 10%).
+DECK_FONTS = {
+    "axis": {"labelFontSize": 18, "titleFontSize": 18},
+    "legend": {"labelFontSize": 18, "titleFontSize": 18, "symbolSize": 160},
+    "title": {"fontSize": 22},
+    "text": {"fontSize": 18},
+}
+
+
+# -- readouts in the page's language ---------------------------------------------------------
+
+
+def decimals(param: Param) -> int:
+    """Decimals a readout shows: as many as the parameter's step has (0.05 -> 2)."""
+    step = param.step or 1
+    text = f"{step:g}"
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def is_share(param: Param) -> bool:
+    """A share from 0 to 1, read as a percentage."""
+    return param.kind == "float" and (param.minimum, param.maximum) == (0, 1)
+
+
+def readout_text(param: Param, value: float, language: str) -> str:
+    """A slider's value as the room reads it: ``2.000``, ``0,50``, ``€ 1.600``, ``50%``.
+
+    >>> from kit.params import Param
+    >>> readout_text(Param("fee", "float", 0, 0, 9, 0.05), 0.5, "nl")
+    '0,50'
+    """
+    if is_share(param):
+        return percent(value, language, max(0, decimals(param) - 2))
+    if param.name in MONEY:
+        return money(value, language)
+    if param.kind == "int":
+        return number(value, language)
+    return number(value, language, decimals(param))
+
+
+def read_typed(text: str, param: Param, language: str) -> float:
+    """A value typed into a readout, read in the page's language (``2.000,5`` in Dutch).
+
+    A euro sign, a percent sign and spaces may be typed along; a share typed as a
+    percentage (``50`` or ``50%``) is read as 0.5.
+
+    Raises
+    ------
+    ValueError
+        For text that is not a finite number; the message says so in ``language``.
+    """
+    plain = text.replace("€", "").replace("%", "").replace("\u00a0", "").replace(" ", "")
+    if language == "nl":
+        plain = plain.replace(".", "").replace(",", ".")
+    else:
+        plain = plain.replace(",", "")
+    try:
+        value = float(plain)
+    except ValueError:
+        value = float("nan")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(
+            t("deck.not_read", language, value=text, allowed=t("deck.a_number", language))
+        )
+    return value / 100 if is_share(param) else value
+
+
+class Control:
+    """A slider with its readout in the page's language, which also takes typed values.
+
+    Parameters
+    ----------
+    param : Param
+    value : number
+        The starting value.
+    language : {"en", "nl"}
+    look : SliderLook
+        The deck's shared slider layout and style.
+    story : str
+        The story's name (labels of choice buttons).
+    """
+
+    def __init__(self, param: Param, value: Any, language: str, look: SliderLook, story: str):
+        self.param = param
+        self.language = language
+        self.slider = slider(param, value, language, look, story)
+        self.note = w.HTML().add_class("kit-readout-note")
+        if param.kind == "choice":
+            self.readout = None
+            self.widget = w.VBox([self.slider]).add_class("kit-control")
+        else:
+            self.slider.readout = False
+            self.readout = w.Text(
+                value=readout_text(param, value, language),
+                continuous_update=False,
+                layout=w.Layout(width="7.5em"),
+            ).add_class("kit-readout")
+            self.readout.observe(lambda change: self.typed(change["new"]), "value")
+            self.slider.observe(lambda change: self.show_value(change["new"]), "value")
+            row = w.HBox([self.slider, self.readout]).add_class("kit-control-row")
+            self.widget = w.VBox([row, self.note]).add_class("kit-control")
+        self.widget.add_class(f"kit-control-{param.name}")
+
+    def show_value(self, value: Any) -> None:
+        """Write the slider's value into the readout (and forget an old note)."""
+        self.readout.value = readout_text(self.param, value, self.language)
+        self.note.value = ""
+
+    def typed(self, text: str) -> None:
+        """Take a typed value: read it, clamp it to the slider's range, and say so."""
+        try:
+            value = read_typed(text, self.param, self.language)
+        except ValueError as error:
+            self.readout.value = readout_text(self.param, self.slider.value, self.language)
+            self.note.value = _note(str(error))
+            return
+        low, high = self.slider.min, self.slider.max
+        clamped = min(max(value, low), high)
+        if self.param.kind == "int":
+            clamped = round(clamped)
+        if clamped == self.slider.value:
+            self.readout.value = readout_text(self.param, clamped, self.language)
+        self.slider.value = clamped  # moves the story (and rewrites the readout)
+        if clamped != value:
+            shown = readout_text(self.param, clamped, self.language)
+            key = "deck.clamped_high" if value > high else "deck.clamped_low"
+            self.note.value = _note(t(key, self.language, value=shown))
+
+
+def _note(text: str) -> str:
+    return f'<span role="status">{html.escape(text)}</span>'
+
+
+# -- slides -----------------------------------------------------------------------------------
+
+
+def deck_chart_item(part: Chart, story: Story) -> dict[str, Any]:
+    """A chart for the wall: larger type, and alt text that says what it shows."""
+    spec = part.draw(story).to_dict(validate=False)
+    config = dict(spec.get("config", {}))
+    for key, fonts in DECK_FONTS.items():
+        config[key] = {**config.get(key, {}), **fonts}
+    spec["config"] = config
+    alt = t(f"deck.alt.{part.name}", story.language)
+    spec["description"] = alt
+    return {"kind": "chart", "spec": spec, "alt": alt}
+
+
+class Slide:
+    """One scene as one screen: heading, text, controls beside charts, sentences.
+
+    Parameters
+    ----------
+    deck : Deck
+        The deck whose story every slide moves.
+    scene : Scene
+    """
+
+    def __init__(self, deck: Deck, scene: Scene) -> None:
+        self.deck = deck
+        self.scene = scene
+        self.language = deck.language
+        story = deck.story
+        self.charts = [p for p in scene.parts if isinstance(p, Chart)]
+        self.words = {
+            p.name: w.HTML().add_class(f"kit-words kit-words-{p.name}") for p in _words(scene)
+        }
+        self.message = w.HTML().add_class("kit-message")
+        self.controls = {
+            name: Control(story.schema[name], story[name], self.language, deck.look, story.name)
+            for name in scene.controls
+            if name not in story.lists
+        }
+        for name, control in self.controls.items():
+            control.slider.observe(
+                lambda change, name=name: self.set_values({name: change["new"]}), "value"
+            )
+        lists = [list_controls(self, n, story.lists[n]) for n in scene.controls if n in story.lists]
+        level = min(max(scene.level, 1), 2)
+        heading = w.HTML(f"<h{level}>{html.escape(t(scene.heading, self.language))}</h{level}>")
+        side = [heading.add_class("kit-slide-heading")]
+        if scene.text:
+            side.append(w.HTML(_fixed_text(scene.text, self.language)).add_class("kit-slide-text"))
+        side += [*lists, *(c.widget for c in self.controls.values()), self.message]
+        side += list(self.words.values())
+        self.board = (
+            ChartBoard(self.language).add_class("kit-slide-charts") if self.charts else None
+        )
+        body = [w.VBox(side).add_class("kit-slide-side")]
+        if self.board is not None:
+            body.append(self.board)
+        self.widget = w.HBox(body).add_class("kit-slide")
+        self.widget.add_class(f"kit-scene-{scene.name}")
+        if self.board is not None:
+            self.widget.add_class("kit-slide-with-charts")
+        self.redraw(set(story.values))
+
+    # what list_controls expects of a panel
+    @property
+    def story(self) -> Story:
+        """The deck's story, as it stands."""
+        return self.deck.story
+
+    def set_values(self, changes: dict[str, Any]) -> None:
+        """Move the deck's story; a refused value is shown on this slide."""
+        self.deck.set_values(changes, self)
+
+    def show_problem(self, message: str) -> None:
+        """Show one friendly line on this slide."""
+        text = t("common.bad_input", self.language, message=message)
+        self.message.value = f'<div class="kit-problem" role="alert">{html.escape(text)}</div>'
+
+    def redraw(self, changed: set[str]) -> None:
+        """Rebuild this slide's parts that depend on ``changed``: charts in one message."""
+        story = self.deck.story
+        updates = {}
+        for part in self.scene.parts:
+            if not changed.intersection(part.depends):
+                continue
+            try:
+                if isinstance(part, Chart):
+                    updates[part.name] = deck_chart_item(part, story)
+                else:
+                    self.words[part.name].value = markdown_item(part.write(story))["html"]
+            except ParameterError as error:
+                self.show_problem(str(error))
+            except Exception:  # a room must never see a traceback
+                log.exception("could not redraw %s", part.name)
+                self.show_problem(t("common.redraw_failed", self.language))
+        if updates:
+            self.board.show(updates)
+
+
+def _words(scene: Scene) -> list[Words]:
+    return [part for part in scene.parts if isinstance(part, Words)]
+
+
+def _fixed_text(key: str, language: str) -> str:
+    value = t(key, language)
+    if isinstance(value, list):
+        value = "\n".join(f"1. {line}" for line in value)
+    return markdown_item(value)["html"]
+
+
+class Deck:
+    """Every slide of one story, moving one story together.
+
+    Parameters
+    ----------
+    story : Story
+        The story with the room's starting values.
+    """
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.language = story.language
+        self.look = SliderLook.new()
+        self.slides: dict[str, Slide] = {}
+
+    def slide(self, scene: Scene) -> Slide:
+        """The slide of ``scene`` (made once; shown again it is the same widget)."""
+        if scene.name not in self.slides:
+            self.slides[scene.name] = Slide(self, scene)
+        return self.slides[scene.name]
+
+    def set_values(self, changes: dict[str, Any], origin: Slide) -> None:
+        """Move the story; redraw every slide's parts that depend on what changed."""
+        try:
+            moved = self.story.moved(changes)
+        except ParameterError as error:
+            origin.show_problem(str(error))
+            return
+        changed = {name for name in moved.values if moved.values[name] != self.story.values[name]}
+        self.story = moved
+        origin.message.value = ""
+        for slide in self.slides.values():
+            for name in changed.intersection(slide.controls):
+                slide.controls[name].slider.value = moved.values[name]  # the same control elsewhere
+            slide.redraw(changed)
+
+
+def show_slide(story: Story, scene: Scene) -> None:
+    """Display ``scene`` as a live slide; every slide of ``story`` shares one :class:`Deck`."""
+    deck = story.__dict__.get("_deck")
+    if deck is None:
+        deck = story.__dict__["_deck"] = Deck(story)
+    display(deck.slide(scene).widget)
+
+
+# -- the deck notebook ------------------------------------------------------------------------
+
+
+def shown_scene(source: str) -> str | None:
+    """The scene a cell shows, when the cell is just ``story.show("<scene>")``.
+
+    >>> shown_scene('story.show("months")'), shown_scene("x = 1")
+    ('months', None)
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "show"
+        and len(call.args) == 1
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    ):
+        return call.args[0].value
+    return None
+
+
+def notes(story: str, scene: str, language: str) -> list[str]:
+    """The speaker notes of one scene (``deck.notes.<story>.<scene>``), as paragraphs."""
+    try:
+        value = t(f"deck.notes.{story}.{scene}", language)
+    except KeyError:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def deck_notebook(original: Any, story: str, language: str) -> Any:
+    """The deck of a story notebook in ``language``, for the ``kit-deck`` Voilà template.
+
+    Parameters
+    ----------
+    original : NotebookNode
+        The story notebook as papermill reads it (every cell has a ``tags`` list).
+    story : str
+        The story's name in :data:`kit.stories.STORIES` (``nocure``).
+    language : {"en", "nl"}
+
+    Returns
+    -------
+    NotebookNode
+        A copy: ``language`` and ``view = "deck"`` injected after the parameters cell
+        (papermill's own function), the ``try-it`` and ``live-only`` cells left out,
+        outputs cleared, each scene's cell tagged with ``kit_scene`` and its speaker
+        notes, and the notebook's metadata naming the template, language and scenes.
+    """
+    from papermill.parameterize import parameterize_notebook
+
+    notebook = copy.deepcopy(original)
+    notebook.cells = [
+        cell
+        for cell in notebook.cells
+        if not set(LEFT_OUT).intersection(cell.get("metadata", {}).get("tags", []))
+    ]
+    scenes = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+        scene = shown_scene(cell.source)
+        if scene is not None:
+            scenes.append(scene)
+            cell.metadata["kit_scene"] = scene
+            cell.metadata["kit_notes"] = notes(story, scene, language)
+    kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")
+    notebook = parameterize_notebook(
+        notebook, {"language": language, "view": "deck"}, kernel_name=kernel, language="python"
+    )
+    notebook.metadata["voila"] = {"template": TEMPLATE}
+    entry = STORIES[story].story
+    notebook.metadata["kit"] = {
+        "story": story,
+        "language": language,
+        "scenes": scenes,
+        "headings": [t(entry.scene(name).heading, language) for name in scenes],
+        "ui": {key: t(f"deck.ui.{key}", language) for key in UI},
+    }
+    notebook.metadata["title"] = t(f"{story}.title", language)
+    return notebook

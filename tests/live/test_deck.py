@@ -1,0 +1,169 @@
+"""The deck's kernel side: live slides sharing one story, readouts in the room's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.errors import ParameterError
+from kit.live import deck
+from kit.params import Param
+from kit.stories import STORIES
+from kit.stories.base import Chart
+from kit.stories.nocure.story import NoCureStory
+from kit.text import LANGUAGES, t
+
+FEE = NoCureStory.schema["retainer_fee"]
+SHARE = NoCureStory.schema["worried_drop"]
+VOLATILITY = NoCureStory.schema["volatility"]
+TARGET = NoCureStory.schema["target"]
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "language", "shown"),
+    [
+        (TARGET, 2000, "nl", "2.000"),
+        (TARGET, 2000, "en", "2,000"),
+        (VOLATILITY, 0.5, "nl", "0,50"),
+        (VOLATILITY, 0.5, "en", "0.50"),
+        (FEE, 1600, "nl", "€ 1.600"),
+        (FEE, 1600, "en", "€1,600"),
+        (SHARE, 0.35, "nl", "35%"),
+    ],
+)
+def test_readouts_are_in_the_rooms_language(param, value, language, shown):
+    assert deck.readout_text(param, value, language) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "param", "language", "value"),
+    [
+        ("2.500", TARGET, "nl", 2500),
+        ("2,500", TARGET, "en", 2500),
+        ("0,75", VOLATILITY, "nl", 0.75),
+        ("€ 1.600", FEE, "nl", 1600),
+        ("€1,600.5", FEE, "en", 1600.5),
+        ("30%", SHARE, "nl", 0.3),
+        ("30", SHARE, "en", 0.3),
+    ],
+)
+def test_typed_values_are_read_in_the_rooms_language(text, param, language, value):
+    assert deck.read_typed(text, param, language) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["abc", "", "1e999", "nan", "1,2,3x"])
+def test_text_that_is_no_number_is_refused_in_the_rooms_language(text):
+    with pytest.raises(ValueError, match="niet lezen") as error:
+        deck.read_typed(text, TARGET, "nl")
+    assert "2.000" in str(error.value)
+
+
+def test_a_typed_value_outside_the_slider_is_clamped_and_the_readout_says_so():
+    control = deck.Control(TARGET, 120, "nl", deck.SliderLook.new(), "nocure")
+    control.readout.value = "100.000"
+    assert control.slider.value == 600
+    assert control.readout.value == "600"
+    assert "hoogste" in control.note.value and "600" in control.note.value
+    control.readout.value = "-5"
+    assert control.slider.value == 6 and "laagste" in control.note.value
+    control.slider.value = 240  # a move clears the note
+    assert control.readout.value == "240" and control.note.value == ""
+    control.readout.value = "abc"
+    assert control.slider.value == 240 and control.readout.value == "240"
+    assert "abc" in control.note.value and "niet lezen" in control.note.value
+
+
+def test_slides_share_one_story_and_redraw_what_a_move_changed():
+    story = NoCureStory.from_notebook({"view": "deck", "n_contracts": 500})
+    shown = deck.Deck(story)
+    contract = shown.slide(NoCureStory.scene("contract"))
+    chance = shown.slide(NoCureStory.scene("chance"))
+    provider = shown.slide(NoCureStory.scene("provider"))
+    versions = {name: s.board.version for name, s in shown.slides.items()}
+    contract.controls["target"].slider.value = 60
+    assert shown.story["target"] == 60
+    assert chance.board.version == versions["chance"] + 1  # outcomes depend on the target
+    assert provider.board.version == versions["provider"]  # income does not
+    assert "60" in contract.words["contract_text"].value
+    summary = chance.words["simulation_summary"].value
+    chance.controls["volatility"].slider.value = 1.2
+    assert chance.words["simulation_summary"].value != summary
+    assert shown.slide(NoCureStory.scene("contract")) is contract
+
+
+def test_a_refused_move_is_one_line_on_its_slide():
+    story = NoCureStory.from_notebook({"view": "deck", "n_contracts": 500})
+    shown = deck.Deck(story)
+    contract = shown.slide(NoCureStory.scene("contract"))
+    contract.controls["worried_drop"].slider.value = 0.9  # above alarm_drop 0.5
+    assert "worried_drop" in contract.message.value and "Traceback" not in contract.message.value
+    assert shown.story["worried_drop"] == 0.0
+
+
+def test_deck_charts_have_room_sized_type_and_alt_text():
+    story = NoCureStory(n_contracts=500, language="nl")
+    item = deck.deck_chart_item(NoCureStory.scene("contract").parts[1], story)
+    assert item["spec"]["config"]["axis"]["labelFontSize"] >= 16
+    assert item["spec"]["description"] == t("deck.alt.progress", "nl") == item["alt"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", list(STORIES))
+def test_every_chart_and_scene_has_alt_text_and_notes(name, language):
+    story = STORIES[name].story
+    for part in story.parts():
+        if isinstance(part, Chart):
+            assert len(t(f"deck.alt.{part.name}", language)) > 60  # more than a title
+    for scene in story.scenes:
+        assert deck.notes(name, scene.name, language), scene.name
+
+
+def test_the_view_is_checked_and_show_displays_a_live_slide(monkeypatch):
+    with pytest.raises(ParameterError, match="view = 'slides' is not allowed"):
+        NoCureStory.from_notebook({"view": "slides"})
+    injected = ["# Parameters\nlanguage = 'nl'\nview = 'deck'\n"]
+    story = NoCureStory.from_notebook(
+        {"In": injected, "language": "nl", "view": "deck", "n_contracts": 500}
+    )
+    assert story.presentation == "deck" and story.moved({"target": 90}).presentation == "deck"
+    shown = []
+    monkeypatch.setattr(deck, "display", shown.append)
+    story.show("contract")
+    story.show("provider")
+    assert [[c for c in s._dom_classes if c.startswith("kit-scene-")] for s in shown] == [
+        ["kit-scene-contract"],
+        ["kit-scene-provider"],
+    ]
+    assert story._deck.slides.keys() == {"contract", "provider"}
+    assert NoCureStory.from_notebook({}).presentation == "page"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_deck_notebook_leaves_out_exercises_and_tags_scenes(language):
+    from papermill.iorw import load_notebook_node
+
+    entry = STORIES["nocure"]
+    notebook = deck.deck_notebook(load_notebook_node(str(entry.notebook_path)), "nocure", language)
+    tags = [tag for cell in notebook.cells for tag in cell.metadata.get("tags", [])]
+    assert "try-it" not in tags and "live-only" not in tags
+    scenes = [c.metadata["kit_scene"] for c in notebook.cells if "kit_scene" in c.metadata]
+    assert scenes == [scene.name for scene in entry.story.scenes]
+    assert all(c.metadata["kit_notes"] for c in notebook.cells if "kit_scene" in c.metadata)
+    injected = next(c for c in notebook.cells if "injected-parameters" in c.metadata["tags"])
+    assert f'language = "{language}"' in injected.source and 'view = "deck"' in injected.source
+    assert notebook.metadata["voila"] == {"template": "kit-deck"}
+    assert notebook.metadata["kit"]["language"] == language
+    assert len(notebook.metadata["kit"]["headings"]) == len(scenes)
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+def test_shown_scene_reads_only_a_plain_show_call():
+    assert deck.shown_scene('story.show("months")') == "months"
+    assert deck.shown_scene('story.show("a")\nx = 1') is None
+    assert deck.shown_scene("story.show(name)") is None
+    assert deck.shown_scene("story.show(") is None
+
+
+def test_share_and_decimals():
+    assert deck.decimals(Param("x", "float", 0, 0, 9, 0.05)) == 2
+    assert deck.decimals(Param("x", "int", 0, 0, 9, 500)) == 0
+    assert deck.is_share(SHARE) and not deck.is_share(VOLATILITY)
