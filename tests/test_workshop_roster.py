@@ -166,3 +166,12 @@ def test_a_utf_8_roster_with_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_bytes("name\nZoë\n".encode("utf-8-sig"))
     assert [p.name for p in read_roster(path, NOCURE.defaults())] == ["Zoë"]
+
+
+def test_the_shipped_roster_example_reads():
+    from kit.workshop import DEFAULT_WORKSHOP
+
+    example = DEFAULT_WORKSHOP.parent / "roster_example.csv"
+    participants = read_roster(example, NOCURE.defaults())
+    assert [p.name for p in participants] == ["Anna de Vries", "Bram & Co", "Chris Jansen"]
+    assert participants[1].results is None and len(participants[0].results) == 6
