@@ -1,0 +1,259 @@
+"""Simulations answered without a kernel: the story's own seeded runs, precomputed on a grid.
+
+A kernel-free page cannot run NumPy, so the scenes whose numbers come from a Monte
+Carlo carry a table of them: one row per point of a grid over the sliders, each
+point computed by the story itself (:class:`~kit.stories.base.Story` with the
+point's values and the story's seed), exactly as a kernel would compute it for the
+same values and the same number of runs. The page only filters the table.
+
+* Story A (``nocure``): the outcome shares (target met, at least one alarm, the
+  client walks away, the pitfall) over mean x volatility x seasonality; the other
+  parameters at the story's defaults.
+* Story B (``referrals``): the median and the middle 80% of the simulated fans,
+  year by year up to the years slider's end, over conversion x churn x
+  introductions per year, starting from the default fans. Story B's years are a
+  prefix of one run: the model draws year by year, so a shorter run is the first
+  columns of a longer one (a test checks this against the kernel).
+
+A grid point lies every ``step`` from the parameter's default, inside the range its
+slider shows, so the default is always on the grid. Grids take tens of seconds to
+compute and are kept in the kit's cache (:mod:`kit.cache`) under a name that hashes
+the model's source, the grid and the library versions.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kit.cache import digest, remembered
+from kit.params import Param
+from kit.stories import STORIES
+
+RUNS = 2000
+"""Simulated contracts (A) and flywheels (B) per grid point.
+
+Fewer than the kernel's default of 10,000, so an export takes seconds rather than
+minutes; the page says how many runs each point has.
+"""
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The values of one parameter on a grid.
+
+    Parameters
+    ----------
+    name : str
+        The story's parameter (``volatility``).
+    values : tuple of float
+        Increasing, evenly spaced by ``step``.
+    step : float
+    """
+
+    name: str
+    values: tuple[float, ...]
+    step: float
+
+    @classmethod
+    def around_default(cls, param: Param, step: float) -> Axis:
+        """Every ``step`` from ``param``'s default, within the range its slider shows."""
+        low, high = param.slider_range
+        below = int(np.floor((param.default - low) / step + 1e-9))
+        above = int(np.floor((high - param.default) / step + 1e-9))
+        values = tuple(
+            _exact(param.default + i * step, param.kind) for i in range(-below, above + 1)
+        )
+        return cls(param.name, values, step)
+
+    @property
+    def low(self) -> float:
+        """The first value (a slider's minimum)."""
+        return self.values[0]
+
+    @property
+    def high(self) -> float:
+        """The last value (a slider's maximum)."""
+        return self.values[-1]
+
+
+def _exact(value: float, kind: str) -> float | int:
+    # 0.1 * 3 is 0.30000000000000004; a participant's slider says 0.3
+    return int(round(value)) if kind == "int" else round(value, 10) + 0.0  # no -0.0
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A precomputed table: one row per grid point (and per year for story B).
+
+    Parameters
+    ----------
+    story : str
+        The story's name.
+    axes : tuple of Axis
+    columns : tuple of str
+        The table's columns: the axes' names first, then the results.
+    rows : tuple of tuple
+        Numbers, written as :func:`cell` writes them.
+    runs : int
+        Runs per grid point.
+    seed : int
+        The story's seed every point used.
+    """
+
+    story: str
+    axes: tuple[Axis, ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    runs: int
+    seed: int
+
+    def csv(self) -> str:
+        """The table as CSV text (header first), as the page embeds it."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        return out.getvalue()
+
+    @classmethod
+    def from_csv(cls, text: str, story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> Grid:
+        """A grid read back from :meth:`csv` (the cached form)."""
+        reader = csv.reader(io.StringIO(text))
+        columns = tuple(next(reader))
+        return cls(story, axes, columns, tuple(tuple(row) for row in reader), runs, seed)
+
+    def points(self) -> Iterator[dict[str, float]]:
+        """Every grid point as ``{parameter: value}``, in the table's order."""
+        for values in itertools.product(*(axis.values for axis in self.axes)):
+            yield dict(zip((axis.name for axis in self.axes), values, strict=True))
+
+
+def cell(value: float) -> str:
+    """A number as the grid writes it: 6 significant digits, so both sides compare exactly.
+
+    >>> cell(0.4565), cell(1111.0), cell(2.5e23), cell(float("nan"))
+    ('0.4565', '1111', '2.5e+23', '')
+    """
+    return "" if value != value else format(float(value), ".6g")
+
+
+# -- the two grids ------------------------------------------------------------------------------
+
+OUTCOMES = ("met_target", "any_alarm", "stopped", "pitfall")
+"""Story A's shares on the grid, in the order its chart shows them."""
+BAND = ("low", "median", "high")
+"""Story B's band on the grid: the 10%, 50% and 90% quantiles of the fans."""
+
+
+def outcome_axes() -> tuple[Axis, ...]:
+    """Story A's grid: mean every 5 forms, volatility and seasonality every 0.1."""
+    schema = STORIES["nocure"].story.schema
+    return (
+        Axis.around_default(schema["mean"], 5),
+        Axis.around_default(schema["volatility"], 0.1),
+        Axis.around_default(schema["seasonality"], 0.1),
+    )
+
+
+def band_axes() -> tuple[Axis, ...]:
+    """Story B's grid: conversion and churn every 0.1, every whole number of introductions."""
+    schema = STORIES["referrals"].story.schema
+    return (
+        Axis.around_default(schema["conversion"], 0.1),
+        Axis.around_default(schema["churn"], 0.1),
+        Axis.around_default(schema["introductions_per_year"], 1),
+    )
+
+
+def band_years() -> int:
+    """The last year story B's grid covers: the end of the years slider."""
+    return int(STORIES["referrals"].story.schema["years"].slider_range[1])
+
+
+def outcome_row(point: dict[str, float], runs: int = RUNS) -> tuple[str, ...]:
+    """Story A's shares at one grid point, computed by the story (same seed as a kernel)."""
+    story = STORIES["nocure"].story(point, n_contracts=runs)
+    shares = story.outcomes
+    return tuple(cell(getattr(shares, name)) for name in OUTCOMES)
+
+
+def band_rows(point: dict[str, float], runs: int = RUNS) -> list[tuple[str, ...]]:
+    """Story B's band at one grid point, one row per year, computed by the story."""
+    story = STORIES["referrals"].story(point, runs=runs, years=band_years())
+    band = story.band
+    return [
+        (str(int(year)), *(cell(band[name].iloc[year]) for name in BAND)) for year in band["year"]
+    ]
+
+
+def outcome_grid(runs: int = RUNS) -> Grid:
+    """Story A's outcome shares over mean x volatility x seasonality (cached)."""
+    axes = outcome_axes()
+    columns = (*(axis.name for axis in axes), *OUTCOMES)
+    return _cached("nocure", axes, columns, runs, lambda point: [outcome_row(point, runs)])
+
+
+def band_grid(runs: int = RUNS) -> Grid:
+    """Story B's band per year over conversion x churn x introductions per year (cached)."""
+    axes = band_axes()
+    columns = (*(axis.name for axis in axes), "year", *BAND)
+    return _cached("referrals", axes, columns, runs, lambda point: band_rows(point, runs))
+
+
+def _cached(
+    story: str,
+    axes: tuple[Axis, ...],
+    columns: tuple[str, ...],
+    runs: int,
+    compute: Callable[[dict[str, float]], Sequence[tuple[str, ...]]],
+) -> Grid:
+    seed = STORIES[story].story.schema["seed"].default
+    key = _cache_key(story, axes, runs, seed)
+
+    def make() -> str:
+        empty = Grid(story, axes, columns, (), runs, seed)
+        rows = [
+            (*(_written(v) for v in point.values()), *row)
+            for point in empty.points()
+            for row in compute(point)
+        ]
+        return Grid(story, axes, columns, tuple(rows), runs, seed).csv()
+
+    text = remembered("grids", f"{story}-{key}.csv", make, keep=8)
+    return Grid.from_csv(text, story, axes, runs, seed)
+
+
+def _written(value: Any) -> str:
+    return str(value) if isinstance(value, int) else repr(float(value))
+
+
+def _cache_key(story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> str:
+    """Changes with the story's model and story code, the grid, and NumPy/pandas."""
+    import pandas
+
+    entry = STORIES[story].story
+    model = inspect.getmodule(entry).__name__.rsplit(".", 1)[0] + ".model"
+    sources = [inspect.getsource(inspect.getmodule(entry)), inspect.getsource(_module(model))]
+    return digest(
+        *sources,
+        repr(axes),
+        str(runs),
+        str(seed),
+        str(band_years()),
+        np.__version__,
+        pandas.__version__,
+    )
+
+
+def _module(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(name)
