@@ -103,7 +103,7 @@ def test_warm_kernels_keep_their_history_in_memory(tmp_path):
     """Two warm kernels never share IPython's history database (its races print errors)."""
     kernel = handouts.WarmKernel()
     try:
-        manager = kernel.get(str(tmp_path))
+        manager, _ = kernel.get(str(tmp_path))
         client = BlockingKernelClient(connection_file=manager.connection_file)
         client.load_connection_file()
         client.start_channels()

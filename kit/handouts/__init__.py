@@ -8,7 +8,8 @@ The package is split by concern:
 - :mod:`~kit.handouts.runner`: worker processes, each with one warm kernel, run the
   notebooks with papermill;
 - :mod:`~kit.handouts.export`: the executed notebook as one offline HTML page;
-- :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium;
+- :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium, one
+  browser per worker for all of its PDFs;
 - :mod:`~kit.handouts.manifest`: manifest.json, with every file's sha256, and how the
   kit recognises a folder it wrote;
 - :mod:`~kit.handouts.signals`: SIGTERM and SIGHUP stop a run as Ctrl-C does, and no
@@ -22,7 +23,7 @@ handouts stay exactly as they were.
 from kit.handouts.errors import HandoutError, HandoutsError
 from kit.handouts.export import chart_title, css_string, handout_html, svg_images
 from kit.handouts.manifest import Written, build_manifest, package_versions
-from kit.handouts.pdf import CHROMIUM_FLAGS, chromium, print_pdf
+from kit.handouts.pdf import CHROMIUM_FLAGS, Printer, chromium
 from kit.handouts.plan import (
     FORMATS,
     LARGE_RUN,
@@ -46,6 +47,7 @@ __all__ = [
     "HandoutError",
     "HandoutsError",
     "Outcome",
+    "Printer",
     "WarmKernel",
     "Written",
     "build_manifest",
@@ -57,7 +59,6 @@ __all__ = [
     "handout_html",
     "package_versions",
     "plan_handouts",
-    "print_pdf",
     "run_notebook",
     "spoken_date",
     "staging_folder",

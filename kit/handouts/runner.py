@@ -22,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -31,7 +32,7 @@ from papermill.exceptions import PapermillExecutionError
 from kit.handouts.errors import HandoutError
 from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
-from kit.handouts.pdf import print_pdf
+from kit.handouts.pdf import Printer
 from kit.handouts.plan import Handout
 from kit.handouts.signals import descendants, held_signals, stop_processes
 from kit.handouts.staging import mark, remove_stale
@@ -56,18 +57,22 @@ class WarmKernel:
 
     It talks over Unix sockets in a private folder (IPC transport): no TCP ports to pick,
     so kernels started at the same moment by other workers or programs cannot collide.
+    Its client stays connected between runs (a new one takes 0.2 s to be ready), and
+    the kernel clears its namespace right after each run, while the worker exports and
+    prints that handout.
     """
 
     def __init__(self) -> None:
         self.manager: AsyncKernelManager | None = None
+        self.client: AsyncKernelClient | None = None
         self.cwd: str | None = None
         self.sockets: str | None = None
         self.root: str | None = None  # where the sockets folder goes (the pool's, if any)
 
-    def get(self, cwd: str) -> AsyncKernelManager:
-        """The warm kernel, started in ``cwd`` (again, if it died or ran elsewhere)."""
+    def get(self, cwd: str) -> tuple[AsyncKernelManager, AsyncKernelClient]:
+        """The warm kernel and its client, started in ``cwd`` (again, if it died or moved)."""
         if self.manager is not None and self.cwd == cwd and run_sync(self.manager.is_alive)():
-            return self.manager
+            return self.manager, self.client
         self.shutdown()
         # short names: a Unix socket's path may not exceed about 100 characters
         self.sockets = tempfile.mkdtemp(prefix="w-" if self.root else "kit-kernel-", dir=self.root)
@@ -81,13 +86,30 @@ class WarmKernel:
         run_sync(manager.start_kernel)(
             cwd=cwd, stderr=subprocess.DEVNULL, extra_arguments=list(KERNEL_ARGUMENTS)
         )
+        self.manager, self.cwd = manager, cwd
         if not run_sync(manager.is_alive)():
             raise HandoutError("the Python kernel stopped right after it started")
-        self.manager, self.cwd = manager, cwd
-        return manager
+        client = manager.client()
+        client.start_channels()
+        self.client = client
+        run_sync(client.wait_for_ready)(timeout=60)
+        client.allow_stdin = False
+        return manager, client
+
+    def clear_soon(self) -> None:
+        """Have the kernel clear its namespace before it runs anything else.
+
+        The kernel runs requests in order, so the next notebook starts on a clean
+        namespace; the reply is not awaited (the next run's client passes over it).
+        """
+        if self.client is not None:
+            self.client.execute(RESET_NAMESPACE, silent=True, store_history=False)
 
     def shutdown(self) -> None:
         """Stop the kernel (kill it if it does not answer) and remove its sockets."""
+        if self.client is not None:
+            client, self.client = self.client, None
+            client.stop_channels()
         if self.manager is not None:
             manager, self.manager = self.manager, None
             try:
@@ -106,10 +128,11 @@ class WarmKernel:
 
 
 _KERNEL = WarmKernel()
+_PRINTER = Printer()
 
 
 class WarmKernelEngine(NBClientEngine):
-    """A papermill engine that runs on this worker's warm kernel, namespace cleared first."""
+    """A papermill engine that runs on this worker's warm kernel, namespace cleared after."""
 
     @classmethod
     def execute_managed_notebook(
@@ -125,9 +148,10 @@ class WarmKernelEngine(NBClientEngine):
         **kwargs,
     ):
         """Execute ``nb_man``'s notebook on the warm kernel started in ``kernel_cwd``."""
+        manager, kernel_client = _KERNEL.get(kernel_cwd or os.getcwd())
         client = PapermillNotebookClient(
             nb_man,
-            km=_KERNEL.get(kernel_cwd or os.getcwd()),
+            km=manager,
             kernel_name=kernel_name,
             startup_timeout=start_timeout,
             timeout=execution_timeout,
@@ -136,19 +160,11 @@ class WarmKernelEngine(NBClientEngine):
             stdout_file=stdout_file,
             stderr_file=stderr_file,
         )
-        client.on_notebook_start = lambda notebook: _clear_namespace(client)
+        client.kc = kernel_client  # connected and ready: nbclient uses it as it is
         try:
             return client.execute()
         finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
-
-
-async def _clear_namespace(client: PapermillNotebookClient) -> None:
-    msg_id = client.kc.execute(RESET_NAMESPACE, silent=True, store_history=False)
-    reply = await client.async_wait_for_reply(msg_id)
-    if reply is None or reply["content"]["status"] != "ok":
-        raise RuntimeError("the warm kernel could not clear its namespace")
+            _KERNEL.clear_soon()
 
 
 def run_all(
@@ -184,7 +200,10 @@ def run_all(
     remove_stale(Path(tempfile.gettempdir()), SCRATCH)
     scratch = tempfile.mkdtemp(prefix=SCRATCH)
     mark(Path(scratch))
-    pool = context.Pool(min(jobs, len(plan)), initializer=_start_worker, initargs=(scratch,))
+    printing = any("pdf" in handout.formats for handout in plan)
+    pool = context.Pool(
+        min(jobs, len(plan)), initializer=_start_worker, initargs=(scratch, printing)
+    )
     workers = [process.pid for process in pool._pool]
     try:
         try:
@@ -221,7 +240,7 @@ def run_all(
     return sorted(written, key=lambda w: order[w.handout.stem])
 
 
-def _start_worker(scratch: str | None = None) -> None:
+def _start_worker(scratch: str | None = None, printing: bool = False) -> None:
     """Pool initializer: stopping is the parent's to handle; the warm kernel ends with us.
 
     Ctrl-C and a closed terminal reach the whole process group; the parent then stops
@@ -232,13 +251,21 @@ def _start_worker(scratch: str | None = None) -> None:
     scratch : str, optional
         The folder for this worker's kernel sockets and browser profile (the parent
         removes it).
+    printing : bool
+        Whether this run prints PDFs (then the browser starts at once, in the background).
     """
-    _KERNEL.root = scratch
+    _KERNEL.root = _PRINTER.scratch = scratch
+    if scratch is not None:
+        # the kernels', Playwright's and Chromium's own temporary files go with the run
+        os.environ["TMPDIR"] = scratch
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     papermill_engines.register(ENGINE, WarmKernelEngine)
     multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
+    multiprocessing.util.Finalize(None, _PRINTER.close, exitpriority=10)
+    if printing:
+        _PRINTER.start()  # the browser starts while the first notebook runs
 
 
 def _write_in_worker(task: tuple[Handout, str]) -> Written | HandoutError:
@@ -278,7 +305,7 @@ def write_handout(handout: Handout, stage: Path) -> Written:
     html = handout_html(executed, handout)
     base.with_suffix(".html").write_text(html, encoding="utf-8")
     if "pdf" in handout.formats:
-        print_pdf(base.with_suffix(".html"), base.with_suffix(".pdf"), _KERNEL.root)
+        _PRINTER.print(base.with_suffix(".html"), base.with_suffix(".pdf"))
         files.append(base.with_suffix(".pdf"))
     if "html" in handout.formats:
         files.append(base.with_suffix(".html"))
@@ -309,6 +336,9 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
             execution_timeout=CELL_TIMEOUT,
             progress_bar=False,
             log_output=False,
+            # papermill would write the whole notebook again before and after every cell;
+            # a handout's notebook is written once, when it has run
+            request_save_on_cell_execute=False,
         )
     except HandoutError as error:
         raise HandoutError(f"{handout.label}: {error}") from None
