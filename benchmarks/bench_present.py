@@ -16,98 +16,33 @@ Usage: ``python benchmarks/bench_present.py [--moves 30] [--participants 25] [--
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import json
 import os
-import random
-import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import psutil
 
 from kit.chromium import HEADLESS_FLAGS, chromium_path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers import (  # noqa: E402 - the tests' presenter harness, shared with them
+    SLIDER,
+    STORY,
+    free_port,
+    kernels_of,
+    memory_mb,
+    percentile,
+    room_figures,
+    start_presenter,
+    stop,
+    wait_for_server,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
-STORY = "01_no_cure_no_pay.ipynb"
-SLIDER = "kit-slider-target"
 CHROMIUM_ARGS = list(HEADLESS_FLAGS)
 REFILL_WAIT_S = 8  # kit.present.REFILL_DELAY (3 s) + a kernel running the notebook
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-LOG = Path(os.environ.get("KIT_BENCH_LOG", os.devnull))
-
-
-def start_presenter(
-    *args: str, port: int | None = None, log: Path | None = None
-) -> tuple[subprocess.Popen, str]:
-    """Start ``python -m kit.present`` on 127.0.0.1 in its own process group: (process, URL).
-
-    On a free port unless ``port`` is given; output appended to ``log`` (default :data:`LOG`).
-    """
-    port = port or free_port()
-    with (log or LOG).open("a") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=ROOT,
-        )
-    return process, f"http://127.0.0.1:{port}"
-
-
-def stop(process: subprocess.Popen, grace: float = 20) -> None:
-    """Stop a process group: SIGTERM, then SIGKILL after ``grace`` seconds."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
-
-
-def kernels_of(process: subprocess.Popen) -> list[psutil.Process]:
-    server = psutil.Process(process.pid)
-    return [child for child in server.children(recursive=True) if _is_kernel(child)]
-
-
-def _is_kernel(child: psutil.Process) -> bool:
-    try:
-        command = " ".join(child.cmdline())
-    except psutil.Error:  # gone, or a zombie: a kernel that died is no kernel to count
-        return False
-    return "ipykernel" in command or "kit.prestart" in command
-
-
-def memory_mb(processes: list[psutil.Process], kind: str = "rss") -> list[float]:
-    sizes = []
-    for proc in processes:
-        with contextlib.suppress(psutil.Error):
-            info = proc.memory_full_info() if kind == "uss" else proc.memory_info()
-            sizes.append(getattr(info, kind) / 2**20)
-    return sizes
 
 
 # -- 1-3: one coach in a browser ----------------------------------------------------------------
@@ -139,21 +74,6 @@ COLLECT_JS = """async () => {
   if (probe.first === null || probe.down === null) return {first: null, last: null};
   return {first: probe.first - probe.down, last: probe.last - probe.down};
 }"""
-
-
-def wait_for_server(base: str, seconds: float) -> None:
-    """Poll the index page every 50 ms until the presenter answers."""
-    import urllib.request
-
-    deadline = time.perf_counter() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2).read()
-            return
-        except OSError:
-            if time.perf_counter() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def open_first_page(context, port: int):
@@ -230,222 +150,33 @@ def browser_figures(moves: int) -> dict:
 
 def kernel_side_ms(moves: int) -> dict:
     """The same slider moves without a browser: Panel.update in this process."""
-    from kit import widgets
-    from kit.display import draw_svg
-    from kit.params import NOCURE
+    from kit.live.display import draw_svg
+    from kit.live.panel import Panel
+    from kit.stories.base import Chart
+    from kit.stories.nocure.story import NoCureStory
 
-    values = NOCURE.validate()
-    box = widgets.nocure_panel(values)
-    tabs = next(child for child in box.children if child.__class__.__name__ == "Tab")
-    target = tabs.children[0].children[0]
+    story = NoCureStory()
+    panel = Panel(story)
     totals = []
-    for _ in range(moves):
+    for move in range(moves):
         started = time.perf_counter()
-        target.value += 1
+        panel.update("target", story["target"] + 1 + move % 2)
         totals.append((time.perf_counter() - started) * 1000)
-    moved = {**values, "target": values["target"] + 1}
+    moved = story.moved({"target": story["target"] + 1})
     svg_ms = []
-    for slot in widgets.nocure_slots():
-        item = slot.build(moved)
-        if item.get("kind") == "chart":
+    for part in story.parts():
+        if isinstance(part, Chart) and part.on_board and "target" in part.depends:
+            spec = part.draw(moved).to_dict(validate=False)
             # draw_svg, not chart_svg, whose disk cache would answer
-            draw_svg(item["spec"])  # the first drawing also warms vl-convert up
+            draw_svg(spec)  # the first drawing also warms vl-convert up
             started = time.perf_counter()
-            draw_svg(item["spec"])
+            draw_svg(spec)
             svg_ms.append((time.perf_counter() - started) * 1000)
     return {
         "kernel_move_ms": (statistics.median(totals), percentile(totals, 0.95)),
         "svg_ms_per_move": sum(svg_ms),
         "charts_per_move": len(svg_ms),
     }
-
-
-# -- 4: the room --------------------------------------------------------------------------------
-
-
-def _message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> dict:
-    return {
-        "header": {
-            "msg_id": uuid.uuid4().hex,
-            "username": "participant",
-            "session": session,
-            "msg_type": msg_type,
-            "version": "5.3",
-            "date": "",
-        },
-        "parent_header": {},
-        "metadata": metadata or {},
-        "content": content,
-        "channel": "shell",
-        "buffers": [],
-    }
-
-
-class Participant:
-    """One laptop in the room, speaking the Jupyter widget protocol as Voilà's page does."""
-
-    def __init__(self, base: str, index: int, moves: int) -> None:
-        self.base, self.index, self.moves = base, index, moves
-        self.session = uuid.uuid4().hex
-        self.latencies: list[float] = []
-        self.errors: list[str] = []
-        self.interactive_s: float | None = None
-        self.full = False
-
-    async def run(self, started: float) -> None:
-        from tornado.httpclient import AsyncHTTPClient, HTTPClientError
-        from tornado.websocket import websocket_connect
-
-        url = f"{self.base}/voila/render/en/{STORY}"
-        try:
-            response = await AsyncHTTPClient().fetch(url, request_timeout=180, connect_timeout=60)
-        except HTTPClientError as error:
-            if error.code == 503:
-                self.full = True
-            self.errors.append(f"page: HTTP {error.code}")
-            return
-        page = response.body.decode()
-        if "Traceback" in page or "There was an error" in page:
-            self.errors.append("page shows an error")
-        found = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', page)
-        if not found:
-            self.errors.append("no kernel id in the page")
-            return
-        kernel = found.group(1)
-        ws_url = self.base.replace("http", "ws") + (
-            f"/api/kernels/{kernel}/channels?session_id={self.session}"
-        )
-        socket_ = await websocket_connect(ws_url)
-        try:
-            control = uuid.uuid4().hex
-            await self._send(
-                socket_,
-                "comm_open",
-                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                version="1.0.0",
-            )
-            await self._send(
-                socket_, "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}
-            )
-            states = await self._until(socket_, lambda m: _update_states(m, control), 120)
-            slider = next(
-                (k for k, s in states.items() if SLIDER in s["state"].get("_dom_classes", [])),
-                None,
-            )
-            if slider is None:
-                self.errors.append("no slider in the widget state")
-                return
-            value = states[slider]["state"]["value"]
-            self.interactive_s = time.perf_counter() - started
-            for _ in range(self.moves):
-                await asyncio.sleep(random.uniform(0.5, 1.5))
-                value += 1
-                sent = await self._send(
-                    socket_,
-                    "comm_msg",
-                    {
-                        "comm_id": slider,
-                        "data": {"method": "update", "state": {"value": value}, "buffer_paths": []},
-                    },
-                )
-                began = time.perf_counter()
-                await self._until(socket_, lambda m, sent=sent: _idle_after(m, sent), 120)
-                self.latencies.append((time.perf_counter() - began) * 1000)
-        except TimeoutError:
-            self.errors.append("timed out")
-        finally:
-            socket_.close()
-
-    async def _send(self, socket_, msg_type: str, content: dict, **metadata) -> str:
-        message = _message(msg_type, content, self.session, metadata)
-        await socket_.write_message(json.dumps(message))
-        return message["header"]["msg_id"]
-
-    async def _until(self, socket_, match, timeout: float):
-        deadline = time.perf_counter() + timeout
-        while True:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                raise TimeoutError
-            raw = await asyncio.wait_for(socket_.read_message(), left)
-            if raw is None:
-                raise TimeoutError
-            if isinstance(raw, bytes):
-                continue
-            message = json.loads(raw)
-            if message.get("msg_type") == "error" or message["header"]["msg_type"] == "error":
-                self.errors.append("kernel error: " + message["content"].get("ename", "?"))
-            found = match(message)
-            if found is not None:
-                return found
-
-
-def _update_states(message: dict, control: str):
-    content = message.get("content", {})
-    data = content.get("data", {})
-    if content.get("comm_id") == control and data.get("method") == "update_states":
-        return data["states"]
-    return None
-
-
-def _idle_after(message: dict, sent: str):
-    if (
-        message["header"]["msg_type"] == "status"
-        and message["content"].get("execution_state") == "idle"
-        and message.get("parent_header", {}).get("msg_id") == sent
-    ):
-        return True
-    return None
-
-
-def room_figures(participants: int, moves: int, max_participants: int, pool: int) -> dict:
-    """Run a room of ``participants`` on loopback; return its figures (bounded run)."""
-    process, base = start_presenter(
-        "--room", "--max-participants", str(max_participants), "--pool", str(pool)
-    )
-    try:
-        wait_for_server(base, 60)
-        time.sleep(1)
-        people = [Participant(base, i, moves) for i in range(participants)]
-
-        async def everyone() -> None:
-            from tornado.httpclient import AsyncHTTPClient
-
-            # tornado's client queues all but 10 requests by default: let the room in at once
-            AsyncHTTPClient.configure(None, max_clients=participants + 5)
-            started = time.perf_counter()
-            await asyncio.wait_for(
-                asyncio.gather(*(p.run(started) for p in people), return_exceptions=True), 600
-            )
-
-        began = time.perf_counter()
-        try:
-            asyncio.run(everyone())
-        except TimeoutError:
-            pass
-        seconds = time.perf_counter() - began
-        server = psutil.Process(process.pid)
-        total = sum(memory_mb([server, *server.children(recursive=True)]))
-        latencies = [ms for p in people for ms in p.latencies]
-        interactive = [p.interactive_s for p in people if p.interactive_s is not None]
-        return {
-            "participants": participants,
-            "interactive": len(interactive),
-            "room_full": sum(p.full for p in people),
-            "errors": [e for p in people for e in p.errors],
-            "interactive_s": (statistics.median(interactive), max(interactive))
-            if interactive
-            else None,
-            "latency_ms": (statistics.median(latencies), percentile(latencies, 0.95))
-            if latencies
-            else None,
-            "moves": len(latencies),
-            "kernels": len(kernels_of(process)),
-            "total_mb": total,
-            "seconds": seconds,
-        }
-    finally:
-        stop(process)
 
 
 def main() -> None:

@@ -15,14 +15,15 @@ import time
 from pathlib import Path
 
 import pytest
-from bench_present import free_port, stop
-from test_present import STORIES, fetch, presenter
+from helpers import fetch, free_port, presenter, stop
 
 from kit import present
 from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.text import catalogue
 
 pytestmark = pytest.mark.browser
+
+STORIES = present.stories_in(present.NOTEBOOKS)
 
 CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
 ARGS = list(HEADLESS_FLAGS)

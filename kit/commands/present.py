@@ -1,21 +1,24 @@
 """``kit present [--lang en] [--room] [--ip IP] [--port N] ... [--lab]``.
 
 Serves the story notebooks as a code-free app (see :mod:`kit.present`). This module
-holds only the command line: the presenter itself, and Voilà, are imported when the
-command runs, after its options were checked.
+holds only the command line and the stop signals; :mod:`kit.present` is light to
+import, and Voilà is imported only when the command runs, after its options were checked.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 
-from kit.commands import EXIT_USAGE
+from kit import present
+from kit.commands import EXIT_INTERRUPTED, EXIT_USAGE
 from kit.commands.args import directory, ip_address, minutes, whole_number_in
-from kit.present import DEFAULT_PORT, LOOPBACK
+from kit.present import DEFAULT_PORT, LOOPBACK, PresentError
+from kit.present.app import STOP_SIGNALS
 from kit.resources import NOTEBOOKS
-from kit.text import LANGUAGES
+from kit.text import LANGUAGES, t
 
 HELP = "serve the stories as a code-free app"
 
@@ -87,14 +90,12 @@ def options_from(args: argparse.Namespace):
 
     Raises
     ------
-    kit.present.PresentError
+    PresentError
         For combinations that make no sense or are unsafe (``--lab --room``), or a room
         on a machine without a network address.
     """
-    from kit import present
-
     if args.lab and args.room:
-        raise present.PresentError(
+        raise PresentError(
             "--lab cannot be combined with --room: JupyterLab runs any code a visitor types; "
             "serve the room with `kit present --room`"
         )
@@ -116,18 +117,46 @@ def options_from(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     """Run ``kit present`` for parsed arguments; return the exit status.
 
-    A user mistake prints one line to stderr and returns 2.
+    A user mistake prints one line to stderr and returns 2. A stop signal before the
+    stories are served prints one line and returns 128 + its number (130 for Ctrl-C, 143
+    for SIGTERM, 129 for a closed terminal); once they are served, it stops the server
+    (exit 0). None of them ever prints a traceback.
     """
-    from kit import present
-
+    previous = {sig: signal.signal(sig, _interrupt_once) for sig in STOP_SIGNALS}
     try:
         options = options_from(args)
         if args.lab:
             return present.serve_lab(options)
         return present.serve(options)
-    except present.PresentError as error:
+    except KeyboardInterrupt as stop:
+        print(f"kit present: {t('present.terminal.interrupted', args.lang)}", file=sys.stderr)
+        return 128 + stop.signum if isinstance(stop, Interrupted) else EXIT_INTERRUPTED
+    except PresentError as error:
         print(f"kit present: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal (Ctrl-C, SIGTERM, SIGHUP) before the stories were served."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt_once(signum: int, frame: object) -> None:
+    """Turn the first stop signal into :class:`Interrupted`; ignore the ones after it.
+
+    So the clean-up (spare kernels, the served copies) is not cut short by a second
+    Ctrl-C, and SIGTERM or a closed terminal cleans up like Ctrl-C instead of killing
+    the process outright.
+    """
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

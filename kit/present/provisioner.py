@@ -1,0 +1,57 @@
+"""The kernel provisioner that hands ``kit present``'s spare kernels to Voilà.
+
+A provisioner is jupyter_client's documented hook for *how* a kernel process is
+launched. This one adopts a spare from :mod:`kit.present.spares` while there is one: the
+kernel manager has written a connection file for a kernel it would launch, and
+returning the spare's connection details makes it take the spare's ports and key
+instead (jupyter_client reconciles them and rewrites its file).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+from kit.present import spares
+
+SPARE_WAIT = 15.0
+"""Seconds a spare may take to bind its sockets before a kernel is launched as usual."""
+
+
+class SpareKernelProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, handing out a spare kernel when one is running.
+
+    With transport encryption (CurveZMQ keys) configured, spares are never used: they
+    have no keys.
+    """
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> dict[str, Any]:
+        """Adopt a spare kernel, or launch ``cmd`` as the local provisioner does."""
+        encrypted = getattr(self.parent, "curve_publickey", None) is not None
+        spare = None if encrypted else spares.take_spare()
+        info = await _bound(spare) if spare is not None else None
+        if info is None:
+            if spare is not None:
+                spare.stop()
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = spare.process
+        self.pid = spare.process.pid
+        self.pgid = os.getpgid(self.pid) if hasattr(os, "getpgid") else None
+        self.cwd = spare.cwd
+        self.connection_info = info
+        return info
+
+
+async def _bound(spare: spares.Spare) -> dict[str, Any] | None:
+    """The spare's connection details once it has bound its sockets; None if it never does."""
+    deadline = time.monotonic() + SPARE_WAIT
+    while spare.process.poll() is None and time.monotonic() < deadline:
+        info = spare.connection_info()
+        if info is not None:
+            return info
+        await asyncio.sleep(0.02)
+    return None
