@@ -253,13 +253,23 @@ class Slide:
         if scene.text:
             side.append(w.HTML(_fixed_text(scene.text, self.language)).add_class("kit-slide-text"))
         side += [*lists, *(c.widget for c in self.controls.values()), self.message]
-        side += list(self.words.values())
-        self.board = (
-            ChartBoard(self.language).add_class("kit-slide-charts") if self.charts else None
-        )
+        self.board = None
         body = [w.VBox(side).add_class("kit-slide-side")]
-        if self.board is not None:
-            body.append(self.board)
+        if self.charts:
+            # the scene's sentences go with its charts, in the scene's order
+            self.board = ChartBoard(self.language).add_class("kit-slide-charts")
+            main, seen_chart = [], False
+            for part in scene.parts:
+                if isinstance(part, Chart):
+                    if not seen_chart:
+                        main.append(self.board)
+                    seen_chart = True
+                else:
+                    main.append(self.words[part.name])
+            body.append(w.VBox(main).add_class("kit-slide-main"))
+        else:
+            side += list(self.words.values())
+            body[0].children = tuple(side)
         self.widget = w.HBox(body).add_class("kit-slide")
         self.widget.add_class(f"kit-scene-{scene.name}")
         if self.board is not None:
