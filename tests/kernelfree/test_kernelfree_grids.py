@@ -1,0 +1,88 @@
+"""Precomputed grids: every point is the story's own seeded simulation, as a kernel runs it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kit.kernelfree import grids
+from kit.stories import STORIES
+
+NoCure, Referrals = STORIES["nocure"].story, STORIES["referrals"].story
+
+
+@pytest.fixture(scope="module")
+def outcome_grid():
+    return grids.outcome_grid()
+
+
+@pytest.fixture(scope="module")
+def band_grid():
+    return grids.band_grid()
+
+
+def rows_by_point(grid, width):
+    table = {}
+    for row in grid.rows:
+        table.setdefault(tuple(float(v) for v in row[:width]), []).append(row[width:])
+    return table
+
+
+def test_kernelfree_outcome_grid_equals_the_kernel_at_20_random_points(outcome_grid):
+    """Same seed, same runs: the kernel's shares are the grid's, digit for digit."""
+    table = rows_by_point(outcome_grid, 3)
+    points = list(outcome_grid.points())
+    rng = np.random.default_rng(13)
+    for index in rng.choice(len(points), size=20, replace=False):
+        point = points[index]
+        kernel = NoCure(point, n_contracts=outcome_grid.runs).outcomes
+        expected = tuple(grids.cell(getattr(kernel, name)) for name in grids.OUTCOMES)
+        assert table[tuple(point.values())] == [expected], point
+
+
+def test_kernelfree_band_grid_equals_the_kernel_at_20_random_points(band_grid):
+    """The kernel runs the chosen years (not the grid's 30): its band is the grid's first rows."""
+    table = rows_by_point(band_grid, 3)
+    points = list(band_grid.points())
+    rng = np.random.default_rng(17)
+    for index in rng.choice(len(points), size=20, replace=False):
+        point = points[index]
+        years = int(rng.integers(1, grids.band_years() + 1))
+        band = Referrals(point, runs=band_grid.runs, years=years).band
+        expected = [
+            (str(year), *(grids.cell(band[name].iloc[year]) for name in grids.BAND))
+            for year in range(years + 1)
+        ]
+        assert table[tuple(point.values())][: years + 1] == expected, (point, years)
+
+
+def test_kernelfree_grids_cover_the_sliders_with_the_defaults_on_them(outcome_grid, band_grid):
+    for grid, story in ((outcome_grid, NoCure), (band_grid, Referrals)):
+        schema = story.schema
+        assert grid.seed == schema["seed"].default
+        for axis in grid.axes:
+            param = schema[axis.name]
+            low, high = param.slider_range
+            assert low <= axis.low and axis.high <= high
+            assert axis.low - axis.step < low and axis.high + axis.step > high  # all of it
+            assert param.default in axis.values
+            assert np.allclose(np.diff(axis.values), axis.step)
+        width = len(grid.axes)
+        per_point = len(grid.rows) // len(list(grid.points()))
+        assert {tuple(row[:width]) for row in grid.rows[::per_point]} == {
+            tuple(grids._written(v) for v in point.values()) for point in grid.points()
+        }
+
+
+def test_kernelfree_grid_sizes(outcome_grid, band_grid):
+    """Small enough for a page under 2 MB with the JavaScript."""
+    assert len(outcome_grid.rows) == 20 * 16 * 11
+    assert len(band_grid.rows) == 11 * 11 * 6 * (grids.band_years() + 1)
+    assert len(outcome_grid.csv()) + len(band_grid.csv()) < 1_000_000
+
+
+def test_kernelfree_grid_axis_around_default():
+    param = NoCure.schema["mean"]
+    axis = grids.Axis.around_default(param, 5)
+    assert axis.values[0] == 5.0 and axis.values[-1] == 100.0 and 20.0 in axis.values
+    assert "-0.0" not in repr(grids.Axis.around_default(Referrals.schema["conversion"], 0.1))
