@@ -34,13 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import ParameterError
-from kit.params import LANGUAGES, SCHEMAS
+from kit.params import Schema
 from kit.resources import DATA
+from kit.stories import schemas
+from kit.text import LANGUAGES
 from kit.workshop import cover
 from kit.workshop.errors import WorkshopError
 from kit.workshop.files import decode, read_limited
 from kit.workshop.locate import Locator
-from kit.workshop.roster import Participant, read_roster
+from kit.workshop.roster import ROSTER_STORY, Participant, read_roster
 from kit.workshop.safe_yaml import KeyPath, compose
 
 DEFAULT_WORKSHOP = DATA / "workshops" / "default.yaml"
@@ -48,7 +50,6 @@ DEFAULT_WORKSHOP = DATA / "workshops" / "default.yaml"
 
 KEYS = (*cover.FIELDS, "date", "languages", "roster", "notebooks")
 REQUIRED = (*cover.REQUIRED, "date", "notebooks")
-ROSTER_STORY = "nocure"
 
 
 @dataclass(frozen=True)
@@ -257,23 +258,24 @@ def _roster_path(data: Mapping[str, Any], where: Locator) -> Path | None:
 
 
 def _notebook_sections(value: Any, where: Locator) -> dict[str, dict[str, Any]]:
+    known = schemas()  # the stories registered now (kit.stories.STORIES)
     if not isinstance(value, Mapping) or not value:
         shown = where.shown(("notebooks",), value)
         raise where.error(
             ("notebooks",),
             f"notebooks = {shown} is not allowed: a mapping with one or more of "
-            + ", ".join(SCHEMAS),
+            + ", ".join(known),
         )
     sections = {}
     for story, params in value.items():
-        if story not in SCHEMAS:
-            raise where.unknown(("notebooks", story), story, list(SCHEMAS), "notebooks")
-        sections[story] = _story_parameters(story, params, where)
+        if story not in known:
+            raise where.unknown(("notebooks", story), story, list(known), "notebooks")
+        sections[story] = _story_parameters(known[story], params, where)
     return sections
 
 
-def _story_parameters(story: str, params: Any, where: Locator) -> dict[str, Any]:
-    schema = SCHEMAS[story]
+def _story_parameters(schema: Schema, params: Any, where: Locator) -> dict[str, Any]:
+    story = schema.name
     section = ("notebooks", story)
     if params is None:
         params = {}

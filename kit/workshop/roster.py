@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import ParameterError
-from kit.params import NOCURE
+from kit.stories import STORIES
 from kit.workshop.errors import WorkshopError, unknown_key
 from kit.workshop.files import decode, read_limited
 from kit.workshop.plain import line_problem
@@ -37,6 +37,9 @@ MONTH_COLUMN = re.compile(r"month_(\d+)$")
 WHOLE_NUMBER = re.compile(r"[0-9]+")  # ASCII digits only: int() would also take "١٢" or "1_000"
 LONGEST_NAME = 100
 """Most characters in a participant's name (it goes on a cover and into a file name)."""
+
+ROSTER_STORY = "nocure"
+"""The story a roster personalises: each participant's own months."""
 
 
 @dataclass(frozen=True)
@@ -235,14 +238,14 @@ def _participant_results(
         )
     results = [_month_result(path, row, columns[index], index, cell) for index, cell in given]
     try:
-        NOCURE.validate({**story_parameters, "results": results, "months": len(results)})
+        _schema().validate({**story_parameters, "results": results, "months": len(results)})
     except ParameterError as error:
         raise WorkshopError(path, row.line, str(error)) from None
     return results
 
 
 def _month_result(path: Path, row: _Row, column: str, index: int, cell: str) -> int:
-    param = NOCURE["results"]
+    param = _schema()["results"]
     allowed = (
         f"a whole number from 0 to {int(param.maximum):,} written with digits only, "
         "e.g. 1000 (no thousands point or comma, no decimals)"
@@ -271,3 +274,9 @@ def _unique(slug: str, taken: set[str]) -> str:
         candidate, number = f"{slug}-{number}", number + 1
     taken.add(candidate)
     return candidate
+
+
+def _schema():
+    # the story's schema is looked up when a roster is read, not when the kit starts:
+    # importing it loads NumPy, pandas and Altair
+    return STORIES[ROSTER_STORY].story.schema
