@@ -198,6 +198,20 @@ def test_the_installed_kit_present_command_answers_help(installed, empty_folder)
 
 
 @pytest.mark.wheel
+def test_the_installed_kit_init_copies_its_packaged_workshop_and_notebooks(installed, empty_folder):
+    run_in(empty_folder, installed, "kit", "init", "--notebooks")
+    folder = empty_folder / "workshop"
+    shipped = {
+        "workshop.yaml": ROOT / "data" / "workshops" / "default.yaml",
+        "roster_example.csv": ROOT / "data" / "workshops" / "roster_example.csv",
+    }
+    shipped |= {f"notebooks/{p.name}": p for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert files_under(folder) == set(shipped)
+    for name, source in shipped.items():
+        assert (folder / name).read_bytes() == source.read_bytes(), name
+
+
+@pytest.mark.wheel
 def test_the_installed_kit_writes_the_default_handouts_from_an_empty_folder(
     installed, empty_folder
 ):
