@@ -39,6 +39,7 @@ from kit.live.panel import SliderLook, list_controls, slider
 from kit.params import Param
 from kit.stories import STORIES
 from kit.stories.base import Chart, Scene, Story, Words
+from kit.stories.look import HEIGHT
 from kit.text import money, number, percent, t
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,9 @@ UI = (
 )
 """The deck's own words (``deck.ui.*``), handed to the template in the notebook's metadata."""
 
+UNFOLDS = {"mood_bars": "month"}
+"""Charts the deck shows step by step, and the field they step along (story A's months)."""
+
 LEFT_OUT = ("try-it", "live-only")
 """Cell tags the deck does not run: exercises for the notebook, and the one-page panel."""
 
@@ -71,11 +75,21 @@ MONEY = frozenset({"retainer_fee", "fee_per_lead", "hybrid_base", "hybrid_per_le
 # Chart type for a room: every label at least 16 px on screen when the chart is drawn at its
 # own width (the board never scales a chart up, and at 1024 wide scales it down by < 10%).
 DECK_FONTS = {
-    "axis": {"labelFontSize": 18, "titleFontSize": 18},
-    "legend": {"labelFontSize": 18, "titleFontSize": 18, "symbolSize": 160},
+    "axis": {"labelFontSize": 18, "titleFontSize": 18, "labelLimit": 320},
+    "legend": {
+        "labelFontSize": 18,
+        "titleFontSize": 18,
+        "symbolSize": 160,
+        "titleLimit": 480,
+        "labelLimit": 320,
+    },
     "title": {"fontSize": 22},
     "text": {"fontSize": 18},
 }
+
+
+DECK_HEIGHT = 210
+"""A chart's plot height on a slide (a notebook's is :data:`kit.stories.look.HEIGHT`)."""
 
 
 # -- readouts in the page's language ---------------------------------------------------------
@@ -206,15 +220,62 @@ def _note(text: str) -> str:
 
 
 def deck_chart_item(part: Chart, story: Story) -> dict[str, Any]:
-    """A chart for the wall: larger type, and alt text that says what it shows."""
+    """A chart for the wall: larger type, alt text that says what it shows, and its steps.
+
+    A chart named in :data:`UNFOLDS` unfolds step by step (the deck's Right key shows
+    the next month): the item says how many steps it has, and the board sets the
+    chart's ``reveal`` parameter.
+    """
     spec = part.draw(story).to_dict(validate=False)
     config = dict(spec.get("config", {}))
     for key, fonts in DECK_FONTS.items():
         config[key] = {**config.get(key, {}), **fonts}
     spec["config"] = config
-    alt = t(f"deck.alt.{part.name}", story.language)
+    if spec.get("height") == HEIGHT:  # a chart and its sentences share the screen's height
+        spec["height"] = DECK_HEIGHT
+    try:
+        alt = t(f"deck.alt.{part.name}", story.language)
+    except KeyError:  # a chart added without alt text: its title rather than nothing
+        log.warning("no alt text deck.alt.%s", part.name)
+        alt = str(
+            spec.get("title", {}).get("text", "")
+            if isinstance(spec.get("title"), dict)
+            else spec.get("title", "")
+        )
     spec["description"] = alt
-    return {"kind": "chart", "spec": spec, "alt": alt}
+    item = {"kind": "chart", "spec": spec, "alt": alt}
+    if part.name in UNFOLDS:
+        steps = unfolding(spec, UNFOLDS[part.name])
+        if steps:
+            item["steps"] = steps
+    return item
+
+
+def unfolding(spec: dict[str, Any], field: str) -> int:
+    """Let a chart show its marks up to a step: a ``reveal`` parameter on ``field``.
+
+    Every layer drawn along ``field`` (the bars, their labels) gets an opacity of 0
+    beyond ``reveal``; the others (the pace line) stay. ``reveal`` starts at the
+    last step, so a chart nobody steps through shows everything.
+
+    Returns
+    -------
+    int
+        The number of steps: the largest value of ``field`` in the chart's rows (0: none).
+    """
+    rows = [row for values in spec.get("datasets", {}).values() for row in values]
+    for layer in spec.get("layer", [spec]):
+        rows += list(layer.get("data", {}).get("values", ()))
+    steps = max((row[field] for row in rows if isinstance(row.get(field), int)), default=0)
+    if not steps:
+        return 0
+    spec["params"] = [*spec.get("params", []), {"name": "reveal", "value": steps}]
+    shown = {"condition": {"test": f"datum[{field!r}] <= reveal", "value": 1}, "value": 0}
+    for layer in spec.get("layer", [spec]):
+        encoding = layer.get("encoding", {})
+        if encoding.get("x", {}).get("field") == field:
+            encoding["opacity"] = shown
+    return steps
 
 
 class Slide:
@@ -234,7 +295,8 @@ class Slide:
         story = deck.story
         self.charts = [p for p in scene.parts if isinstance(p, Chart)]
         self.words = {
-            p.name: w.HTML().add_class(f"kit-words kit-words-{p.name}") for p in _words(scene)
+            p.name: w.HTML().add_class("kit-words").add_class(f"kit-words-{p.name}")
+            for p in _words(scene)
         }
         self.message = w.HTML().add_class("kit-message")
         self.controls = {
@@ -454,6 +516,7 @@ def deck_notebook(original: Any, story: str, language: str) -> Any:
         "language": language,
         "scenes": scenes,
         "headings": [t(entry.scene(name).heading, language) for name in scenes],
+        "notes": [notes(story, name, language) for name in scenes],
         "ui": {key: t(f"deck.ui.{key}", language) for key in UI},
     }
     notebook.metadata["title"] = t(f"{story}.title", language)

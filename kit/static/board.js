@@ -33,13 +33,51 @@ function split(spec) {
   return { skeleton, key: JSON.stringify(skeleton), rows };
 }
 
+// A chart that unfolds step by step (the deck's months) has a Vega parameter "reveal".
+function hasReveal(view) {
+  try {
+    view.signal("reveal");
+    return true;
+  } catch (error) {
+    return false;
+  }
+}
+
+// The step the deck shows around this board (data-reveal on its slide), or null for all.
+function revealAround(el) {
+  const holder = el.closest("[data-reveal]");
+  return holder ? Number(holder.dataset.reveal) : null;
+}
+
 async function render({ model, el }) {
   const shown = new Map();  // name -> {div, json, view, key, drawing}
+
+  async function reveal(view) {
+    const step = revealAround(el);
+    if (view && hasReveal(view)) {
+      view.signal("reveal", step === null ? 1e9 : step);
+      await view.runAsync();
+    }
+  }
+
+  // the deck dispatches "kit-reveal" on window when its step changes
+  const onReveal = (event) => {
+    if (!event.detail || !event.detail.slide || !event.detail.slide.contains(el)) return;
+    shown.forEach((entry) => {
+      entry.drawing = entry.drawing.then(() => reveal(entry.view)).catch(() => {});
+    });
+  };
+  window.addEventListener("kit-reveal", onReveal);
 
   async function draw(item, entry) {
     if (item.kind === "html") {
       entry.div.innerHTML = item.html;
       return;
+    }
+    if (item.alt) {
+      // the chart's alt text: what it shows, for a screen reader (the SVG has it too)
+      entry.div.setAttribute("role", "img");
+      entry.div.setAttribute("aria-label", item.alt);
     }
     const { skeleton, key, rows } = split(item.spec);
     if (entry.view && entry.key === key) {
@@ -62,6 +100,7 @@ async function render({ model, el }) {
       const { view } = await vegaEmbed(fresh, skeleton, {
         renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
       });
+      await reveal(view);
       entry.div.replaceChildren(...fresh.childNodes);
       if (entry.view) entry.view.finalize();  // its listeners and timers go with it
       // rows that Vega-Lite parses on load (dates) cannot be swapped in as they come
@@ -94,12 +133,18 @@ async function render({ model, el }) {
         jobs.push(target.drawing);
       }
     }
+    const steps = Math.max(0, ...items.map((item) => item.steps || 0));
+    if (steps) el.dataset.steps = String(steps);
+    else delete el.dataset.steps;
     await Promise.all(jobs);
     el.dataset.version = String(model.get("version"));
   }
 
   model.on("change:items", update);
   await update();
-  return () => shown.forEach((entry) => entry.view && entry.view.finalize());
+  return () => {
+    window.removeEventListener("kit-reveal", onReveal);
+    shown.forEach((entry) => entry.view && entry.view.finalize());
+  };
 }
 export default { render };

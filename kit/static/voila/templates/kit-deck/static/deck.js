@@ -1,0 +1,286 @@
+// The kit's deck (kit-deck Voila template): one scene per screen, moved with the keys of
+// every slide tool. Right, Space and PageDown go forward; Left and PageUp go back (a
+// clicker sends PageDown and PageUp); Home and End; a number jumps to that scene. Each
+// scene has its own address (#/months, #/months/3 for the third month). A slide whose
+// chart unfolds (the board marks it with data-steps) shows one month more with each
+// step forward. S opens the speaker notes in a second window that follows the deck.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("kit-deck-data").textContent);
+  const ui = data.ui || {};
+  const started = Date.now();
+  let index = -1;
+  let step = null; // the month shown on a stepped slide; null: everything
+  let notesWindow = null;
+  let digits = "";
+  let digitTimer = null;
+
+  document.body.classList.add("kit-deck");
+
+  const slides = () => Array.from(document.querySelectorAll(".kit-deck-slide"));
+  const fill = (text, fields) => String(text || "").replace(/\{(\w+)\}/g, (_, k) => fields[k]);
+
+  function stepsOf(slide) {
+    const board = slide && slide.querySelector("[data-steps]");
+    return board ? Number(board.dataset.steps) : 0;
+  }
+
+  function address(slide, shownStep, steps) {
+    const part = steps && shownStep && shownStep < steps ? `/${shownStep}` : "";
+    return `#/${slide.dataset.scene}${part}`;
+  }
+
+  // Show slide i; on a stepped slide, month s (default: all of them).
+  function show(i, s, how) {
+    const all = slides();
+    if (!all.length) return;
+    i = Math.max(0, Math.min(all.length - 1, i));
+    const slide = all[i];
+    if (i !== index) {
+      const active = document.activeElement;
+      all.forEach((el, k) => {
+        const current = k === i;
+        el.hidden = !current;
+        el.classList.toggle("kit-current", current);
+      });
+      if (active && !slide.contains(active) && active.closest && active.closest(".kit-deck-slide")) {
+        slide.focus({ preventScroll: true }); // focus must not stay on a hidden control
+      }
+      const scroller = document.getElementById("rendered_cells");
+      if (scroller) scroller.scrollTop = 0;
+    }
+    const steps = stepsOf(slide);
+    step = steps ? Math.max(1, Math.min(steps, s == null ? steps : s)) : null;
+    if (step === null) delete slide.dataset.reveal;
+    else slide.dataset.reveal = String(step);
+    window.dispatchEvent(new CustomEvent("kit-reveal", { detail: { slide, step } }));
+    const moved = i !== index;
+    index = i;
+    const target = address(slide, step, steps);
+    if (location.hash !== target) {
+      if (moved && how !== "load" && how !== "hash") history.pushState(null, "", target);
+      else history.replaceState(null, "", target);
+    }
+    progress(all.length, steps);
+    updateNotes();
+  }
+
+  function progress(count, steps) {
+    let text = fill(ui.scene, { n: index + 1, total: count });
+    if (steps) text += " · " + fill(ui.month, { n: step, total: steps });
+    const label = document.querySelector(".kit-deck-progress");
+    if (label) label.textContent = text;
+    const done = document.querySelector(".kit-deck-done");
+    if (done) done.style.width = `${(100 * (index + 1)) / count}%`;
+    document.body.dataset.scene = slides()[index].dataset.scene;
+  }
+
+  function forward() {
+    const all = slides();
+    const steps = stepsOf(all[index]);
+    if (steps && step < steps) show(index, step + 1);
+    else if (index < all.length - 1) show(index + 1, 1); // a stepped slide starts at month 1
+  }
+
+  function back() {
+    const steps = stepsOf(slides()[index]);
+    if (steps && step > 1) show(index, step - 1);
+    else if (index > 0) show(index - 1, null);
+  }
+
+  function fromAddress(how) {
+    const [scene, shownStep] = location.hash.replace(/^#\/?/, "").split("/");
+    const all = slides();
+    const found = all.findIndex((el) => el.dataset.scene === scene);
+    const s = shownStep ? Number(shownStep) : null;
+    show(found >= 0 ? found : 0, Number.isFinite(s) ? s : null, how);
+  }
+
+  // Keys typed into a control belong to it (a slider's arrows, a field's space); a
+  // clicker's PageDown/PageUp always move the deck.
+  function typing(target) {
+    return Boolean(
+      target &&
+        target.closest &&
+        target.closest("input, textarea, select, button, [contenteditable], [role=slider]")
+    );
+  }
+
+  function jumpTo(text) {
+    digits = "";
+    const n = Number(text);
+    if (n >= 1) show(n - 1, null);
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const key = event.key;
+    const inControl = typing(event.target);
+    let handled = true;
+    if (key === "PageDown") forward();
+    else if (key === "PageUp") back();
+    else if (inControl) handled = false;
+    else if (key === "ArrowRight" || key === " " || key === "Spacebar") forward();
+    else if (key === "ArrowLeft") back();
+    else if (key === "Home") show(0, null);
+    else if (key === "End") show(slides().length - 1, null);
+    else if (key === "s" || key === "S") openNotes();
+    else if (/^[0-9]$/.test(key)) {
+      digits += key;
+      clearTimeout(digitTimer);
+      // 1 on a deck of 12 may become 12: wait a moment for a second digit
+      if (Number(digits) * 10 > slides().length) jumpTo(digits);
+      else digitTimer = setTimeout(() => jumpTo(digits), 500);
+    } else handled = false;
+    if (handled) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }
+
+  // -- speaker notes: a second window that follows the deck, with a clock ----------------
+
+  function escapeHtml(text) {
+    const div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  function openNotes() {
+    if (notesWindow && !notesWindow.closed) {
+      notesWindow.focus();
+      return;
+    }
+    notesWindow = window.open("", "kit-deck-notes", "width=900,height=620");
+    if (!notesWindow) return;
+    const doc = notesWindow.document;
+    doc.open();
+    doc.write(
+      `<!DOCTYPE html><html lang="${escapeHtml(data.language || "en")}"><head>` +
+        `<meta charset="utf-8"><title>${escapeHtml(ui.notes || "")}</title>` +
+        '<link rel="icon" href="data:;base64,="><style>' +
+        "body{font-family:system-ui,sans-serif;margin:0;padding:24px 32px;background:#10151c;color:#f5f7fa}" +
+        "header{display:flex;gap:32px;font-size:28px;font-variant-numeric:tabular-nums;color:#cbd2d9}" +
+        "h1{font-size:34px;margin:18px 0 8px}" +
+        "ul{font-size:28px;line-height:1.45;padding-left:1.2em}" +
+        "p{font-size:22px;color:#cbd2d9}" +
+        "</style></head><body>" +
+        '<header><span class="kit-notes-progress"></span><span class="kit-notes-clock"></span>' +
+        '<span class="kit-notes-elapsed"></span></header>' +
+        '<h1 class="kit-notes-heading"></h1><ul class="kit-notes-text"></ul>' +
+        '<p class="kit-notes-next"></p></body></html>'
+    );
+    doc.close();
+    doc.addEventListener("keydown", onKey, true);
+    updateNotes();
+  }
+
+  function clockText() {
+    const now = new Date();
+    const elapsed = Math.floor((Date.now() - started) / 1000);
+    const mm = String(Math.floor(elapsed / 60)).padStart(2, "0");
+    const ss = String(elapsed % 60).padStart(2, "0");
+    const time = now.toLocaleTimeString(data.language === "nl" ? "nl-NL" : "en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    return { time: `${ui.clock} ${time}`, elapsed: `${ui.elapsed} ${mm}:${ss}` };
+  }
+
+  function updateNotes() {
+    if (!notesWindow || notesWindow.closed) return;
+    const doc = notesWindow.document;
+    const notes = (data.notes || [])[index] || [];
+    const headings = data.headings || [];
+    const set = (selector, text) => {
+      const el = doc.querySelector(selector);
+      if (el) el.textContent = text;
+    };
+    set(".kit-notes-progress", document.querySelector(".kit-deck-progress").textContent);
+    set(".kit-notes-heading", headings[index] || "");
+    const list = doc.querySelector(".kit-notes-text");
+    if (list) list.innerHTML = notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
+    const next = headings[index + 1];
+    set(".kit-notes-next", next ? `${ui.up_next}: ${next}` : "");
+    tick();
+  }
+
+  function tick() {
+    if (!notesWindow || notesWindow.closed) return;
+    const { time, elapsed } = clockText();
+    const doc = notesWindow.document;
+    const clock = doc.querySelector(".kit-notes-clock");
+    if (clock) clock.textContent = time;
+    const since = doc.querySelector(".kit-notes-elapsed");
+    if (since) since.textContent = elapsed;
+  }
+
+  // -- accessible names for the widgets' controls ----------------------------------------
+
+  // ipywidgets draws a slider's handle and a text field without tying them to the label
+  // beside them: give each the label's words, as a screen reader needs.
+  function nameControls(root) {
+    root.querySelectorAll(".widget-inline-hbox, .widget-hslider, .kit-control").forEach((box) => {
+      const label = box.querySelector(".widget-label");
+      const text = label && label.textContent.trim();
+      if (!text) return;
+      box.querySelectorAll(".noUi-handle, input[type=text], input:not([type])").forEach((el) => {
+        if (!el.getAttribute("aria-label")) el.setAttribute("aria-label", text);
+      });
+    });
+    root.querySelectorAll(".kit-control").forEach((control) => {
+      const label = control.querySelector(".widget-label");
+      const readout = control.querySelector(".kit-readout input");
+      if (label && readout && !readout.getAttribute("aria-label")) {
+        readout.setAttribute("aria-label", label.textContent.trim());
+      }
+    });
+  }
+
+  // Rows of a table in a stepped slide (the client's diary) appear with their month.
+  function revealStyles() {
+    const rules = [];
+    for (let n = 1; n <= 60; n++) {
+      rules.push(
+        `.kit-deck-slide[data-reveal="${n}"] .kit-words-diary tbody tr:nth-child(n+${n + 1})` +
+          "{visibility:hidden}"
+      );
+    }
+    const style = document.createElement("style");
+    style.textContent = rules.join("\n");
+    document.head.appendChild(style);
+  }
+
+  // -- start ------------------------------------------------------------------------------
+
+  revealStyles();
+  window.addEventListener("keydown", onKey, true);
+  window.addEventListener("hashchange", () => fromAddress("hash"));
+  window.addEventListener("popstate", () => fromAddress("hash"));
+  document.querySelector(".kit-deck-next").addEventListener("click", forward);
+  document.querySelector(".kit-deck-prev").addEventListener("click", back);
+  document.querySelector(".kit-deck-notes").addEventListener("click", openNotes);
+  setInterval(tick, 1000);
+
+  // The widgets are drawn after the page: name their controls, and re-apply the step once
+  // the stepped chart tells how many months it has.
+  let pending = null;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = requestAnimationFrame(() => {
+      pending = null;
+      nameControls(document);
+      const slide = slides()[index];
+      const steps = stepsOf(slide);
+      if (slide && steps && (step === null || slide.dataset.reveal === undefined)) {
+        fromAddress("load");
+      } else if (slide && steps && step > steps) {
+        show(index, steps);
+      }
+      progress(slides().length, steps);
+    });
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-steps"] });
+
+  fromAddress("load");
+  window.kitDeck = { forward, back, show, openNotes, get index() { return index; }, get step() { return step; } };
+})();
