@@ -1,0 +1,386 @@
+"""The kernel-free deck as static files: ``kit export-site DIR``.
+
+The folder holds an index in both languages, one page per story per language with
+the story's kernel-free scenes (:mod:`kit.kernelfree.specs`), the Vega, Vega-Lite
+and Vega-Embed JavaScript from vl-convert's offline bundle, a style sheet and
+``site.json``, the manifest. Any web server can serve it to any number of people:
+every slider is answered in the browser, nothing is fetched from elsewhere.
+
+The folder is written into a stage folder beside ``DIR`` and swapped in at the end,
+so a failed or interrupted export leaves ``DIR`` as it was. An existing ``DIR`` is
+replaced only when it is empty or an earlier export: its ``site.json`` is the kit's
+and lists every file in it, unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import kit
+from kit.text import LANGUAGES, t
+
+MANIFEST = "site.json"
+"""The export's manifest: how a later export recognises a folder it may replace."""
+GENERATOR = "workshop-kit export-site"
+ASSETS = "assets"
+BUNDLE = f"{ASSETS}/vega.js"
+STYLE = f"{ASSETS}/site.css"
+STAGE = ".tmp-"
+OLD = ".old-"
+
+
+class SiteError(Exception):
+    """A folder the export must not write to or replace; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file of the site: its path in the folder and its text."""
+
+    path: str
+    text: str
+
+
+# -- pages -------------------------------------------------------------------------------------
+
+
+def site_pages(languages: tuple[str, ...] = LANGUAGES) -> list[Page]:
+    """Every file of the site except the manifest: index, story pages, script and style."""
+    from kit.stories import STORIES
+
+    pages = [Page("index.html", index_page(languages))]
+    for language in languages:
+        for name in STORIES:
+            pages.append(Page(f"{language}/{name}.html", story_page(name, language)))
+    pages.append(Page(BUNDLE, vega_bundle()))
+    pages.append(Page(STYLE, STYLE_SHEET))
+    return pages
+
+
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed from vl-convert's offline bundle (cached on disk)."""
+    import vl_convert as vlc
+
+    from kit.cache import digest, remembered
+
+    name = f"site-{digest(vlc.__version__, 'javascript_bundle')}.js"
+    return remembered("js", name, vlc.javascript_bundle, keep=8)
+
+
+def index_page(languages: tuple[str, ...]) -> str:
+    """The front page: every story in every language, each list marked with its language."""
+    from kit.stories import STORIES
+
+    sections = []
+    for language in languages:
+        links = "".join(
+            f'<li><a href="{language}/{name}.html">{escape(t(entry.title_key(), language))}</a>'
+            "</li>"
+            for name, entry in STORIES.items()
+        )
+        sections.append(
+            f'<section lang="{language}"><h2>{escape(t("common.language_name", language))}</h2>'
+            f"<p>{escape(t('site.index_text', language))}</p><ul>{links}</ul></section>"
+        )
+    title = " / ".join(escape(t("site.index_title", language)) for language in languages)
+    return _document(languages[0], title, f"<h1>{title}</h1>{''.join(sections)}", STYLE)
+
+
+def story_page(name: str, language: str) -> str:
+    """One story's kernel-free scenes in one language, charts drawn in the browser."""
+    import mistune
+
+    from kit.kernelfree import grids, specs
+    from kit.live.display import LOCALES
+    from kit.stories import STORIES
+    from kit.stories.base import Chart, Words
+
+    story = STORIES[name].story(language=language)
+    markdown = mistune.create_markdown(escape=True)
+    free = specs.SCENES.get(name, {})
+    body, charts = [], {}
+    for scene in story.scenes:
+        has_chart = any(isinstance(part, Chart) for part in scene.parts)
+        if scene.name not in free and (has_chart or scene.controls):
+            continue  # it needs a kernel to answer its controls: the notebook shows it
+        level = scene.level
+        parts = [f"<h{level}>{escape(t(scene.heading, language))}</h{level}>"]
+        if scene.text:
+            parts.append(_text_html(t(scene.text, language), markdown))
+        if scene.name in free:
+            builder, grid_name = free[scene.name]
+            grid = {"outcomes": grids.outcome_grid, "band": grids.band_grid}.get(grid_name)
+            chart = builder(story, grid()) if grid else builder(story)
+            charts[scene.name] = _fitted(chart.to_dict(validate=False))
+            alt_text = escape(t(scene.heading, language))
+            parts.append(
+                f'<div class="chart" id="chart-{scene.name}" role="figure" '
+                f'aria-label="{alt_text}"></div>'
+            )
+            if grid:
+                note = t("site.grid_note", language, runs=_number(grid().runs, language))
+                parts.append(f'<p class="note">{escape(note)}</p>')
+        else:
+            parts += [
+                markdown(part.write(story)) for part in scene.parts if isinstance(part, Words)
+            ]
+        body.append(f'<section id="{scene.name}">{"".join(parts)}</section>')
+    other = next(other for other in LANGUAGES if other != language)
+    nav = (
+        f'<nav><a href="../index.html">{escape(t("site.home", language))}</a> · '
+        f'<a href="../{other}/{name}.html" lang="{other}" hreflang="{other}">'
+        f"{escape(t('common.language_name', other))}</a></nav>"
+    )
+    script = _embed_script(charts, LOCALES[language], language)
+    title = escape(t(STORIES[name].title_key(), language))
+    return _document(language, title, nav + "".join(body), f"../{STYLE}", f"../{BUNDLE}", script)
+
+
+def _number(value: float, language: str) -> str:
+    from kit.text import number
+
+    return number(value, language)
+
+
+def _text_html(value: Any, markdown) -> str:
+    if isinstance(value, list):
+        value = "\n".join(f"1. {line}" for line in value)
+    return markdown(value)
+
+
+def _fitted(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec as wide as its box: a 390-pixel phone and a projector both see all of it."""
+    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+
+
+def _embed_script(charts: dict[str, dict[str, Any]], locale: dict[str, Any], language: str) -> str:
+    """Draw every chart with Vega-Embed; slider readouts in the page's numbers (0,6 in Dutch)."""
+    payload = json.dumps(
+        {"charts": charts, "locale": locale, "language": language}, separators=(",", ":")
+    )
+    payload = payload.replace("</", "<\\/")  # no "</script>" inside the script
+    return (
+        f"const site = {payload};\n"
+        "const readable = new Intl.NumberFormat(site.language, {maximumFractionDigits: 2});\n"
+        "function readouts(root) {\n"
+        "  for (const input of root.querySelectorAll('input[type=range]')) {\n"
+        "    const shown = input.nextElementSibling;  // Vega's readout\n"
+        "    const write = () => {\n"
+        "      if (shown) shown.textContent = readable.format(+input.value);\n"
+        "    };\n"
+        "    input.addEventListener('input', write);\n"
+        "    write();\n"
+        "  }\n"
+        "}\n"
+        "for (const [name, spec] of Object.entries(site.charts)) {\n"
+        "  window.vegaEmbed(`#chart-${name}`, spec, {actions: false, renderer: 'svg',\n"
+        "    formatLocale: site.locale}).then((result) => {\n"
+        "    readouts(document.getElementById(`chart-${name}`));\n"
+        "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"
+        "  });\n"
+        "}\n"
+    )
+
+
+def _document(
+    language: str,
+    title: str,
+    body: str,
+    style: str,
+    bundle: str | None = None,
+    script: str | None = None,
+) -> str:
+    scripts = ""
+    if bundle:
+        scripts = f'<script type="module" src="{bundle}"></script>'
+        scripts += f'<script type="module">\n{script}</script>'
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="stylesheet" href="{style}">\n{scripts}\n</head>\n'
+        f"<body><main>{body}</main></body>\n</html>\n"
+    )
+
+
+STYLE_SHEET = """\
+body { margin: 0; font: 20px/1.5 system-ui, sans-serif; color: #1f2933; background: #fff; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem 4rem; }
+h1 { font-size: 2rem; line-height: 1.2; }
+h2 { font-size: 1.5rem; line-height: 1.25; margin-top: 2.5rem; }
+nav { font-size: 1rem; }
+a { color: #1565c0; }
+.chart { width: 100%; margin: 1rem 0; }
+.chart .vega-embed { width: 100%; }
+.vega-bindings { display: flex; flex-wrap: wrap; gap: 0.25rem 1.5rem; font-size: 1rem; }
+.vega-bind { display: flex; flex-direction: column; }
+.vega-bind input[type="range"] { width: 14rem; max-width: 100%; }
+.vega-bind input[type="text"] { font-size: 1rem; width: 18rem; max-width: 100%; }
+.note { font-size: 0.9rem; color: #52606d; }
+@media (max-width: 480px) { body { font-size: 18px; } main { padding: 0.5rem 0.75rem 3rem; } }
+"""
+
+
+# -- writing the folder ------------------------------------------------------------------------
+
+
+def export_site(target: Path, languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
+    """Write the kernel-free deck into ``target`` (replaced only when all was written).
+
+    Parameters
+    ----------
+    target : Path
+        The folder; created if missing, replaced if it holds an earlier export.
+    languages : tuple of str
+
+    Returns
+    -------
+    dict
+        The manifest written (``site.json``).
+
+    Raises
+    ------
+    SiteError
+        ``target`` is a file, not empty and not an earlier export, read-only, or its
+        parent cannot be written.
+    """
+    target = Path(target).absolute()
+    with staged(target) as stage:
+        records = []
+        for page in site_pages(languages):
+            path = stage / page.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = page.text.encode("utf-8")
+            path.write_bytes(data)
+            records.append(
+                {"path": page.path, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+            )
+        manifest = {
+            "generator": GENERATOR,
+            "kit": kit.__version__,
+            "written": datetime.now(UTC).isoformat(timespec="seconds"),
+            "languages": list(languages),
+            "files": records,
+        }
+        (stage / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def check_target(target: Path) -> None:
+    """Refuse a ``target`` the export must not replace; a missing or empty one is fine.
+
+    Raises
+    ------
+    SiteError
+    """
+    try:
+        if not target.exists():
+            parent = next(p for p in target.parents if p.exists())
+            if not parent.is_dir():
+                raise SiteError(f"cannot make the folder {target}: {parent} is a file")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise SiteError(f"cannot write to the folder {parent}: permission denied")
+            return
+        if not target.is_dir():
+            raise SiteError(f"{target} is a file, not a folder; choose a folder for the site")
+        if not os.access(target, os.W_OK | os.X_OK) or not os.access(
+            target.parent, os.W_OK | os.X_OK
+        ):
+            raise SiteError(
+                f"{target} cannot be replaced: it or its parent folder is read-only; "
+                "make it writable or choose another folder"
+            )
+        if not any(target.iterdir()):
+            return
+    except OSError as error:
+        raise SiteError(f"cannot read the folder {target}: {error.strerror}") from None
+    foreign = foreign_files(target)
+    if foreign is None:
+        raise SiteError(
+            f"{target} is not empty and holds no {MANIFEST} of an earlier kit export-site: "
+            "it will not be replaced; choose an empty or new folder"
+        )
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise SiteError(
+            f"{target} holds files the export did not write or that changed since ({shown}): "
+            "it will not be replaced; move them out or choose another folder"
+        )
+
+
+def foreign_files(folder: Path) -> list[str] | None:
+    """Files in an earlier export that its manifest does not list as they are; None: no export."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("generator") != GENERATOR:
+        return None
+    foreign = []
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        for name in files:
+            path = here / name
+            relative = path.relative_to(folder).as_posix()
+            if relative == MANIFEST:
+                continue
+            if path.is_symlink() or listed.get(relative) != _sha256(path):
+                foreign.append(relative)
+        for name in folders:
+            if (here / name).is_symlink():
+                foreign.append((here / name).relative_to(folder).as_posix() + "/")
+    return sorted(foreign)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """A stage folder beside ``target`` that replaces it only if the block succeeds."""
+    check_target(target)
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGE}", dir=parent))
+    except OSError as error:
+        raise SiteError(f"cannot write to the folder {parent}: {error.strerror}") from None
+    try:
+        yield stage
+        stage.chmod(0o755)
+        check_target(target)  # nobody put a file there meanwhile
+        _swap(stage, target)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _swap(stage: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(stage, target)
+        return
+    old = target.with_name(f".{target.name}{OLD}{uuid.uuid4().hex[:8]}")
+    os.rename(target, old)
+    try:
+        os.rename(stage, target)
+    except OSError:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,191 @@
+"""The exported site in a real browser: served by python's http.server on 127.0.0.1, offline.
+
+Every request that would leave 127.0.0.1 is blocked and recorded; a test fails on any
+such request and on any console error. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from kit.chromium import HEADLESS_FLAGS, chromium_path
+from kit.cli import main
+from kit.stories.referrals import model as referrals
+from kit.text import number, t
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+WAIT_MS = 60_000
+SCREENS = {"projector": (1280, 720), "phone": (390, 844)}
+
+CHART_SVG = "name => document.querySelector(`#chart-${name} svg`).outerHTML"
+CHART_TEXTS = """name => Array.from(document.querySelectorAll(`#chart-${name} svg text`))
+    .map(e => e.textContent)"""
+ROWS = """([chart, key]) => {
+    const view = window.kitViews[chart];
+    for (const name of Object.keys(view._runtime.data)) {
+        const found = view.data(name).filter(row => row.key === key);
+        if (found.length) return found.map(row => ({year: row.year, fans: row.fans}));
+    }
+    return [];
+}"""
+MOVE = """([name, value]) => {
+    const input = document.querySelector(`input[name="p_${name}"]`);
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    return input.value;
+}"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("served") / "site"
+    assert main(["export-site", str(folder)]) == 0
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(HEADLESS_FLAGS)
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Watched:
+    """A page whose console errors and requests beyond 127.0.0.1 are recorded."""
+
+    def __init__(self, browser, width: int, height: int):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def open(self, url: str, charts: int) -> None:
+        self.page.goto(url)
+        self.page.wait_for_function(
+            f"() => window.kitViews && Object.keys(window.kitViews).length === {charts}"
+        )
+
+    def texts(self, chart: str) -> list[str]:
+        return self.page.evaluate(CHART_TEXTS, chart)
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.external == [], self.external
+        assert self.errors == [], self.errors
+
+
+def test_kernelfree_sliders_redraw_the_tree_offline(served, browser):
+    watched = Watched(browser, 1280, 720)
+    watched.open(f"{served}/en/referrals.html", charts=3)
+    before = watched.page.evaluate(CHART_SVG, "tree")
+    assert "Total: 1,111" in watched.texts("tree")
+    assert watched.page.evaluate(MOVE, ["per_fan", "5"]) == "5"
+    total = number(referrals.network_size(5, 3), "en")
+    watched.page.wait_for_function(
+        f"() => Array.from(document.querySelectorAll('#chart-tree svg text'))"
+        f".some(e => e.textContent === 'Total: {total}')"
+    )
+    assert watched.page.evaluate(CHART_SVG, "tree") != before
+    assert "125" in watched.texts("tree")  # generation 3: 5 ** 3
+    watched.close()
+
+
+def test_kernelfree_band_follows_the_grid_and_the_mean(served, browser):
+    watched = Watched(browser, 1280, 720)
+    watched.open(f"{served}/nl/referrals.html", charts=3)
+    before = watched.page.evaluate(CHART_SVG, "honest")
+    watched.page.evaluate(MOVE, ["conversion", "0.3"])
+    watched.page.wait_for_function(
+        "before => document.querySelector('#chart-honest svg').outerHTML !== before", arg=before
+    )
+    readout = watched.page.evaluate(
+        "() => document.querySelector('input[name=p_conversion]').nextElementSibling.textContent"
+    )
+    assert readout == "0,3"  # Dutch numbers on the readouts too
+    assert "doel: 1.000" in watched.texts("honest")
+    rows = watched.page.evaluate(ROWS, ["honest", "mean"])
+    expected = [1.0] + [referrals.expected_fans(year, 1, 0.3, 0.1, 1) for year in range(1, 11)]
+    assert [row["year"] for row in rows] == list(range(11))
+    assert [row["fans"] for row in rows] == pytest.approx(expected, rel=1e-12)
+    watched.close()
+
+
+def test_kernelfree_typed_months_redraw_the_client(served, browser):
+    watched = Watched(browser, 1280, 720)
+    watched.open(f"{served}/en/nocure.html", charts=2)
+    assert "-67%" in watched.texts("months")
+    watched.page.fill('input[name="p_results"]', "10, 30, 12")
+    watched.page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#chart-months svg text'))"
+        ".some(e => e.textContent === '+200%')"
+    )
+    texts = watched.texts("months")
+    assert "-60%" in texts and "-67%" not in texts
+    watched.page.fill('input[name="p_results"]', "10, x")
+    message = t("site.months_unusable", "en")
+    watched.page.wait_for_function(
+        "text => Array.from(document.querySelectorAll('#chart-months svg text'))"
+        ".some(e => e.textContent === text)",
+        arg=message,
+    )
+    watched.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_kernelfree_pages_fit_the_screen(served, browser, screen):
+    width, height = SCREENS[screen]
+    ARTIFACTS.mkdir(exist_ok=True)
+    for page, charts in (("en/referrals", 3), ("nl/nocure", 2), ("index", 0)):
+        watched = Watched(browser, width, height)
+        if charts:
+            watched.open(f"{served}/{page}.html", charts=charts)
+        else:
+            watched.page.goto(f"{served}/{page}.html")
+        overflow = watched.page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width, (page, overflow)
+        name = page.replace("/", "-")
+        watched.page.screenshot(path=ARTIFACTS / f"kernelfree-{name}-{width}x{height}.png")
+        watched.close()
