@@ -15,17 +15,12 @@ from Python (:func:`readout_text`) takes its place; a value typed there is read 
 page's language (:func:`read_typed`) and clamped to the slider's range, and the
 readout says so.
 
-:func:`deck_notebook` turns a story notebook into the deck the presenter serves with
-the ``kit-deck`` Voilà template (``kit/static/voila/templates/kit-deck``): the
-exercises (``try-it``) and the panel cell (``live-only``) left out, each scene's
-cell tagged with its scene and its speaker notes (``deck.notes.<story>.<scene>`` in
-``kit/text``).
+The deck notebook itself (which cells, which template, the speaker notes) is made by
+:mod:`kit.live.deck_notebook`, light enough for the presenter to import.
 """
 
 from __future__ import annotations
 
-import ast
-import copy
 import html
 import logging
 from typing import Any
@@ -37,37 +32,14 @@ from kit.errors import ParameterError
 from kit.live.board import ChartBoard, markdown_item
 from kit.live.panel import SliderLook, list_controls, slider
 from kit.params import Param
-from kit.stories import STORIES
 from kit.stories.base import Chart, Scene, Story, Words
 from kit.stories.look import HEIGHT
 from kit.text import money, number, percent, t
 
 log = logging.getLogger(__name__)
 
-TEMPLATE = "kit-deck"
-"""The Voilà template that shows a deck notebook one scene per screen."""
-
-UI = (
-    "scene",
-    "month",
-    "notes",
-    "open_notes",
-    "next",
-    "back",
-    "stories",
-    "keys",
-    "elapsed",
-    "clock",
-    "up_next",
-    "nav",
-)
-"""The deck's own words (``deck.ui.*``), handed to the template in the notebook's metadata."""
-
 UNFOLDS = {"mood_bars": "month"}
 """Charts the deck shows step by step, and the field they step along (story A's months)."""
-
-LEFT_OUT = ("try-it", "live-only")
-"""Cell tags the deck does not run: exercises for the notebook, and the one-page panel."""
 
 MONEY = frozenset({"retainer_fee", "fee_per_lead", "hybrid_base", "hybrid_per_lead", "hourly_rate"})
 """Parameters read as euros."""
@@ -82,6 +54,7 @@ DECK_FONTS = {
         "symbolSize": 160,
         "titleLimit": 480,
         "labelLimit": 320,
+        "columns": 2,  # a legend of four entries in one row is wider than the slide's column
     },
     "title": {"fontSize": 22},
     "text": {"fontSize": 18},
@@ -428,96 +401,3 @@ def show_slide(story: Story, scene: Scene) -> None:
     if deck is None:
         deck = story.__dict__["_deck"] = Deck(story)
     display(deck.slide(scene).widget)
-
-
-# -- the deck notebook ------------------------------------------------------------------------
-
-
-def shown_scene(source: str) -> str | None:
-    """The scene a cell shows, when the cell is just ``story.show("<scene>")``.
-
-    >>> shown_scene('story.show("months")'), shown_scene("x = 1")
-    ('months', None)
-    """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
-        return None
-    call = tree.body[0].value
-    if (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "show"
-        and len(call.args) == 1
-        and isinstance(call.args[0], ast.Constant)
-        and isinstance(call.args[0].value, str)
-    ):
-        return call.args[0].value
-    return None
-
-
-def notes(story: str, scene: str, language: str) -> list[str]:
-    """The speaker notes of one scene (``deck.notes.<story>.<scene>``), as paragraphs."""
-    try:
-        value = t(f"deck.notes.{story}.{scene}", language)
-    except KeyError:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def deck_notebook(original: Any, story: str, language: str) -> Any:
-    """The deck of a story notebook in ``language``, for the ``kit-deck`` Voilà template.
-
-    Parameters
-    ----------
-    original : NotebookNode
-        The story notebook as papermill reads it (every cell has a ``tags`` list).
-    story : str
-        The story's name in :data:`kit.stories.STORIES` (``nocure``).
-    language : {"en", "nl"}
-
-    Returns
-    -------
-    NotebookNode
-        A copy: ``language`` and ``view = "deck"`` injected after the parameters cell
-        (papermill's own function), the ``try-it`` and ``live-only`` cells left out,
-        outputs cleared, each scene's cell tagged with ``kit_scene`` and its speaker
-        notes, and the notebook's metadata naming the template, language and scenes.
-    """
-    from papermill.parameterize import parameterize_notebook
-
-    notebook = copy.deepcopy(original)
-    notebook.cells = [
-        cell
-        for cell in notebook.cells
-        if not set(LEFT_OUT).intersection(cell.get("metadata", {}).get("tags", []))
-    ]
-    scenes = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.outputs = []
-        cell.execution_count = None
-        scene = shown_scene(cell.source)
-        if scene is not None:
-            scenes.append(scene)
-            cell.metadata["kit_scene"] = scene
-            cell.metadata["kit_notes"] = notes(story, scene, language)
-    kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")
-    notebook = parameterize_notebook(
-        notebook, {"language": language, "view": "deck"}, kernel_name=kernel, language="python"
-    )
-    notebook.metadata["voila"] = {"template": TEMPLATE}
-    entry = STORIES[story].story
-    notebook.metadata["kit"] = {
-        "story": story,
-        "language": language,
-        "scenes": scenes,
-        "headings": [t(entry.scene(name).heading, language) for name in scenes],
-        "notes": [notes(story, name, language) for name in scenes],
-        "ui": {key: t(f"deck.ui.{key}", language) for key in UI},
-    }
-    notebook.metadata["title"] = t(f"{story}.title", language)
-    return notebook

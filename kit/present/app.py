@@ -254,7 +254,7 @@ def make_app(
     scripts = cache_dir() / "js"
     unsafe, not_found, index_handler, story_handler = _handlers(options.language)
     room = Room(options.max_participants, options.language)
-    pages = {story.page(language) for story in stories for language in LANGUAGES}
+    pages = {p for s in stories for lang in LANGUAGES for p in (s.page(lang), s.deck(lang))}
 
     class Presenter(Voila):
         def init_handlers(self) -> list:

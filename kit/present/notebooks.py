@@ -43,6 +43,10 @@ class Story:
         """The notebook's path under the served directory, e.g. ``nl/01_no_cure_no_pay.ipynb``."""
         return f"{language}/{self.file}"
 
+    def deck(self, language: str) -> str:
+        """The deck's path under the served directory: ``nl/01_no_cure_no_pay.deck.ipynb``."""
+        return f"{language}/{Path(self.file).stem}.deck.ipynb"
+
     def title(self, language: str) -> str:
         """The story's title in ``language``."""
         return t(f"{self.topic}.title", language)
@@ -148,12 +152,17 @@ def prepare_notebooks(stories: Sequence[Story], source: Path, target: Path) -> N
     """
     import nbformat
 
+    from kit.live.deck_notebook import deck_notebook
+
     originals = {story: read_story(source / story.file) for story in stories}
     for story, original in originals.items():
         for language in LANGUAGES:
             path = target / story.page(language)
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(localised(original, story, language), path)
+            nbformat.write(
+                deck_notebook(original, story.topic, language), target / story.deck(language)
+            )
 
 
 def localised(original: Any, story: Story, language: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kit.errors import ParameterError
-from kit.live import deck
+from kit.live import deck, deck_notebook
 from kit.params import Param
 from kit.stories import STORIES
 from kit.stories.base import Chart
@@ -114,7 +114,7 @@ def test_every_chart_and_scene_has_alt_text_and_notes(name, language):
         if isinstance(part, Chart):
             assert len(t(f"deck.alt.{part.name}", language)) > 60  # more than a title
     for scene in story.scenes:
-        assert deck.notes(name, scene.name, language), scene.name
+        assert deck_notebook.notes(name, scene.name, language), scene.name
 
 
 def test_the_view_is_checked_and_show_displays_a_live_slide(monkeypatch):
@@ -142,7 +142,9 @@ def test_the_deck_notebook_leaves_out_exercises_and_tags_scenes(language):
     from papermill.iorw import load_notebook_node
 
     entry = STORIES["nocure"]
-    notebook = deck.deck_notebook(load_notebook_node(str(entry.notebook_path)), "nocure", language)
+    notebook = deck_notebook.deck_notebook(
+        load_notebook_node(str(entry.notebook_path)), "nocure", language
+    )
     tags = [tag for cell in notebook.cells for tag in cell.metadata.get("tags", [])]
     assert "try-it" not in tags and "live-only" not in tags
     scenes = [c.metadata["kit_scene"] for c in notebook.cells if "kit_scene" in c.metadata]
@@ -153,15 +155,15 @@ def test_the_deck_notebook_leaves_out_exercises_and_tags_scenes(language):
     assert f'language = "{language}"' in injected.source and 'view = "deck"' in injected.source
     assert notebook.metadata["voila"] == {"template": "kit-deck"}
     assert notebook.metadata["kit"]["language"] == language
-    assert len(notebook.metadata["kit"]["headings"]) == len(scenes)
+    assert len(notebook.metadata["kit"]["notes"]) == len(scenes)
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
 
 
 def test_shown_scene_reads_only_a_plain_show_call():
-    assert deck.shown_scene('story.show("months")') == "months"
-    assert deck.shown_scene('story.show("a")\nx = 1') is None
-    assert deck.shown_scene("story.show(name)") is None
-    assert deck.shown_scene("story.show(") is None
+    assert deck_notebook.shown_scene('story.show("months")') == "months"
+    assert deck_notebook.shown_scene('story.show("a")\nx = 1') is None
+    assert deck_notebook.shown_scene("story.show(name)") is None
+    assert deck_notebook.shown_scene("story.show(") is None
 
 
 def test_share_and_decimals():

@@ -191,7 +191,10 @@
     if (!notesWindow || notesWindow.closed) return;
     const doc = notesWindow.document;
     const notes = (data.notes || [])[index] || [];
-    const headings = data.headings || [];
+    const headings = slides().map((el) => {
+      const heading = el.querySelector(".kit-slide-heading");
+      return heading ? heading.textContent.trim() : el.dataset.scene;
+    });
     const set = (selector, text) => {
       const el = doc.querySelector(selector);
       if (el) el.textContent = text;
