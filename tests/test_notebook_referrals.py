@@ -5,7 +5,7 @@ import pytest
 from conftest import charts_in, run_notebook, text_in
 
 NAME = "02_referral_flywheel.ipynb"
-CHARTS = {"tree", "doubling", "band", "hunting"}
+CHARTS = {"tree", "doubling", "band", "hunting", "map"}
 
 pytestmark = pytest.mark.notebook
 
@@ -33,9 +33,21 @@ def test_defaults_tell_the_articles_arithmetic(default_run):
     text = text_in(default_run)
     assert "**1,111** ecosystems: 1 + 10 + 100 + 1,000 = 1,111" in text
     assert "After 10 years that is **1,024** fans" in text
-    assert "multiplied by **1.50** a year" in text
-    assert "chance of **7.4%** that this flywheel ever stalls" in text  # closed form, 1 fan
+    assert "grows by **50%** a year" in text
+    assert "and 7.4% ever" in text  # the closed form, one fan
     assert "{" not in text
+
+
+def test_the_default_handout_closes_with_the_articles_point_and_no_jargon(default_run):
+    text = text_in(default_run)
+    # the hunter leads in year 10; the framing says when and what it takes
+    assert "Within 10 years the hunter stays ahead" in text
+    assert "passes the hunter in year **11**" in text
+    assert "at least **62%** of the introductions must become a fan" in text
+    assert "fans pay off from year 11" in text
+    assert "branching" not in text.lower() and "NPS" not in text
+    squares = [r for r in _rows(charts_in(default_run)["map"]["spec"]) if "year" in r]
+    assert len(squares) == 21 * 21
 
 
 def test_band_is_aggregated_and_below_the_promise(default_run):
@@ -48,7 +60,11 @@ def test_dutch_run_speaks_dutch(session_tmp):
     notebook = run_notebook(NAME, session_tmp / "b_nl", language="nl")
     text = text_in(notebook)
     assert "**1.111** ecosystemen: 1 + 10 + 100 + 1.000 = 1.111" in text
-    assert "Vragen voor de zaal" in text and "Questions for the room" not in text
+    assert "Vragen voor de groep" in text and "Questions for the room" not in text
+    assert "Gemiddeld groeit het aantal fans met **50%** per jaar" in text
+    assert "haalt de jager in jaar **11** in" in text and " in in " not in text
+    assert "minstens **62%** van de introducties" in text
+    assert "vertakkingsproces" not in text
     assert "Generatie" in charts_in(notebook)["tree"]["svg"]
 
 
@@ -67,7 +83,8 @@ def test_a_strong_flywheel_reaches_the_goal_and_overtakes_the_hunter(session_tmp
     )
     text = text_in(notebook)
     assert "Half of the flywheels reach 1,000 fans within" in text
-    assert "overtakes the hunter in year" in text
+    assert "On average the flywheel passes the hunter in year" in text
+    assert "With these settings the article is right" in text
     spec = charts_in(notebook)["band"]["spec"]
     assert any(
         layer["encoding"]["y"].get("scale", {}).get("type") == "symlog" for layer in spec["layer"]
@@ -77,8 +94,8 @@ def test_a_strong_flywheel_reaches_the_goal_and_overtakes_the_hunter(session_tmp
 def test_a_dying_flywheel_is_called_so(session_tmp):
     notebook = run_notebook(NAME, session_tmp / "b_dying", conversion=0.05, churn=0.5, runs=1000)
     text = text_in(notebook)
-    assert "every flywheel stalls" in text
-    assert "chance of **100.0%**" in text
+    assert "sooner or later every flywheel stalls" in text
+    assert "the flywheel does not turn" in text
 
 
 def test_bad_parameters_fail_on_the_validation_cell(session_tmp):

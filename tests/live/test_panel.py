@@ -199,6 +199,6 @@ def test_flywheel_panel_scale_switch_and_summary():
     layers = spec(panel, "band")["layer"]
     assert any(layer["encoding"]["y"].get("scale", {}).get("type") == "symlog" for layer in layers)
     find(panel, "kit-slider-conversion").value = 0.95
-    assert "multiplied by <strong>1.85</strong> a year" in html(panel, "summary")
+    assert "grows by <strong>85%</strong> a year" in html(panel, "summary")
     find(panel, "kit-slider-per_fan").value = 3
     assert "1 + 3 + 9 + 27 = 40" in html(panel, "tree_text")

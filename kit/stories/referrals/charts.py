@@ -15,6 +15,7 @@ from kit.stories.look import (
     styled,
     unvalidated,
 )
+from kit.stories.referrals.narrate import count
 from kit.text import number, t
 
 
@@ -36,9 +37,11 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
     table : DataFrame
         :func:`kit.referrals.generation_table` (``generation``, ``new``, ``total``).
     """
+    # floats: Vega-Lite's JSON takes no integer beyond 64 bits (100 ** 12 people)
     data = table.assign(
         new=table["new"].astype(float),
-        label=[number(n, language) for n in table["new"]],
+        total=table["total"].astype(float),
+        label=[count(n, language) for n in table["new"]],
     )
     x = alt.X("generation:O", title=_b("generation", language), axis=alt.Axis(labelAngle=0))
     bars = (
@@ -47,7 +50,7 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
         .encode(
             x=x,
             y=alt.Y("new:Q", title=_b("new_people", language)),
-            tooltip=[alt.Tooltip("new:Q", format=","), alt.Tooltip("total:Q", format=",")],
+            tooltip=[alt.Tooltip("new:Q", format=",.0f"), alt.Tooltip("total:Q", format=",.0f")],
         )
     )
     labels = (
@@ -72,10 +75,10 @@ def doubling_chart(
         .encode(
             x=x,
             y=alt.Y("fans:Q", title=_b("fans", language), scale=_fans_scale(scale)),
-            tooltip=[alt.Tooltip("year:O"), alt.Tooltip("fans:Q", format=",")],
+            tooltip=[alt.Tooltip("year:O"), alt.Tooltip("fans:Q", format=",.0f")],
         )
     )
-    last = data.tail(1).assign(label=[number(v, language) for v in data["fans"].tail(1)])
+    last = data.tail(1).assign(label=[count(v, language) for v in data["fans"].tail(1)])
     label = (
         alt.Chart(inline(last))
         .mark_text(dy=-8, color=INK, fontWeight="bold")
@@ -124,13 +127,15 @@ def flywheel_band(
     )
     y_scale = _fans_scale(scale)
     x = alt.X("year:Q", title=_b("year", language), axis=alt.Axis(tickMinStep=1, format="d"))
+    # the band has its own legend entry (fill), beside the lines' (colour and dash)
     area = (
         alt.Chart(inline(band.assign(series=middle)))
-        .mark_area(opacity=0.25, color=ACCENT)
+        .mark_area(opacity=0.25)
         .encode(
             x=x,
             y=alt.Y("low:Q", title=_b("fans", language), scale=y_scale),
             y2=alt.Y2("high:Q"),
+            fill=alt.Fill("series:N", title=None, scale=alt.Scale(domain=[middle], range=[ACCENT])),
             tooltip=[
                 alt.Tooltip("year:Q"),
                 alt.Tooltip("low:Q", format=",.0f"),
@@ -152,7 +157,7 @@ def flywheel_band(
             ),
             strokeDash=alt.StrokeDash(
                 "series:N",
-                legend=None,
+                title=None,
                 scale=alt.Scale(domain=series, range=[[1, 0], [2, 3], [6, 4]]),
             ),
             tooltip=[
@@ -165,7 +170,7 @@ def flywheel_band(
     goal = pd.DataFrame(
         {
             "fans": [float(target_fans)],
-            "label": [_b("target", language, target=number(target_fans, language))],
+            "label": [_b("target", language, target=count(target_fans, language))],
         }
     )
     rule = (
@@ -179,7 +184,12 @@ def flywheel_band(
         .encode(y=alt.Y("fans:Q", scale=y_scale), x=alt.XValue(0), text=alt.Text("label:N"))
     )
     chart = alt.layer(area, trend, rule, rule_label).properties(width=WIDTH, height=HEIGHT)
-    return styled(chart, _b("band_title", language, runs=number(runs, language)))
+    title = (
+        _b("band_title_one", language)
+        if runs == 1
+        else _b("band_title", language, runs=number(runs, language))
+    )
+    return styled(chart, title)
 
 
 @unvalidated
@@ -223,3 +233,102 @@ def hunting_chart(
         .properties(width=WIDTH, height=HEIGHT)
     )
     return styled(chart, _b("hunting_title", language))
+
+
+@unvalidated
+def passing_map_chart(
+    table: pd.DataFrame,
+    conversion: float,
+    churn: float,
+    new_logos_per_year: int,
+    language: str = "en",
+) -> alt.TopLevelMixin:
+    """The year the average flywheel passes the hunter, over conversion x churn.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`kit.referrals.passing_map` (``conversion``, ``churn``, ``year``; NaN when
+        not within the years looked at).
+    conversion, churn : float
+        The room's setting, framed on the map (the nearest square).
+    new_logos_per_year : int
+        The hunter's new logos a year, for the title.
+    """
+    limit = 50
+    data = table.assign(
+        conversion=(100 * table["conversion"]).round().astype(int),
+        churn=(100 * table["churn"]).round().astype(int),
+        label=[("" if pd.isna(y) else str(int(y))) for y in table["year"]],
+        # an empty square must still be drawn (grey), so "not within" gets its own field
+        later=[
+            _b("not_within", language, limit=limit) if pd.isna(y) else None for y in table["year"]
+        ],
+    )
+    sort = alt.SortOrder("ascending")
+    x = alt.X(
+        "conversion:O",
+        title=_b("conversion", language) + " (%)",
+        sort=sort,
+        axis=alt.Axis(labelAngle=0, labelExpr="datum.value % 10 == 0 ? datum.value : ''"),
+    )
+    y = alt.Y(
+        "churn:O",
+        title=_b("churn", language) + " (%)",
+        sort=sort,
+        axis=alt.Axis(labelExpr="datum.value % 10 == 0 ? datum.value : ''"),
+    )
+    squares = alt.Chart(inline(data)).encode(x=x, y=y)
+    later = (
+        squares.transform_filter("datum.later != null")
+        .mark_rect(color="#e4e7eb")
+        .encode(
+            opacity=alt.Opacity(
+                "later:N",
+                title=None,
+                scale=alt.Scale(range=[1.0]),
+                legend=alt.Legend(symbolType="square", symbolFillColor="#e4e7eb"),
+            )
+        )
+    )
+    years = (
+        squares.transform_filter("datum.later == null")
+        .mark_rect()
+        .encode(
+            color=alt.Color(
+                "year:Q",
+                title=_b("passing_year", language),
+                scale=alt.Scale(scheme="greens", reverse=True, domain=[1, limit], type="log"),
+                legend=alt.Legend(values=[1, 2, 5, 10, 20, 50], format="d"),
+            ),
+            tooltip=[
+                alt.Tooltip("conversion:O", title=_b("conversion", language)),
+                alt.Tooltip("churn:O", title=_b("churn", language)),
+                alt.Tooltip("year:Q", title=_b("passing_year", language)),
+            ],
+        )
+    )
+    labels = squares.mark_text(fontSize=9).encode(
+        text=alt.Text("label:N"),
+        color=alt.condition("datum.year <= 5", alt.value("white"), alt.value(INK)),
+    )
+    you = pd.DataFrame(
+        {
+            "conversion": [_nearest(conversion, table["conversion"])],
+            "churn": [_nearest(churn, table["churn"])],
+            "label": [_b("you", language)],
+        }
+    )
+    mark = (
+        alt.Chart(inline(you))
+        .mark_rect(fill=None, stroke=MOOD_COLOURS["alarm"], strokeWidth=3)
+        .encode(x=x, y=y)
+    )
+    chart = alt.layer(later, years, labels, mark).properties(width=WIDTH, height=WIDTH * 0.6)
+    return styled(chart, _b("map_title", language, logos=number(new_logos_per_year, language)))
+
+
+def _nearest(value: float, grid: pd.Series) -> int:
+    """The grid's value nearest to ``value``, in whole percent (the square to frame)."""
+    steps = grid.unique()
+    return int(round(100 * steps[abs(steps - value).argmin()]))

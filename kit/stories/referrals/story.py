@@ -11,6 +11,7 @@ from kit.params import LANGUAGE, SEED, Param, Schema
 from kit.stories.base import Chart, Scene, Story, Words, computed
 from kit.stories.referrals import charts, model, narrate
 from kit.stories.referrals.model import MAX_RUNS, MAX_YEARS
+from kit.text import t
 
 SCHEMA = Schema(
     "referrals",
@@ -39,6 +40,10 @@ FLYWHEEL = ("years", "introductions_per_year", "conversion", "churn", "fans")
 """What the honest flywheel's mean reads."""
 SIMULATION = (*FLYWHEEL, "runs", "seed")
 """What the simulated flywheels read."""
+HUNTER = (*FLYWHEEL, "new_logos_per_year")
+"""What the average flywheel against the hunter reads."""
+MAP = ("introductions_per_year", "new_logos_per_year", "fans")
+"""What the map of conversion x churn reads (the room's own square aside)."""
 
 
 class ReferralsStory(Story):
@@ -124,12 +129,50 @@ class ReferralsStory(Story):
         )
 
     @computed(*SIMULATION, "new_logos_per_year")
-    def overtaking(self) -> tuple[int | None, int | None]:
-        """The year the flywheel passes the hunter: on average, and in the median run."""
+    def passing(self) -> tuple[int | None, int | None, int | None]:
+        """The years the flywheel passes the hunter (average, typical run, average in 50 years).
+
+        The first two look within the room's years, the last one within 50.
+        """
+        k, conversion, churn, fans = self.flywheel()
         return (
             model.overtaking_year(self.comparison),
             model.overtaking_year(self.comparison, "flywheel_median"),
+            model.passing_year(k, conversion, churn, self["new_logos_per_year"], fans),
         )
+
+    @computed("introductions_per_year", "new_logos_per_year", "fans")
+    def passing_map(self):
+        """The year the average flywheel passes the hunter, over conversion x churn."""
+        return model.passing_map(
+            self["introductions_per_year"], self["new_logos_per_year"], self["fans"]
+        )
+
+    @computed(*HUNTER)
+    def needed(self) -> float | None:
+        """The conversion above which the average flywheel passes the hunter within the years."""
+        return model.conversion_to_pass(
+            self["years"],
+            self["introductions_per_year"],
+            self["churn"],
+            self["new_logos_per_year"],
+            self["fans"],
+        )
+
+    @computed("introductions_per_year", "conversion", "new_logos_per_year")
+    def matching(self) -> int | None:
+        """How many fans bring in as many new clients a year as the hunter wins."""
+        return model.fans_matching_hunter(
+            self["introductions_per_year"], self["conversion"], self["new_logos_per_year"]
+        )
+
+    def notes(self, scene: str) -> str:
+        """The coach's notes of one scene (``referrals.notes.<scene>``): never on a handout.
+
+        They say in the coach's words what the page says in plain words (the branching
+        process behind the simulation, the article's remark on NPS).
+        """
+        return t(f"referrals.notes.{self.scene(scene).name}", self.language)
 
     scenes = (
         Scene("title", "referrals.title", text="referrals.intro", level=1),
@@ -195,12 +238,40 @@ class ReferralsStory(Story):
                 Words(
                     "hunting_text",
                     (*SIMULATION, "new_logos_per_year"),
-                    lambda s: narrate.overtaking_summary(s.values, *s.overtaking),
+                    lambda s: narrate.hunting_summary(s.values, s.comparison, s.passing, s.growth),
                     True,
                 ),
             ),
             controls=("runs", "seed", "new_logos_per_year"),
             tab="referrals.tabs.simulation",
+        ),
+        Scene(
+            "map",
+            "referrals.map_heading",
+            parts=(
+                Words("map_text", MAP, lambda s: narrate.map_text(s.values)),
+                Chart(
+                    "map",
+                    (*MAP, "conversion", "churn"),
+                    lambda s: charts.passing_map_chart(
+                        s.passing_map,
+                        s["conversion"],
+                        s["churn"],
+                        s["new_logos_per_year"],
+                        s.language,
+                    ),
+                ),
+                Words(
+                    "worth",
+                    (*SIMULATION, "new_logos_per_year"),
+                    lambda s: narrate.map_summary(
+                        s.values, s.needed, s.matching, s.passing, s.growth
+                    ),
+                    True,
+                ),
+            ),
+            controls=("conversion", "churn", "introductions_per_year", "new_logos_per_year"),
+            tab="referrals.tabs.map",
         ),
         Scene("questions", "referrals.questions_heading", text="referrals.questions"),
     )
