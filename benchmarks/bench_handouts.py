@@ -1,13 +1,16 @@
 """How long the trainer waits for handouts, against the floor of papermill itself.
 
-Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_handouts.py``). Measures:
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_handouts.py``). Measures,
+each paired with its floor in the same run (the machine's load changes from minute to
+minute, so a ratio is only fair between neighbours):
 
-1. the default workshop (every notebook x nl, en; HTML + PDF), per handout and in total;
-2. a 30-participant roster (story A, one language, HTML + PDF), in total;
+1. the default workshop (every notebook x nl, en; HTML + PDF), ``--repeat`` pairs,
+   median ratio;
+2. a 30-participant roster (story A, one language, HTML + PDF), one pair;
 3. the floor for each: the same number of papermill runs of an empty notebook, each on a
    fresh kernel, in parallel with the same --jobs.
 
-Figures quoted in the README's "Handouts" section.
+Figures quoted in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import re
+import statistics
 import sys
 import tempfile
 import time
@@ -24,8 +27,11 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from kit.handouts import write_handouts
-from kit.workshop import DEFAULT_WORKSHOP, load_workshop
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers import roster_workshop  # noqa: E402 - the tests' roster workshop, shared
+
+from kit.handouts import Outcome, write_handouts  # noqa: E402
+from kit.workshop import DEFAULT_WORKSHOP, load_workshop  # noqa: E402
 
 
 def empty_run(task: tuple[str, str]) -> None:
@@ -70,47 +76,50 @@ def made_up_roster(participants: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def roster_workshop(folder: Path, roster: str) -> Path:
-    """The default workshop, story A only, in English, with ``roster`` (CSV text) beside it."""
-    (folder / "roster.csv").write_text(roster, encoding="utf-8")
-    text = DEFAULT_WORKSHOP.read_text(encoding="utf-8")
-    text = text.replace("languages: [nl, en]", "languages: [en]")
-    text = text.replace("# roster: roster_example.csv", "roster: roster.csv")
-    text = re.sub(r"\n  referrals:\n(    .*\n)*", "\n", text)
-    path = folder / "workshop.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+def pair(workshop: Path, jobs: int, folder: Path) -> tuple[Outcome, float]:
+    """One kit run of ``workshop`` and, right after it, its floor: (outcome, floor seconds)."""
+    outcome = write_handouts(load_workshop(workshop), folder / "handouts", jobs=jobs)
+    return outcome, floor(len(outcome.written), jobs, folder)
 
 
-def measure(name: str, workshop: Path, jobs: int, folder: Path, per_file: bool) -> None:
-    loaded = load_workshop(workshop)
-    outcome = write_handouts(loaded, folder / name, jobs=jobs)
-    runs = len(outcome.written)
-    empty = floor(runs, jobs, folder)
-    if per_file:
-        for written in outcome.written:
-            sizes = ", ".join(
-                f"{Path(f['path']).suffix[1:]} {f['bytes'] / 1000:.0f} kB" for f in written.files
-            )
-            print(f"  {written.handout.label:<48} {written.seconds:5.1f} s   {sizes}")
-    print(
-        f"{name}: {runs} handouts ({len(outcome.files)} files) in {outcome.seconds:.1f} s "
-        f"with --jobs {jobs}; floor ({runs} empty papermill runs) {empty:.1f} s; "
-        f"ratio {outcome.seconds / empty:.2f}x; {outcome.seconds / runs:.2f} s a handout"
-    )
+def show_files(outcome: Outcome) -> None:
+    for written in outcome.written:
+        sizes = ", ".join(
+            f"{Path(f['path']).suffix[1:]} {f['bytes'] / 1000:.0f} kB" for f in written.files
+        )
+        print(f"  {written.handout.label:<48} {written.seconds:5.1f} s   {sizes}")
+
+
+def measure(name: str, workshop: Path, jobs: int, folder: Path, repeat: int) -> None:
+    """Print ``repeat`` paired runs of ``workshop`` and the median ratio to the floor."""
+    ratios = []
+    for attempt in range(repeat):
+        outcome, empty = pair(workshop, jobs, folder)
+        if attempt == 0:
+            show_files(outcome)
+        runs = len(outcome.written)
+        ratios.append(outcome.seconds / empty)
+        print(
+            f"{name}: {runs} handouts ({len(outcome.files)} files) in {outcome.seconds:.1f} s "
+            f"with --jobs {jobs}; floor ({runs} empty papermill runs) {empty:.1f} s; "
+            f"ratio {ratios[-1]:.2f}x; {outcome.seconds / runs:.2f} s a handout"
+        )
+    if repeat > 1:
+        print(f"{name}: median ratio of {repeat} pairs {statistics.median(ratios):.2f}x")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--participants", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="pairs for the default workshop")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         folder = Path(tmp)
-        measure("default workshop", DEFAULT_WORKSHOP, args.jobs, folder, per_file=True)
+        measure("default workshop", DEFAULT_WORKSHOP, args.jobs, folder, args.repeat)
         roster = roster_workshop(folder, made_up_roster(args.participants))
-        measure(f"{args.participants}-participant roster", roster, args.jobs, folder, False)
+        measure(f"{args.participants}-participant roster", roster, args.jobs, folder, 1)
     return 0
 
 

@@ -65,6 +65,7 @@ def build_manifest(
     written: list[Written],
     started_at: datetime,
     jobs: int | None,
+    versions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The manifest of one run: workshop, parameters, versions, handouts and files.
 
@@ -76,6 +77,8 @@ def build_manifest(
         In the plan's order.
     started_at : datetime
     jobs : int or None
+    versions : dict, optional
+        From :func:`package_versions` (asked here when omitted).
 
     Returns
     -------
@@ -106,7 +109,7 @@ def build_manifest(
         "formats": list(plan[0].formats) if plan else [],
         "jobs": jobs or os.cpu_count(),
         "parameters": workshop.notebooks,
-        "packages": package_versions(),
+        "packages": versions or package_versions(),
         "handouts": [
             {
                 "notebook": Path(w.handout.notebook).name,
@@ -127,18 +130,41 @@ def build_manifest(
     }
 
 
-def package_versions() -> dict[str, str]:
-    """Versions of Python, Chromium and the packages that shape a handout."""
+def ask_chromium_version() -> subprocess.Popen | None:
+    """Start ``chromium --version`` (it takes a few tenths of a second); None without Chromium.
+
+    Started with the run and read by :func:`package_versions` at its end.
+    """
+    path = chromium_path()
+    if path is None:
+        return None
+    return subprocess.Popen(
+        [path, "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+
+
+def package_versions(chromium: subprocess.Popen | None = None) -> dict[str, str]:
+    """Versions of Python, Chromium and the packages that shape a handout.
+
+    Parameters
+    ----------
+    chromium : Popen, optional
+        From :func:`ask_chromium_version`; asked here when omitted.
+    """
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
-    path = chromium_path()
-    if path is not None:
-        result = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
-        versions["chromium"] = result.stdout.strip()
+    chromium = chromium or ask_chromium_version()
+    if chromium is not None:
+        try:
+            answer, _ = chromium.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            chromium.kill()
+            answer, _ = chromium.communicate()
+        versions["chromium"] = (answer or "").strip() or "unknown"
     return versions
 
 

@@ -11,7 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kit.handouts.manifest import Written, build_manifest
+from kit.handouts.manifest import (
+    Written,
+    ask_chromium_version,
+    build_manifest,
+    package_versions,
+)
 from kit.handouts.pdf import chromium
 from kit.handouts.plan import FORMATS, Handout, plan_handouts
 from kit.handouts.runner import run_all
@@ -81,8 +86,15 @@ def write_handouts(
     with interrupt_on_signals(), staging_folder(target) as stage:
         if on_start is not None:
             on_start(plan)
-        written = run_all(plan, stage, jobs or os.cpu_count() or 1, report)
-        manifest = build_manifest(workshop, plan, written, started_at, jobs)
+        chromium_version = ask_chromium_version()  # answers while the notebooks run
+        try:
+            written = run_all(plan, stage, jobs or os.cpu_count() or 1, report)
+            versions = package_versions(chromium_version)
+        finally:
+            if chromium_version is not None and chromium_version.poll() is None:
+                chromium_version.kill()
+                chromium_version.wait()
+        manifest = build_manifest(workshop, plan, written, started_at, jobs, versions)
         (stage / "manifest.json").write_text(
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
