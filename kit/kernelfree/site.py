@@ -94,8 +94,13 @@ def index_page(languages: tuple[str, ...]) -> str:
             f'<section lang="{language}"><h2>{escape(t("common.language_name", language))}</h2>'
             f"<p>{escape(t('site.index_text', language))}</p><ul>{links}</ul></section>"
         )
-    title = " / ".join(escape(t("site.index_title", language)) for language in languages)
-    return _document(languages[0], title, f"<h1>{title}</h1>{''.join(sections)}", STYLE)
+    title = " / ".join(t("site.index_title", language) for language in languages)
+    heading = " / ".join(
+        f'<span lang="{language}">{escape(t("site.index_title", language))}</span>'
+        for language in languages
+    )
+    body = f"<h1>{heading}</h1>{''.join(sections)}"
+    return _document(languages[0], escape(title), body, STYLE)
 
 
 def story_page(name: str, language: str) -> str:
@@ -160,9 +165,32 @@ def _text_html(value: Any, markdown) -> str:
     return markdown(value)
 
 
+PAGE_HEIGHT = 210
+"""Chart height on a page: heading, text, chart and controls share a 1280x720 screen."""
+PAGE_FONT = 16
+"""Chart labels on a page, larger than a notebook's 13 px: read from the back of a room."""
+
+
 def _fitted(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec as wide as its box: a 390-pixel phone and a projector both see all of it."""
-    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+    """The spec as wide as its box and a screen high, its labels larger.
+
+    A 390-pixel phone and a projector both see all of it.
+    """
+    config = {**spec.get("config", {})}
+    for part in ("axis", "legend"):
+        config[part] = {
+            **config.get(part, {}),
+            "labelFontSize": PAGE_FONT,
+            "titleFontSize": PAGE_FONT,
+        }
+    config["text"] = {**config.get("text", {}), "fontSize": PAGE_FONT}
+    return {
+        **spec,
+        "config": config,
+        "width": "container",
+        "height": min(spec.get("height", PAGE_HEIGHT), PAGE_HEIGHT),
+        "autosize": {"type": "fit-x", "contains": "padding"},
+    }
 
 
 def _embed_script(charts: dict[str, dict[str, Any]], locale: dict[str, Any], language: str) -> str:
@@ -184,6 +212,7 @@ def _embed_script(charts: dict[str, dict[str, Any]], locale: dict[str, Any], lan
         "    write();\n"
         "  }\n"
         "}\n"
+        f"{DECK_KEYS}"
         "for (const [name, spec] of Object.entries(site.charts)) {\n"
         "  window.vegaEmbed(`#chart-${name}`, spec, {actions: false, renderer: 'svg',\n"
         "    formatLocale: site.locale}).then((result) => {\n"
@@ -192,6 +221,37 @@ def _embed_script(charts: dict[str, dict[str, Any]], locale: dict[str, Any], lan
         "  });\n"
         "}\n"
     )
+
+
+DECK_KEYS = """\
+// One scene per screen, moved as in every slide tool: Right, Space, PageDown forward;
+// Left, PageUp back; Home, End. In a text field keys type; on a slider only PageDown and
+// PageUp (a clicker's keys) move the deck, the arrows move the slider.
+const scenes = Array.from(document.querySelectorAll('main > section'));
+function current() {
+  const top = window.scrollY + 2;
+  let index = 0;
+  scenes.forEach((scene, i) => { if (scene.offsetTop <= top) index = i; });
+  return index;
+}
+function go(index) {
+  const scene = scenes[Math.max(0, Math.min(scenes.length - 1, index))];
+  scene.scrollIntoView({block: 'start'});
+  history.replaceState(null, '', `#${scene.id}`);
+}
+document.addEventListener('keydown', (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  const field = event.target.closest && event.target.closest('input, textarea, select');
+  const clicker = ['PageDown', 'PageUp'].includes(event.key);
+  if (field && !clicker) return;
+  const moves = {ArrowRight: 1, ' ': 1, PageDown: 1, ArrowLeft: -1, PageUp: -1};
+  if (event.key in moves) go(current() + moves[event.key]);
+  else if (event.key === 'Home') go(0);
+  else if (event.key === 'End') go(scenes.length - 1);
+  else return;
+  event.preventDefault();
+});
+"""
 
 
 def _document(
@@ -225,11 +285,16 @@ nav { font-size: 1rem; }
 a { color: #1565c0; }
 .chart { width: 100%; margin: 1rem 0; }
 .chart .vega-embed { width: 100%; }
-.vega-bindings { display: flex; flex-wrap: wrap; gap: 0.25rem 1.5rem; font-size: 1rem; }
+.vega-bindings { display: flex; flex-wrap: wrap; gap: 0.1rem 1.5rem; font-size: 0.9rem; }
 .vega-bind { display: flex; flex-direction: column; }
-.vega-bind input[type="range"] { width: 14rem; max-width: 100%; }
+.vega-bind input[type="range"] { width: 11rem; max-width: 100%; vertical-align: middle; }
 .vega-bind input[type="text"] { font-size: 1rem; width: 18rem; max-width: 100%; }
 .note { font-size: 0.9rem; color: #52606d; }
+/* a projector: one scene per screen, its controls and chart together */
+@media (min-width: 800px) and (min-height: 600px) {
+  main > section { min-height: 100vh; box-sizing: border-box; padding-top: 0.5rem; }
+  main > section > h2 { margin-top: 0.5rem; }
+}
 @media (max-width: 480px) { body { font-size: 18px; } main { padding: 0.5rem 0.75rem 3rem; } }
 """
 

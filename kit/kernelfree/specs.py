@@ -295,7 +295,7 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         )
         .transform_calculate(
             mood_label=_choice("datum.mood", mood_names),
-            outline="datum.mood == 'alarm' ? 2 : 0",
+            outline=f"datum.mood == 'alarm' ? '{INK}' : 'transparent'",
             from_end="datum.n - datum.index",
         )
         .transform_joinaggregate(bad_months="sum(bad)")
@@ -315,8 +315,8 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         y=alt.Y("result:Q", title=_text("nocure.chart.result", story)),
         color=colour,
         # a second cue besides colour, for greyscale: alarm bars are outlined
-        strokeWidth=alt.StrokeWidth("outline:Q", scale=None, legend=None),
-        stroke=alt.value(INK),
+        stroke=alt.Stroke("outline:N", scale=None, legend=None),
+        strokeWidth=alt.value(2),
         tooltip=[
             alt.Tooltip("month:O", title=_text("nocure.chart.month", story)),
             alt.Tooltip("result:Q", title=_text("nocure.chart.result", story)),
@@ -370,7 +370,9 @@ def _verdict_layer(shown: alt.Chart, story: Story) -> alt.Chart:
             "? 'stop' : 'continue'",
         )
         .transform_calculate(text=_choice("datum.verdict", says))
-        .mark_text(align="left", x=0, y=HEIGHT + 52, fontSize=15, fontWeight="bold", color=INK)
+        .mark_text(
+            align="left", x=0, y=alt.expr("height + 60"), fontSize=15, fontWeight="bold", color=INK
+        )
         .encode(text=alt.Text("text:N"))
     )
 
@@ -381,7 +383,9 @@ def _problem_layer(rows: alt.Chart, story: Story) -> alt.Chart:
         rows.transform_aggregate(usable="min(usable)", n="max(n)")
         .transform_filter("!datum.usable")
         .transform_calculate(text=f"'{_js(_text('site.months_unusable', story))}'")
-        .mark_text(align="left", x=8, y=HEIGHT / 2, fontSize=15, color=MOOD_COLOURS["alarm"])
+        .mark_text(
+            align="left", x=8, y=alt.expr("height / 2"), fontSize=15, color=MOOD_COLOURS["alarm"]
+        )
         .encode(text=alt.Text("text:N"))
     )
 

@@ -174,6 +174,36 @@ def test_kernelfree_typed_months_redraw_the_client(served, browser):
     watched.close()
 
 
+def test_kernelfree_deck_keys_move_one_scene_per_screen(served, browser):
+    """Right/Space/PageDown forward, Left back, End; a focused text field keeps its keys."""
+    watched = Watched(browser, 1280, 720)
+    watched.open(f"{served}/en/nocure.html", charts=2)
+    watched.page.keyboard.press("ArrowRight")
+    watched.page.wait_for_function("() => location.hash === '#months'")
+    top = watched.page.evaluate(
+        "() => document.getElementById('months').getBoundingClientRect().top"
+    )
+    assert abs(top) < 2
+    # the scene's controls and its chart share the screen
+    bottom = watched.page.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('#months input'))"
+        ".map(e => e.getBoundingClientRect().bottom))"
+    )
+    assert bottom <= 720
+    watched.page.keyboard.press("Space")
+    watched.page.wait_for_function("() => location.hash === '#chance'")
+    watched.page.keyboard.press("ArrowLeft")
+    watched.page.wait_for_function("() => location.hash === '#months'")
+    watched.page.click('input[name="p_results"]')
+    watched.page.keyboard.press("End")  # moves the caret, not the deck
+    watched.page.keyboard.press("ArrowRight")
+    assert watched.page.evaluate("() => location.hash") == "#months"
+    watched.page.locator("h2").first.click()
+    watched.page.keyboard.press("End")
+    watched.page.wait_for_function("() => location.hash === '#questions'")
+    watched.close()
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_kernelfree_pages_fit_the_screen(served, browser, screen):
     width, height = SCREENS[screen]
