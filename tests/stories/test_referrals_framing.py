@@ -123,3 +123,28 @@ def test_the_new_names_are_public():
     for name in ("passing_map", "passing_year", "conversion_to_pass", "fans_matching_hunter"):
         assert name in referrals.__all__ and callable(getattr(referrals, name))
     assert np.allclose(MAP_STEPS, np.linspace(0, 1, 21))
+
+
+def test_the_hunting_chart_goes_on_to_the_year_the_flywheel_passes():
+    from kit.stories.referrals.story import ReferralsStory
+
+    story = ReferralsStory(runs=500)
+    assert story.passing == (None, None, 11)
+    outlook = story.outlook
+    assert outlook["year"].iloc[-1] == 13  # two years past the pass
+    assert outlook["flywheel_median"].notna().sum() == 11  # simulated years 0..10 only
+    chart = next(p for p in story.parts() if p.name == "hunting").draw(story).to_dict()
+    rows = [row for values in chart.get("datasets", {}).values() for row in values]
+    rows += [row for layer in chart["layer"] for row in layer.get("data", {}).get("values", [])]
+    labels = {row.get("label") for row in rows}
+    assert "passes in year 11" in labels and "your 10 years" in labels
+    # years not simulated are left out of the typical run, not drawn as null
+    assert all(row["clients"] is not None for row in rows if "clients" in row)
+    assert max(row["year"] for row in rows if row.get("key") == "flywheel_median") == 10
+
+
+def test_a_pass_within_the_years_keeps_the_chart_to_the_years():
+    from kit.stories.referrals.story import ReferralsStory
+
+    story = ReferralsStory(conversion=0.9, runs=500)
+    assert story.passing[0] is not None and story.outlook is story.comparison

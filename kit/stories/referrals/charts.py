@@ -10,6 +10,7 @@ from kit.stories.look import (
     HEIGHT,
     INK,
     MOOD_COLOURS,
+    MUTED,
     WIDTH,
     inline,
     styled,
@@ -194,14 +195,23 @@ def flywheel_band(
 
 @unvalidated
 def hunting_chart(
-    comparison: pd.DataFrame, language: str = "en", scale: str = "linear"
+    comparison: pd.DataFrame,
+    language: str = "en",
+    scale: str = "linear",
+    horizon: int | None = None,
+    passing: int | None = None,
 ) -> alt.TopLevelMixin:
     """Clients per year: the flywheel (average and typical run) against new-logo hunting.
 
     Parameters
     ----------
     comparison : DataFrame
-        :func:`kit.referrals.flywheel_vs_hunting` with ``flywheel_median``.
+        :func:`kit.referrals.flywheel_vs_hunting` with ``flywheel_median`` (NaN in years
+        that were not simulated).
+    horizon : int, optional
+        The room's years; when the table goes on beyond them a rule marks where.
+    passing : int, optional
+        The year the average flywheel passes the hunter: labelled on its line.
     """
     names = {
         "flywheel": _b("flywheel", language),
@@ -210,15 +220,18 @@ def hunting_chart(
     }
     columns = [c for c in names if c in comparison]
     data = comparison.melt("year", value_vars=columns, var_name="key", value_name="clients")
+    data = data[data["clients"].notna()]
     data["series"] = data["key"].map(names)
     domain = [names[c] for c in columns]
     palette = {"flywheel": INK, "flywheel_median": ACCENT, "hunting": MOOD_COLOURS["worried"]}
-    chart = (
+    y_scale = _fans_scale(scale)
+    x = alt.X("year:Q", title=_b("year", language), axis=alt.Axis(tickMinStep=1, format="d"))
+    lines = (
         alt.Chart(inline(data))
         .mark_line(strokeWidth=3, point=True)
         .encode(
-            x=alt.X("year:Q", title=_b("year", language), axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y("clients:Q", title=_b("clients", language), scale=_fans_scale(scale)),
+            x=x,
+            y=alt.Y("clients:Q", title=_b("clients", language), scale=y_scale),
             color=alt.Color(
                 "series:N",
                 title=None,
@@ -230,8 +243,32 @@ def hunting_chart(
                 alt.Tooltip("clients:Q", format=",.0f"),
             ],
         )
-        .properties(width=WIDTH, height=HEIGHT)
     )
+    layers = [lines]
+    last = int(comparison["year"].iloc[-1])
+    if horizon is not None and horizon < last:
+        edge = pd.DataFrame({"year": [horizon], "label": [_b("horizon", language, years=horizon)]})
+        layers.append(alt.Chart(inline(edge)).mark_rule(color=MUTED, strokeDash=[4, 4]).encode(x=x))
+        layers.append(
+            alt.Chart(inline(edge))
+            .mark_text(align="right", dx=-4, baseline="top", color=MUTED)
+            .encode(x=x, y=alt.YValue(0), text=alt.Text("label:N"))
+        )
+    if passing is not None and passing <= last:
+        row = comparison[comparison["year"] == passing].iloc[0]
+        point = pd.DataFrame(
+            {
+                "year": [passing],
+                "clients": [float(row["flywheel"])],
+                "label": [_b("passes", language, year=passing)],
+            }
+        )
+        layers.append(
+            alt.Chart(inline(point))
+            .mark_text(align="right", dx=-8, dy=-10, color=INK, fontWeight="bold")
+            .encode(x=x, y=alt.Y("clients:Q", scale=y_scale), text=alt.Text("label:N"))
+        )
+    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT)
     return styled(chart, _b("hunting_title", language))
 
 
@@ -321,8 +358,17 @@ def passing_map_chart(
     )
     mark = (
         alt.Chart(inline(you))
-        .mark_rect(fill=None, stroke=MOOD_COLOURS["alarm"], strokeWidth=3)
-        .encode(x=x, y=y)
+        .mark_rect(fill=None, strokeWidth=3)
+        .encode(
+            x=x,
+            y=y,
+            stroke=alt.Stroke(
+                "label:N",
+                title=None,
+                scale=alt.Scale(domain=[_b("you", language)], range=[MOOD_COLOURS["alarm"]]),
+                legend=alt.Legend(symbolType="square", symbolFillColor="white"),
+            ),
+        )
     )
     chart = alt.layer(later, years, labels, mark).properties(width=WIDTH, height=WIDTH * 0.6)
     return styled(chart, _b("map_title", language, logos=number(new_logos_per_year, language)))

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from kit.params import LANGUAGE, SEED, Param, Schema
 from kit.stories.base import Chart, Scene, Story, Words, computed
 from kit.stories.referrals import charts, model, narrate
@@ -141,6 +143,25 @@ class ReferralsStory(Story):
             model.passing_year(k, conversion, churn, self["new_logos_per_year"], fans),
         )
 
+    @computed(*SIMULATION, "new_logos_per_year")
+    def outlook(self):
+        """The comparison as drawn: the room's years, then on to the average flywheel's pass.
+
+        Drawn until two years after the average flywheel passes the hunter (at most 50),
+        so a pass just beyond the room's horizon is seen; the typical run where simulated.
+        """
+        years, later = self["years"], self.passing[2]
+        if later is None or later <= years:
+            return self.comparison
+        k, conversion, churn, fans = self.flywheel()
+        until = min(MAX_YEARS, later + 2)
+        table = model.flywheel_vs_hunting(
+            until, k, conversion, churn, self["new_logos_per_year"], fans
+        )
+        median = np.full(until + 1, np.nan)
+        median[: years + 1] = self.comparison["flywheel_median"].to_numpy()
+        return table.assign(flywheel_median=median)
+
     @computed("introductions_per_year", "new_logos_per_year", "fans")
     def passing_map(self):
         """The year the average flywheel passes the hunter, over conversion x churn."""
@@ -233,7 +254,9 @@ class ReferralsStory(Story):
                 Chart(
                     "hunting",
                     (*SIMULATION, "new_logos_per_year", "scale"),
-                    lambda s: charts.hunting_chart(s.comparison, s.language, s["scale"]),
+                    lambda s: charts.hunting_chart(
+                        s.outlook, s.language, s["scale"], s["years"], s.passing[2]
+                    ),
                 ),
                 Words(
                     "hunting_text",
