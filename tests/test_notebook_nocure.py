@@ -5,7 +5,7 @@ import pytest
 from conftest import charts_in, run_notebook, text_in
 
 NAME = "01_no_cure_no_pay.ipynb"
-CHARTS = {"mood_bars", "progress", "outcomes", "regression", "income"}
+CHARTS = {"mood_bars", "progress", "outcomes", "regression", "income", "terms"}
 
 pytestmark = pytest.mark.notebook
 
@@ -36,13 +36,17 @@ def test_defaults_tell_the_article(default_run):
         "worried",
         "alarm",
         "pleased",
-        "alarm",
+        "worried",
         "worried",
     ]
     text = text_in(default_run)
     assert "120 of 120" in text and "The target is met." in text
     assert "The client walks away" in text
-    assert "See? The talk worked!" in text
+    assert "The talk worked!" in text and "I'll give it one more month" in text
+    assert "This doesn't work. Down on last month again." in text  # the article's month 6
+    for heading in ("Should I take this deal?", "Trust runs both ways", "dare to say NO"):
+        assert heading in text
+    assert "€1,800" in text  # 4 hours x €75 x 6 months of reports
     assert "met the target *and still*" not in text  # the summary is filled, not a template
     assert "{" not in text
 
@@ -62,6 +66,7 @@ def test_a_steady_deliverer_keeps_the_client(session_tmp):
     notebook = run_notebook(NAME, session_tmp / "steady", results=[20] * 6)
     text = text_in(notebook)
     assert "The client is happy to continue." in text
+    assert "Going well." in text and "A good start: right on target" not in text
     months = _data(charts_in(notebook)["mood_bars"]["spec"])
     assert {m["mood"] for m in months} == {"pleased"}
 
@@ -82,9 +87,26 @@ def test_a_year_long_contract_with_other_settings(session_tmp):
     )
     charts = charts_in(notebook)
     assert [m["result"] for m in _data(charts["mood_bars"]["spec"])] == results
-    assert "3.600" not in text_in(notebook) and "360 van 360" not in text_in(notebook)
+    assert "van 3.600" not in text_in(notebook) and "360 van 360" not in text_in(notebook)
     assert "325 van 360" in text_in(notebook) and "Het doel is niet gehaald." in text_in(notebook)
     assert "2.000" in charts["outcomes"]["svg"]  # Dutch thousands separator in the title
+    text = text_in(notebook)
+    assert "\u00a0" in text and "€ " not in text  # amounts never break across lines
+    assert "4 uur rapportage" in text and "4,0 uur" not in text
+
+
+def test_a_quarterly_client_and_a_providers_own_history(session_tmp):
+    history = [30, 28, 12, 40, 31, 25, 30, 22, 35, 9, 33, 30, 27, 31]
+    notebook = run_notebook(
+        NAME, session_tmp / "quarter", review="quarter", history=history, n_contracts=2000
+    )
+    text = text_in(notebook)
+    assert "The client judges every quarter against the quarter before." in text
+    assert "The client is happy to continue." in text  # the article's months, per quarter
+    assert "Your 14 months: on average **27.4** a month" in text
+    terms = _data(charts_in(notebook)["terms"]["spec"])
+    walks = {row["term"]: row["walks"] for row in terms}
+    assert walks["total"] == 0 and walks["month"] > walks["quarter"]
 
 
 def test_bad_parameters_fail_on_the_validation_cell_with_the_kits_message(session_tmp):

@@ -52,7 +52,18 @@ def story_a():
 
 def test_every_nocure_slot_is_on_the_board_in_order(story_a):
     names = [i["name"] for i in find(story_a, "kit-board").items]
-    assert names == ["mood_bars", "progress", "verdict", "outcomes", "regression", "income"]
+    assert names == [
+        "mood_bars",
+        "progress",
+        "verdict",
+        "outcomes",
+        "regression",
+        "income",
+        "own_history_reading",
+        "terms",
+        "terms_summary",
+        "trust_text",
+    ]
     for slot in ("mood_bars", "progress", "outcomes", "regression", "income"):
         assert spec(story_a, slot)["$schema"].startswith("https://vega.github.io/schema/vega-lite")
     assert "The client walks away" in html(story_a, "verdict")

@@ -19,11 +19,52 @@ def test_client_view_of_the_article():
     assert list(view.columns[:6]) == ["month", "result", "change_pct", "cumulative", "pace", "mood"]
     assert math.isnan(view["change_pct"][0])
     assert view["change_pct"][1:].tolist() == [-25.0, -66.67, 800.0, -55.56, -25.0]
-    assert view["mood"].tolist() == ["pleased", "worried", "alarm", "pleased", "alarm", "worried"]
+    assert view["mood"].tolist() == ["pleased", "worried", "alarm", "pleased", "worried", "worried"]
     assert view["cumulative"].tolist() == [20, 35, 40, 85, 105, 120]
     assert view["pace"].tolist() == [20, 40, 60, 80, 100, 120]
     assert view["on_track"].tolist() == [True, False, False, True, True, True]
-    assert view["reaction"][3] == "talk_worked"
+    assert view["reaction"].tolist() == list(nocure.ARTICLE_REACTIONS)
+
+
+def test_the_article_ends_as_in_the_article():
+    """Pleased, disappointed, code red, "the talk worked", one more month, "this doesn't work"."""
+    view = nocure.client_view(SEED_RESULTS, 120)
+    assert view["reaction"].tolist() == [
+        "start",
+        "worried",
+        "alarm",
+        "talk_worked",
+        "patience",
+        "stop",
+    ]
+    assert nocure.verdict(SEED_RESULTS, 120) == "stop"
+    # month 5 falls 56%: under the 60% code-red line, so worried, and after a talk: patience
+    assert view["change_pct"][4] > -60 and view["mood"][4] == "worried"
+
+
+def test_the_reactions_follow_the_rule_for_other_series():
+    steady = nocure.client_view([20] * 6, 120)["reaction"].tolist()
+    assert steady == ["start"] + ["pleased"] * 5
+    # a second code red after a talk is code red again; a met deal ending on a rise is kept
+    view = nocure.client_view([20, 5, 30, 5, 40, 40], 120)
+    assert view["reaction"].tolist() == [
+        "start",
+        "alarm",
+        "talk_worked",
+        "alarm",
+        "talk_worked",
+        "pleased",
+    ]
+    assert nocure.verdict([20, 5, 30, 5, 40, 40], 120) == "stop"  # two code reds
+    # the last month falls but the client stays (looser rule): no "stop" words
+    kept = nocure.client_view(SEED_RESULTS, 120, closing_declines=3)
+    assert kept["reaction"].iloc[-1] == "patience"
+    # a fall without a talk before it is plain worry
+    assert nocure.client_view([30, 25, 20], 60)["reaction"].tolist() == [
+        "start",
+        "worried",
+        "stop",
+    ]
 
 
 def test_verdicts_are_about_perception_not_the_total():
@@ -42,7 +83,8 @@ def test_verdict_knobs_are_parameters():
 
 
 def test_month_one_is_judged_against_the_pace():
-    assert nocure.client_view([9, 20], 40)["mood"][0] == "alarm"  # 9 of a pace of 20
+    assert nocure.client_view([7, 20], 40)["mood"][0] == "alarm"  # 7 of a pace of 20: -65%
+    assert nocure.client_view([9, 20], 40)["mood"][0] == "worried"  # -55%
     assert nocure.client_view([20, 20], 40)["mood"][0] == "pleased"
 
 
@@ -111,7 +153,7 @@ def test_pitfall_rate_counts_met_and_stopped():
     result = nocure.outcomes(sims, 120)
     assert result.met_target == 0.75
     assert result.stopped == 0.5
-    assert result.any_alarm == 0.5  # the article's (months 3 and 5) and [10]*6 (month 1)
+    assert result.any_alarm == 0.25  # the article's month 3 (-67%); [10]*6 is -50% in month 1
 
 
 def test_the_simulated_room_shows_the_pitfall_and_the_rebound():

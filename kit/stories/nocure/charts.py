@@ -28,7 +28,9 @@ def _label(key: str, language: str) -> str:
 
 
 @unvalidated
-def mood_bars(view: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+def mood_bars(
+    view: pd.DataFrame, language: str = "en", says: list[str] | None = None
+) -> alt.TopLevelMixin:
     """Monthly results as bars coloured by the client's mood, labelled with the change.
 
     Parameters
@@ -36,11 +38,15 @@ def mood_bars(view: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     view : DataFrame
         The output of :func:`kit.nocure.client_view`.
     language : {"en", "nl"}
+    says : list of str, optional
+        Text keys of the client's words each month (the story's ``says``); by
+        default the rule's words for the view's reactions.
     """
     moods = list(MOOD_COLOURS)
+    says = says or [f"nocure.reactions.{r}" for r in view["reaction"]]
     data = view.assign(
         mood_label=[t(f"nocure.moods.{m}", language) for m in view["mood"]],
-        says=[t(f"nocure.reactions.{r}", language) for r in view["reaction"]],
+        says=[t(key, language) for key in says],
         change_label=[_signed_percent(c) for c in view["change_pct"]],
         monthly_pace=view["pace"].iloc[0],
     )
@@ -239,3 +245,49 @@ def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     )
     chart = alt.layer(whisker, box, median).properties(width=WIDTH, height=170)
     return styled(chart, _label("income_title", language))
+
+
+@unvalidated
+def terms_chart(
+    terms: pd.DataFrame, labels: dict[str, str], review: str, language: str = "en"
+) -> alt.TopLevelMixin:
+    """Per contract term: the share of met deals the client still walks away from.
+
+    Parameters
+    ----------
+    terms : DataFrame
+        The output of :func:`kit.nocure.compare_terms`.
+    labels : dict
+        Each term's name in the room's language.
+    review : str
+        The room's way of judging (its bar is drawn in red).
+    """
+    data = pd.DataFrame(
+        {
+            "term": list(terms["term"]),
+            "label": [labels[term] for term in terms["term"]],
+            "walks": terms["pitfall_of_met"].fillna(0.0).to_numpy(),
+        }
+    )
+    y = alt.Y("label:N", title=None, sort=None)
+    bars = (
+        alt.Chart(inline(data))
+        .mark_bar(cornerRadiusEnd=3)
+        .encode(
+            y=y,
+            x=alt.X(
+                "walks:Q",
+                title=_label("walks", language),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=highlight("term", list(data["term"]), review, MOOD_COLOURS["alarm"]),
+        )
+    )
+    text = (
+        alt.Chart(inline(data))
+        .mark_text(align="left", dx=4, color=INK)
+        .encode(y=y, x=alt.X("walks:Q"), text=alt.Text("walks:Q", format=".0%"))
+    )
+    chart = alt.layer(bars, text).properties(width=WIDTH, height=220)
+    return styled(chart, _label("terms_title", language))

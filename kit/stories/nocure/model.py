@@ -7,17 +7,27 @@ story as pure functions on numbers and DataFrames: the client's view of a series
 the client's verdict, a Monte Carlo of many such contracts, and the provider's
 income under three ways of being paid.
 
-The client's rule (every threshold a parameter):
+The client's rule (every threshold a parameter), calibrated so that the article's
+months give the article's client, and simple enough to say to a sales room:
 
 * month 1 is compared with the monthly pace (target / months); every later month
   with the month before;
-* a month with no decline is *pleased*; a decline larger than ``worried_drop``
-  (default 0: any decline) is *worried*; a decline of ``alarm_drop`` (default 50%)
-  or more is *alarm*;
+* a month with no fall is *pleased*; a fall larger than ``worried_drop`` (default
+  0: any fall) is *worried*; a fall of ``alarm_drop`` (default 60%) or more is code
+  red, *alarm*: time for a tough talk. The article's month 3 (-67%) is code red;
+  its month 5 (-56%) is not, but it is a fall after the talk, so the client's
+  patience runs short: "one more month";
 * at the end the client *stops* when there were ``alarm_limit`` (default 2) or
-  more alarm months, or when the last ``closing_declines`` (default 2) months all
-  declined. Otherwise the client *continues*. The total is never looked at: that
-  is the point of the story.
+  more code-red months, or when the last ``closing_declines`` (default 2) months
+  all fell: the article's months 5 and 6, "this doesn't work". Otherwise the client
+  *continues*. The total is never looked at: that is the point of the story.
+
+How often the client looks is a term of the contract (:func:`review_windows`):
+``review_every=3`` judges quarters, ``review_every=months`` only the total (and then
+nobody walks away from a met target), ``average_over=3`` a rolling three-month
+average, ``minimum_term`` no judging before the minimum term has run. The decision
+aid (:func:`read_history`, :func:`compare_terms`) runs a provider's own months
+through these terms side by side.
 """
 
 from __future__ import annotations
@@ -44,10 +54,17 @@ MAX_MEAN = 10_000
 MAX_VOLATILITY = 3.0
 MAX_FEE = 1_000_000
 MAX_HOURS = 200
+MIN_HISTORY = 12
+MAX_HISTORY = 120
+MAX_UNREPORTED = 0.9
 
 MOODS = ("pleased", "worried", "alarm")
 PLEASED, WORRIED, ALARM = range(3)
 SCHEMES = ("retainer", "per_lead", "hybrid")
+REVIEWS = ("month", "quarter", "rolling", "total")
+"""How often the client judges: every month, every quarter, a rolling 3-month average, the total."""
+TERMS = (*REVIEWS, "hybrid", "minimum_term")
+"""The contract terms the decision aid sets side by side."""
 
 
 # -- reading and checking monthly results -------------------------------------------------------
@@ -79,6 +96,10 @@ def parse_results_csv(text: str, source: str = "CSV") -> list[int]:
     >>> parse_results_csv("month,result\n1,20\n2,15\n")
     [20, 15]
     """
+    return check_results(_csv_months(text, source))
+
+
+def _csv_months(text: str, source: str) -> list[int]:
     rows = list(csv.DictReader(text.splitlines()))
     header = [name.strip().lower() for name in (rows[0].keys() if rows else [])]
     value_column = next((c for c in ("result", "forms") if c in header), None)
@@ -92,7 +113,7 @@ def parse_results_csv(text: str, source: str = "CSV") -> list[int]:
         if row["month"] != str(number):
             raise ParameterError(f"{source} row {number} month", row["month"], f"month {number}")
         results.append(_whole_number(f"{source} month {number}", row[value_column]))
-    return check_results(results)
+    return results
 
 
 def _whole_number(name: str, text: str) -> int:
@@ -111,8 +132,12 @@ def parse_results_text(text: str) -> list[int]:
     >>> parse_results_text("20, 15; 5 45")
     [20, 15, 5, 45]
     """
+    return check_results(_typed_months(text, "results"))
+
+
+def _typed_months(text: str, name: str) -> list[int]:
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
-    return check_results([_whole_number(f"results[{i}]", p) for i, p in enumerate(parts)])
+    return [_whole_number(f"{name}[{i}]", p) for i, p in enumerate(parts)]
 
 
 def check_results(results: Sequence[int]) -> list[int]:
@@ -131,6 +156,63 @@ SEED_RESULTS: list[int] = load_results(SEED_CSV)
 """The article's series, 20, 15, 5, 45, 20, 15, from data/nocure_seed.csv."""
 
 
+# -- how often the client looks: the review -----------------------------------------------------
+
+
+def review_windows(
+    months: int, review_every: int = 1, average_over: int = 1, minimum_term: int = 1
+) -> list[tuple[int, int]]:
+    """The months the client looks at in each review, as ``(start, end)`` slices of the months.
+
+    Parameters
+    ----------
+    months : int
+        The contract's length.
+    review_every : int
+        Months between reviews: 1 judges every month, 3 every quarter; ``months`` (or
+        more) judges only the total. A last, shorter period is judged on its own.
+    average_over : int
+        The client looks at the average month over at least this many months back
+        (3: a rolling three-month average); 1 looks at the review period only.
+    minimum_term : int
+        The first review comes only after this many months (a minimum term): the
+        client cannot judge, or leave, before.
+
+    >>> review_windows(6), review_windows(6, review_every=3), review_windows(6, 6)
+    ([(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)], [(0, 3), (3, 6)], [(0, 6)])
+    >>> review_windows(6, average_over=3)[:3], review_windows(6, minimum_term=3)
+    ([(0, 1), (0, 2), (0, 3)], [(0, 3), (3, 4), (4, 5), (5, 6)])
+    """
+    months = checks.whole_number("months", months, 1, MAX_MONTHS)
+    every = checks.whole_number("review_every", review_every, 1, MAX_MONTHS)
+    average_over = checks.whole_number("average_over", average_over, 1, MAX_MONTHS)
+    first = min(
+        max(every, checks.whole_number("minimum_term", minimum_term, 1, MAX_MONTHS)), months
+    )
+    ends = [*range(first, months, every), months]
+    starts = [0, *ends[:-1]]
+    return [
+        (max(0, min(start, end - average_over)), end)
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def review_levels(sims: np.ndarray, **review: int) -> np.ndarray:
+    """The average month the client sees at each review, for many contracts at once.
+
+    ``review`` takes :func:`review_windows`' knobs. Returns an array of shape
+    ``(n_contracts, reviews)``.
+
+    >>> review_levels(np.array([[20, 15, 5, 45, 20, 15]]), review_every=3).round(2).tolist()
+    [[13.33, 26.67]]
+    """
+    sims = np.atleast_2d(np.asarray(sims, dtype=float))
+    windows = review_windows(sims.shape[1], **review)
+    cumulative = np.concatenate([np.zeros((sims.shape[0], 1)), sims.cumsum(axis=1)], axis=1)
+    starts, ends = (np.array(side) for side in zip(*windows, strict=True))
+    return (cumulative[:, ends] - cumulative[:, starts]) / (ends - starts)
+
+
 # -- the client's view of one series ------------------------------------------------------------
 
 
@@ -140,7 +222,7 @@ def monthly_pace(target: float, months: int) -> float:
     >>> monthly_pace(120, 6)
     20.0
     """
-    return _target(target) / checks.whole_number("months", months, 2, MAX_MONTHS)
+    return _target(target) / checks.whole_number("months", months, 1, MAX_MONTHS)
 
 
 def month_over_month(results: Sequence[int]) -> np.ndarray:
@@ -157,53 +239,70 @@ def month_over_month(results: Sequence[int]) -> np.ndarray:
 
 
 def moods(
-    sims: np.ndarray, target: float, worried_drop: float = 0.0, alarm_drop: float = 0.5
+    sims: np.ndarray,
+    target: float,
+    worried_drop: float = 0.0,
+    alarm_drop: float = 0.6,
+    review_every: int = 1,
+    average_over: int = 1,
+    minimum_term: int = 1,
 ) -> np.ndarray:
-    """The client's mood each month, for many contracts at once.
+    """The client's mood at each review (each month by default), for many contracts at once.
 
     Parameters
     ----------
     sims : array of int, shape (n_contracts, months)
     target : float
-        The contract's total; month 1 is judged against ``target / months``.
+        The contract's total; the first review is judged against the steady pace
+        ``target / months`` a month, every later one against the review before.
     worried_drop, alarm_drop : float
-        A decline larger than ``worried_drop`` worries the client; a decline of
-        ``alarm_drop`` or more alarms them (shares, 0.5 = 50%).
+        A fall larger than ``worried_drop`` worries the client; a fall of
+        ``alarm_drop`` or more is code red (shares, 0.6 = 60%).
+    review_every, average_over, minimum_term : int
+        How often the client looks, and at what (:func:`review_windows`).
 
     Returns
     -------
-    array of int, same shape: 0 pleased, 1 worried, 2 alarm (index into ``MOODS``).
+    array of int, shape (n_contracts, reviews): 0 pleased, 1 worried, 2 alarm (index
+    into ``MOODS``).
     """
     worried_drop = checks.real_number("worried_drop", worried_drop, 0, 1)
     alarm_drop = checks.real_number("alarm_drop", alarm_drop, 0, 1)
     sims = np.atleast_2d(np.asarray(sims, dtype=float))
-    pace = np.full((sims.shape[0], 1), monthly_pace(target, sims.shape[1]))
-    reference = np.concatenate([pace, sims[:, :-1]], axis=1)
+    levels = review_levels(
+        sims, review_every=review_every, average_over=average_over, minimum_term=minimum_term
+    )
+    pace = np.full((levels.shape[0], 1), monthly_pace(target, sims.shape[1]))
+    reference = np.concatenate([pace, levels[:, :-1]], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        decline = np.where(reference > 0, 1 - sims / reference, 0.0)
-    mood = np.full(sims.shape, PLEASED, dtype=np.int8)
+        decline = np.where(reference > 0, 1 - levels / reference, 0.0)
+    mood = np.full(levels.shape, PLEASED, dtype=np.int8)
     mood[decline > worried_drop] = WORRIED
     mood[(decline > 0) & (decline >= alarm_drop)] = ALARM
     return mood
 
 
 def client_view(
-    results: Sequence[int], target: float, worried_drop: float = 0.0, alarm_drop: float = 0.5
+    results: Sequence[int],
+    target: float,
+    worried_drop: float = 0.0,
+    alarm_drop: float = 0.6,
+    alarm_limit: int = 2,
+    closing_declines: int = 2,
 ) -> pd.DataFrame:
-    """How the client sees the contract, one row a month.
+    """How the month-by-month client sees the contract, one row a month.
 
     Columns: ``month``, ``result``, ``change_pct`` (against the previous month,
     NaN for month 1, 2 decimals), ``cumulative``, ``pace`` (where a steady
     deliverer would stand), ``mood`` (pleased, worried or alarm), ``on_track``
     (cumulative at or above pace), ``gap`` (cumulative minus pace) and
-    ``reaction`` (what the client says: ``start``, ``pleased``, ``worried``,
-    ``alarm`` or ``talk_worked`` for the month that bounces back after an alarm).
+    ``reaction``, what the client says (see :data:`REACTIONS`).
 
     >>> view = client_view(SEED_RESULTS, 120)
     >>> view["mood"].tolist()
-    ['pleased', 'worried', 'alarm', 'pleased', 'alarm', 'worried']
-    >>> view["cumulative"].iloc[-1]
-    np.int64(120)
+    ['pleased', 'worried', 'alarm', 'pleased', 'worried', 'worried']
+    >>> view["reaction"].tolist()
+    ['start', 'worried', 'alarm', 'talk_worked', 'patience', 'stop']
     """
     results = check_results(results)
     months = len(results)
@@ -222,20 +321,47 @@ def client_view(
             "gap": (cumulative - pace).round(2),
         }
     )
-    view["reaction"] = _reactions(mood)
+    stop = _walks_away(mood[None, :], alarm_limit, closing_declines)[0]
+    view["reaction"] = reactions(mood, stop)
     return view
 
 
-def _reactions(mood: np.ndarray) -> list[str]:
-    reactions = []
+REACTIONS = ("start", "pleased", "worried", "alarm", "talk_worked", "patience", "stop")
+"""What the client says in a month, from the month's mood and what came before:
+
+* ``start``: month 1 at or above the pace;
+* ``pleased``: no fall;
+* ``worried``: a fall, with no tough talk yet (keep a close eye on it);
+* ``alarm``: code red, a tough talk;
+* ``talk_worked``: no fall right after a code red: the client credits the talk;
+* ``patience``: a fall after a tough talk: the client gives one more month;
+* ``stop``: the last month, when it falls and the client ends the deal.
+"""
+
+ARTICLE_REACTIONS = ("start", "worried", "alarm", "talk_worked", "patience", "stop")
+"""The client's reactions in the article, month by month, for :data:`SEED_RESULTS`."""
+
+
+def reactions(mood: Sequence[int], stop: bool) -> list[str]:
+    """What the client says each month (one of :data:`REACTIONS`).
+
+    >>> reactions([PLEASED, WORRIED, ALARM, PLEASED, WORRIED, WORRIED], stop=True)
+    ['start', 'worried', 'alarm', 'talk_worked', 'patience', 'stop']
+    """
+    said = []
     for month, current in enumerate(mood):
-        if month > 0 and current == PLEASED and mood[month - 1] == ALARM:
-            reactions.append("talk_worked")
-        elif month == 0 and current == PLEASED:
-            reactions.append("start")
+        talked = ALARM in mood[:month]
+        if month == len(mood) - 1 and stop and current != PLEASED:
+            said.append("stop")
+        elif current == PLEASED and month > 0 and mood[month - 1] == ALARM:
+            said.append("talk_worked")
+        elif current == PLEASED:
+            said.append("pleased" if month else "start")
+        elif current == WORRIED and talked:
+            said.append("patience")
         else:
-            reactions.append(MOODS[current])
-    return reactions
+            said.append(MOODS[current])
+    return said
 
 
 # -- the client's verdict -----------------------------------------------------------------------
@@ -245,17 +371,22 @@ def stops(
     sims: np.ndarray,
     target: float,
     worried_drop: float = 0.0,
-    alarm_drop: float = 0.5,
+    alarm_drop: float = 0.6,
     alarm_limit: int = 2,
     closing_declines: int = 2,
+    review_every: int = 1,
+    average_over: int = 1,
+    minimum_term: int = 1,
 ) -> np.ndarray:
-    """Decide for many contracts at once whether the month-by-month client walks away.
+    """Decide for many contracts at once whether the client walks away at the end.
 
     Returns a boolean array, one value per contract (row of ``sims``). The rule
-    is the module's: ``alarm_limit`` alarm months or more, or the last
-    ``closing_declines`` months all declining, and the client stops.
+    is the module's: ``alarm_limit`` code-red reviews or more, or the last
+    ``closing_declines`` reviews all falling, and the client stops. The review
+    knobs are :func:`review_windows`'; with ``review_every=months`` the client
+    judges only the total and never walks away from a met target.
     """
-    mood = moods(sims, target, worried_drop, alarm_drop)
+    mood = moods(sims, target, worried_drop, alarm_drop, review_every, average_over, minimum_term)
     return _walks_away(mood, alarm_limit, closing_declines)
 
 
@@ -272,20 +403,36 @@ def verdict(
     results: Sequence[int],
     target: float,
     worried_drop: float = 0.0,
-    alarm_drop: float = 0.5,
+    alarm_drop: float = 0.6,
     alarm_limit: int = 2,
     closing_declines: int = 2,
+    review_every: int = 1,
+    average_over: int = 1,
+    minimum_term: int = 1,
 ) -> str:
-    """What the month-by-month client decides at the end: ``"continue"`` or ``"stop"``.
+    """What the client decides at the end: ``"continue"`` or ``"stop"``.
 
     The verdict is about perception, not the total: the article's series delivers
-    120 of 120 and still ends in "stop"; a dull 20 every month ends in "continue".
+    120 of 120 and still ends in "stop"; a dull 20 every month ends in "continue";
+    judged per quarter, the article's months keep the client.
 
     >>> verdict(SEED_RESULTS, 120), verdict([20] * 6, 120)
     ('stop', 'continue')
+    >>> verdict(SEED_RESULTS, 120, review_every=3)
+    'continue'
     """
     series = np.array([check_results(results)])
-    walks = stops(series, target, worried_drop, alarm_drop, alarm_limit, closing_declines)[0]
+    walks = stops(
+        series,
+        target,
+        worried_drop,
+        alarm_drop,
+        alarm_limit,
+        closing_declines,
+        review_every,
+        average_over,
+        minimum_term,
+    )[0]
     return "stop" if walks else "continue"
 
 
@@ -371,20 +518,25 @@ def met_target(sims: np.ndarray, target: float) -> np.ndarray:
     return np.asarray(sims).sum(axis=1) >= _target(target)
 
 
-def pitfall_rate(sims: np.ndarray, target: float, **rule: float) -> float:
+def pitfall_rate(sims: np.ndarray, target: float, review_every: int = 1, **rule: float) -> float:
     """Share of contracts that meet the target and still end in "stop".
 
-    ``rule`` takes the verdict's knobs (worried_drop, alarm_drop, alarm_limit,
-    closing_declines).
+    ``review_every`` is how often the client looks (1 every month, 3 every quarter,
+    ``months`` only the total: then the rate is 0); ``rule`` takes the verdict's other
+    knobs (worried_drop, alarm_drop, alarm_limit, closing_declines, average_over,
+    minimum_term).
 
     >>> pitfall_rate(np.array([SEED_RESULTS, [20] * 6]), 120)
     0.5
+    >>> pitfall_rate(np.array([SEED_RESULTS, [20] * 6]), 120, review_every=6)
+    0.0
     """
-    return float((met_target(sims, target) & stops(sims, target, **rule)).mean())
+    walks = stops(sims, target, review_every=review_every, **rule)
+    return float((met_target(sims, target) & walks).mean())
 
 
 def rebound_after_alarm(
-    sims: np.ndarray, target: float, worried_drop: float = 0.0, alarm_drop: float = 0.5
+    sims: np.ndarray, target: float, worried_drop: float = 0.0, alarm_drop: float = 0.6
 ) -> float:
     """Of the alarm months that have a next month, the share where the next month is higher.
 
@@ -408,26 +560,35 @@ def outcomes(
     sims: np.ndarray,
     target: float,
     worried_drop: float = 0.0,
-    alarm_drop: float = 0.5,
+    alarm_drop: float = 0.6,
     alarm_limit: int = 2,
     closing_declines: int = 2,
+    review_every: int = 1,
+    average_over: int = 1,
+    minimum_term: int = 1,
 ) -> Outcomes:
-    """All the story's shares for a set of simulated contracts, computed once."""
+    """All the story's shares for a set of simulated contracts, computed once.
+
+    The review knobs (:func:`review_windows`) set how often the client looks; the
+    rebound after an alarm is always counted month by month.
+    """
     sims = np.asarray(sims)
-    mood = moods(sims, target, worried_drop, alarm_drop)
+    mood = moods(sims, target, worried_drop, alarm_drop, review_every, average_over, minimum_term)
     stop = _walks_away(mood, alarm_limit, closing_declines)
     met = met_target(sims, target)
+    by_month = (review_every, average_over, minimum_term) == (1, 1, 1)
+    monthly = mood if by_month else moods(sims, target, worried_drop, alarm_drop)
     return Outcomes(
         met_target=float(met.mean()),
         pitfall=float((met & stop).mean()),
         stopped=float(stop.mean()),
         any_alarm=float((mood == ALARM).any(axis=1).mean()),
-        rebound_after_alarm=_rebound(sims, mood),
+        rebound_after_alarm=_rebound(sims, monthly),
     )
 
 
 def regression_table(
-    sims: np.ndarray, target: float, worried_drop: float = 0.0, alarm_drop: float = 0.5
+    sims: np.ndarray, target: float, worried_drop: float = 0.0, alarm_drop: float = 0.6
 ) -> pd.DataFrame:
     """Average results around an alarm month: the month before, the alarm month, the month after.
 
@@ -569,3 +730,219 @@ def _count_quantiles(counts: np.ndarray, shares: tuple[float, ...]) -> np.ndarra
     low = np.searchsorted(cumulative, np.floor(positions), side="right")
     high = np.searchsorted(cumulative, np.ceil(positions), side="right")
     return low + (high - low) * (positions - np.floor(positions))
+
+
+def reporting_cost(hours: float, rate: float, months: int) -> float:
+    """What proving the results costs over a contract: hours a month x hourly rate x months.
+
+    >>> reporting_cost(4, 75, 6)
+    1800.0
+    """
+    fee = _fees(reporting_hours=hours, hourly_rate=rate)
+    months = checks.whole_number("months", months, 1, MAX_MONTHS)
+    return fee["reporting_hours"] * fee["hourly_rate"] * months
+
+
+def contract_income(sims: np.ndarray, **fees: float) -> dict[str, np.ndarray]:
+    """The provider's net income over a whole contract per scheme, one value per contract.
+
+    ``fees`` are the keyword arguments of :func:`income_lines`.
+
+    >>> contract_income(np.array([SEED_RESULTS]))["per_lead"].tolist()
+    [10200.0]
+    """
+    sims = np.atleast_2d(np.asarray(sims, dtype=float))
+    totals, months = sims.sum(axis=1), sims.shape[1]
+    return {
+        scheme: fixed * months + per_result * totals
+        for scheme, (fixed, per_result) in income_lines(**fees).items()
+    }
+
+
+def contract_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
+    """The spread of the provider's income over a whole contract, per scheme.
+
+    ``fees`` are the keyword arguments of :func:`income_lines`. Columns: ``scheme``,
+    ``median``, ``p5`` (one contract in twenty pays less), ``worst`` and
+    ``below_retainer`` (share of contracts paying less than the retainer would).
+
+    >>> contract_risk(np.array([SEED_RESULTS]))["median"].tolist()
+    [12000.0, 10200.0, 10200.0]
+    """
+    income = contract_income(sims, **fees)
+    retainer = income["retainer"]
+    return pd.DataFrame(
+        [
+            {
+                "scheme": scheme,
+                "median": float(np.median(values)),
+                "p5": float(np.percentile(values, 5)),
+                "worst": float(values.min()),
+                "below_retainer": float((values < retainer - 1e-9).mean()),
+            }
+            for scheme, values in income.items()
+        ]
+    )
+
+
+def reported_forms(total: int, unreported: float) -> int:
+    """The forms the provider gets paid for when the client keeps a share out of sight.
+
+    Under no cure, no pay the client counts the results. ``unreported`` (0 to 0.9)
+    is the share the client does not pass on; the count is rounded down.
+
+    >>> reported_forms(120, 0.1)
+    108
+    """
+    total = checks.whole_number("total", total, 0, MAX_RESULT * MAX_MONTHS)
+    share = checks.real_number("unreported", unreported, 0, MAX_UNREPORTED)
+    return int(np.floor(total * (1 - share) + 1e-9))
+
+
+# -- should I take this deal? the provider's own history ----------------------------------------
+
+
+def check_history(history: Sequence[int]) -> list[int]:
+    """Validate a provider's own monthly history: whole numbers, 12 to 120 months.
+
+    The results may be 0 to ``MAX_MEAN`` each; their average must be at least 0.1
+    a month, the least the simulation can work with.
+
+    >>> len(check_history(SEED_RESULTS * 2))
+    12
+    """
+    checked = checks.whole_numbers("history", history, 0, MAX_MEAN)
+    if not MIN_HISTORY <= len(checked) <= MAX_HISTORY:
+        raise ParameterError(
+            "history",
+            checked,
+            f"between {MIN_HISTORY} and {MAX_HISTORY} monthly results (got {len(checked)})",
+        )
+    if sum(checked) < 0.1 * len(checked):
+        raise ParameterError("history", checked, "months with on average at least 0.1 a month")
+    return checked
+
+
+def parse_history_text(text: str) -> list[int]:
+    """Parse a history typed by a provider, separated by commas, semicolons or spaces.
+
+    >>> len(parse_history_text("20 15 5 45 20 15 20 15 5 45 20 15"))
+    12
+    """
+    return check_history(_typed_months(text, "history"))
+
+
+def parse_history_csv(text: str, source: str = "CSV") -> list[int]:
+    """Parse a history uploaded as CSV with columns ``month`` and ``result`` (or ``forms``)."""
+    return check_history(_csv_months(text, source))
+
+
+@dataclass(frozen=True)
+class History:
+    """What a provider's own months say about them.
+
+    Attributes
+    ----------
+    months : number of months in the history.
+    mean : average result a month.
+    volatility : month-to-month spread of the rate beyond chance (coefficient of
+        variation), estimated by moments as :func:`simulate` draws it, at most
+        ``MAX_VOLATILITY``.
+    typical_change : the median size of a month-over-month change, as a share of
+        the month before (months after a 0 left out; 0 when there are none).
+    """
+
+    months: int
+    mean: float
+    volatility: float
+    typical_change: float
+
+
+def read_history(history: Sequence[int]) -> History:
+    """Estimate a provider's mean and volatility from their own months.
+
+    The simulation draws each month as Poisson around a gamma-varying rate, so
+    ``variance = mean + (volatility x mean)^2``; the volatility is solved from the
+    history's sample variance (0 when the months vary no more than chance alone).
+
+    >>> found = read_history(SEED_RESULTS * 2)
+    >>> found.mean, round(found.volatility, 2), round(found.typical_change, 2)
+    (20.0, 0.6, 0.56)
+    """
+    values = np.asarray(check_history(history), dtype=float)
+    mean = float(values.mean())
+    excess = max(float(values.var(ddof=1)) - mean, 0.0)
+    volatility = min(np.sqrt(excess) / mean, MAX_VOLATILITY)
+    before, after = values[:-1], values[1:]
+    changes = np.abs(after[before > 0] / before[before > 0] - 1)
+    typical = float(np.median(changes)) if changes.size else 0.0
+    return History(len(values), mean, float(volatility), typical)
+
+
+def review_terms(review: str, months: int, minimum_term: int = 1) -> dict[str, int]:
+    """The review knobs of one way of judging (:data:`REVIEWS`), as keyword arguments.
+
+    >>> review_terms("quarter", 6)
+    {'review_every': 3, 'average_over': 1, 'minimum_term': 1}
+    >>> review_terms("total", 6)["review_every"]
+    6
+    """
+    every = {"month": 1, "quarter": 3, "rolling": 1, "total": months}
+    if review not in every:
+        raise ParameterError("review", review, "one of " + ", ".join(map(repr, REVIEWS)))
+    return {
+        "review_every": every[review],
+        "average_over": 3 if review == "rolling" else 1,
+        "minimum_term": minimum_term,
+    }
+
+
+def compare_terms(
+    sims: np.ndarray,
+    target: float,
+    minimum_term: int = 3,
+    fees: dict[str, float] | None = None,
+    **rule: float,
+) -> pd.DataFrame:
+    """The same contracts under each contract term of :data:`TERMS`, side by side.
+
+    * ``month``, ``quarter``, ``rolling``, ``total``: how the client judges, paid per form;
+    * ``hybrid``: judged every month, paid a base plus a smaller fee per form;
+    * ``minimum_term``: no judging (and no leaving) before ``minimum_term`` months,
+      judged on those months together, then every month; paid per form.
+
+    ``rule`` takes the mood and verdict knobs (worried_drop, alarm_drop, alarm_limit,
+    closing_declines); ``fees`` those of :func:`income_lines`.
+
+    Returns
+    -------
+    DataFrame, one row a term: ``term``, ``pitfall`` (share of contracts that meet
+    the target and still end in "stop"), ``met_target`` (share that meets it, the same
+    for every term), ``pitfall_of_met`` (the same among the
+    contracts that meet it; NaN when none does), ``stopped``, ``scheme``,
+    ``income_p5`` and ``income_median`` (the provider's net income over the contract).
+    """
+    sims = np.asarray(sims)
+    months = sims.shape[1]
+    income = contract_income(sims, **(fees or {}))
+    met = met_target(sims, target)
+    rows = []
+    for term in TERMS:
+        review = term if term in REVIEWS else "month"
+        knobs = review_terms(review, months, minimum_term if term == "minimum_term" else 1)
+        stop = stops(sims, target, **rule, **knobs)
+        scheme = "hybrid" if term == "hybrid" else "per_lead"
+        pitfall = met & stop
+        rows.append(
+            {
+                "term": term,
+                "met_target": float(met.mean()),
+                "pitfall": float(pitfall.mean()),
+                "pitfall_of_met": float(pitfall.sum() / met.sum()) if met.any() else np.nan,
+                "stopped": float(stop.mean()),
+                "scheme": scheme,
+                "income_p5": float(np.percentile(income[scheme], 5)),
+                "income_median": float(np.median(income[scheme])),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -13,6 +13,47 @@ import pandas as pd
 from kit.stories.nocure import model
 from kit.text import money, number, percent, t
 
+NO_BREAK = "\u00a0"
+WORD_JOINER = "\u2060"
+
+
+def euro(value: float, language: str) -> str:
+    """An amount in euros that never breaks across lines: ``€ 1.600``, ``-€ 300``.
+
+    :func:`kit.text.money` with a no-break space after the euro sign and a word
+    joiner after a minus sign, so a printed handout keeps the amount on one line.
+
+    >>> euro(-300, "nl") == "-\u2060€\u00a0300"
+    True
+    """
+    text = money(value, language).replace(" ", NO_BREAK)
+    return text.replace("-", "-" + WORD_JOINER, 1) if text.startswith("-") else text
+
+
+def amount(value: float, language: str) -> str:
+    """A count or a number of hours without needless decimals: ``4``, ``4,5``, ``2.000``.
+
+    >>> amount(4.0, "nl"), amount(4.5, "nl"), amount(2000, "nl"), amount(0.25, "en")
+    ('4', '4,5', '2.000', '0.25')
+    """
+    for decimals in (0, 1, 2):
+        if abs(round(value, decimals) - value) < 1e-9:
+            return number(value, language, decimals)
+    return number(value, language, 2)
+
+
+def share(value: float, language: str) -> str:
+    """A share as a percentage that never reads 0% or 100% unless it is exactly that.
+
+    >>> share(0.0004, "en"), share(0.9996, "nl"), share(0.25, "en"), share(0, "en")
+    ('<1%', '>99%', '25%', '0%')
+    """
+    if 0 < value < 0.005:
+        return "<" + percent(0.01, language)
+    if 0.995 < value < 1:
+        return ">" + percent(0.99, language)
+    return percent(value, language)
+
 
 def nocure_intro(values: dict[str, Any]) -> str:
     """The opening of story A: the deal in the room's numbers."""
@@ -23,22 +64,21 @@ def nocure_intro(values: dict[str, Any]) -> str:
         language,
         target=number(values["target"], language),
         months=values["months"],
-        pace=number(pace, language, 0 if pace.is_integer() else 1),
+        pace=amount(round(pace, 1), language),
     )
 
 
-def client_diary(view: pd.DataFrame, language: str) -> str:
-    """What the client says each month, as a Markdown table."""
+def client_diary(view: pd.DataFrame, says: list[str], language: str) -> str:
+    """What the client says each month (text keys in ``says``), as a Markdown table."""
     header = (
         f"| {t('nocure.chart.month', language)} | {t('nocure.chart.result', language)} "
         f"| {t('nocure.chart.change', language)} | {t('nocure.chart.mood', language)} |"
     )
     lines = [header, "|---:|---:|---:|:---|"]
-    for row in view.itertuples():
+    for row, key in zip(view.itertuples(), says, strict=True):
         change = "" if pd.isna(row.change_pct) else f"{row.change_pct:+.0f}%"
         lines.append(
-            f"| {row.month} | {row.result} | {change} "
-            f"| {t(f'nocure.reactions.{row.reaction}', language)} |"
+            f"| {row.month} | {number(row.result, language)} | {change} | {t(key, language)} |"
         )
     return "\n".join(lines)
 
@@ -63,7 +103,12 @@ def verdict_text(values: dict[str, Any], decision: str) -> str:
     met = sum(values["results"]) >= values["target"]
     contract = t("nocure.contract_says_met" if met else "nocure.contract_says_missed", language)
     return (
-        t("nocure.verdict_line", language, verdict=t(f"nocure.verdicts.{decision}", language))
+        t(
+            "nocure.verdict_line",
+            language,
+            review=t(f"nocure.review_phrase.{values['review']}", language),
+            verdict=t(f"nocure.verdicts.{decision}", language),
+        )
         + "\n\n"
         + t(
             "nocure.gap_line",
@@ -81,7 +126,7 @@ def simulation_setup(values: dict[str, Any]) -> str:
         "nocure.why_text",
         language,
         n_contracts=number(values["n_contracts"], language),
-        mean=number(values["mean"], language, 1),
+        mean=amount(values["mean"], language),
         volatility=percent(values["volatility"], language),
         seasonality=percent(values["seasonality"], language),
     )
@@ -92,14 +137,14 @@ def simulation_summary(result: model.Outcomes, language: str) -> str:
     return t(
         "nocure.simulation_summary",
         language,
-        **{name: percent(share, language) for name, share in vars(result).items()},
+        **{name: share(value, language) for name, value in vars(result).items()},
     )
 
 
 def regression_text(result: model.Outcomes, language: str) -> str:
     """How often the month after an alarm is better, although nothing changed."""
     return t(
-        "nocure.regression_text", language, rebound=percent(result.rebound_after_alarm, language)
+        "nocure.regression_text", language, rebound=share(result.rebound_after_alarm, language)
     )
 
 
@@ -109,8 +154,8 @@ def provider_text(values: dict[str, Any]) -> str:
     return t(
         "nocure.provider_text",
         language,
-        hours=number(values["reporting_hours"], language, 1),
-        rate=money(values["hourly_rate"], language),
+        hours=amount(values["reporting_hours"], language),
+        rate=euro(values["hourly_rate"], language),
     )
 
 
@@ -120,10 +165,10 @@ def provider_summary(risk: pd.DataFrame, language: str) -> str:
     return t(
         "nocure.provider_summary",
         language,
-        per_lead_worst=money(row.loc["per_lead", "worst"], language),
-        per_lead_p5=money(row.loc["per_lead", "p5"], language),
-        hybrid_p5=money(row.loc["hybrid", "p5"], language),
-        retainer=money(row.loc["retainer", "median"], language),
+        per_lead_worst=euro(row.loc["per_lead", "worst"], language),
+        per_lead_p5=euro(row.loc["per_lead", "p5"], language),
+        hybrid_p5=euro(row.loc["hybrid", "p5"], language),
+        retainer=euro(row.loc["retainer", "median"], language),
     )
 
 
@@ -135,3 +180,113 @@ def outcome_shares(result: model.Outcomes) -> dict[str, float]:
         "stopped": result.stopped,
         "pitfall": result.pitfall,
     }
+
+
+# -- should I take this deal? -------------------------------------------------------------------
+
+
+def own_history_text(story: Any) -> str:
+    """What the provider's own months say, and how often this deal is met at their pace."""
+    language, v, own, terms = story.language, story.values, story.own, story.terms
+    month = terms.set_index("term").loc["month"]
+    fields = dict(
+        months=number(own.months, language),
+        mean=amount(round(own.mean, 1), language),
+        change=share(own.typical_change, language),
+        target=number(v["target"], language),
+        deal_months=number(v["months"], language),
+        n=number(v["n_contracts"], language),
+        met=share(month["met_target"], language),
+    )
+    if pd.isna(month["pitfall_of_met"]):
+        return t("nocure.own_history_out_of_reach", language, **fields)
+    return t(
+        "nocure.own_history_reading",
+        language,
+        walks=share(month["pitfall_of_met"], language),
+        **fields,
+    )
+
+
+def term_labels(minimum_term: int, language: str) -> dict[str, str]:
+    """The name of each contract term in the room's language."""
+    return {
+        term: t(f"nocure.terms.{term}", language, n=number(minimum_term, language))
+        for term in model.TERMS
+    }
+
+
+def terms_summary(story: Any) -> str:
+    """The terms side by side in words: how often a met deal is lost, what a bad contract pays."""
+    language, v = story.language, story.values
+    rows = story.terms.set_index("term")
+    if rows["pitfall_of_met"].isna().all():
+        return t("nocure.terms_out_of_reach", language)
+    walks = {
+        term.removesuffix("_term"): share(rows.loc[term, "pitfall_of_met"], language)
+        for term in model.TERMS
+    }
+    return t(
+        "nocure.terms_summary",
+        language,
+        term_months=number(v["minimum_term"], language),
+        per_lead_p5=euro(rows.loc["month", "income_p5"], language),
+        hybrid_p5=euro(rows.loc["hybrid", "income_p5"], language),
+        **walks,
+    )
+
+
+# -- the conclusion -----------------------------------------------------------------------------
+
+
+def trust_text(story: Any) -> str:
+    """Trust both ways: what the provider misses when the client keeps forms out of sight."""
+    language, v = story.language, story.values
+    total = sum(v["results"])
+    lost = total - story.reported
+    met = story.reported >= v["target"]
+    return t(
+        "nocure.trust_text",
+        language,
+        hidden=share(v["unreported"], language),
+        total=number(total, language),
+        reported=number(story.reported, language),
+        target=number(v["target"], language),
+        looks=t("nocure.trust_looks_met" if met else "nocure.trust_looks_missed", language),
+        lost=number(lost, language),
+        fee=euro(v["fee_per_lead"], language),
+        unpaid=euro(lost * v["fee_per_lead"], language),
+    )
+
+
+def price_text(story: Any) -> str:
+    """The reporting hours as a cost, and what a serious price buys, over the whole contract."""
+    language, v = story.language, story.values
+    risk = story.contract_risk.set_index("scheme")
+    return t(
+        "nocure.price_text",
+        language,
+        hours=amount(v["reporting_hours"], language),
+        rate=euro(v["hourly_rate"], language),
+        months=number(v["months"], language),
+        reporting=euro(story.reporting, language),
+        retainer_fee=euro(v["retainer_fee"], language),
+        retainer_total=euro(risk.loc["retainer", "median"], language),
+        per_lead_median=euro(risk.loc["per_lead", "median"], language),
+        per_lead_p5=euro(risk.loc["per_lead", "p5"], language),
+        below=share(risk.loc["per_lead", "below_retainer"], language),
+    )
+
+
+def say_no_text(story: Any) -> str:
+    """The closing: how often the room's simulated client drops a met deal, and the advice."""
+    language, result = story.language, story.outcomes
+    review = t(f"nocure.review_phrase.{story['review']}", language)
+    if result.met_target == 0:
+        return t("nocure.say_no_unmet", language, review=review)
+    return t(
+        "nocure.say_no_text",
+        language,
+        review=review,
+        walks=share(result.pitfall / result.met_target, language),
+    )

@@ -15,6 +15,9 @@ from kit.stories.base import Chart, ListInput, Scene, Story, Words, computed
 from kit.stories.nocure import charts, model, narrate
 from kit.stories.nocure.model import MAX_CONTRACTS, MAX_MONTHS, SEED_RESULTS
 
+HISTORY_EXAMPLE = SEED_RESULTS * 2
+"""The default history: the article's half year, twice (a provider replaces it with their own)."""
+
 
 def _results_match_months(values: dict[str, Any]) -> None:
     if len(values["results"]) != values["months"]:
@@ -34,6 +37,10 @@ def _thresholds_ordered(values: dict[str, Any]) -> None:
         )
 
 
+def _history_is_long_enough(values: dict[str, Any]) -> None:
+    model.check_history(values["history"])
+
+
 SCHEMA = Schema(
     "nocure",
     (
@@ -45,9 +52,13 @@ SCHEMA = Schema(
         Param("volatility", "float", 0.5, 0.0, model.MAX_VOLATILITY, 0.05, slider=(0, 1.5)),
         Param("seasonality", "float", 0.2, 0.0, 1.0, 0.05),
         Param("worried_drop", "float", 0.0, 0.0, 1.0, 0.05),
-        Param("alarm_drop", "float", 0.5, 0.0, 1.0, 0.05),
+        Param("alarm_drop", "float", 0.6, 0.0, 1.0, 0.05),
         Param("alarm_limit", "int", 2, 1, MAX_MONTHS, 1, slider=(1, 6)),
         Param("closing_declines", "int", 2, 1, MAX_MONTHS, 1, slider=(1, 6)),
+        Param("review", "choice", "month", choices=model.REVIEWS),
+        Param("minimum_term", "int", 3, 1, MAX_MONTHS, 1, slider=(1, 12)),
+        Param("history", "int_list", HISTORY_EXAMPLE, 0, model.MAX_MEAN),
+        Param("unreported", "float", 0.1, 0.0, model.MAX_UNREPORTED, 0.05),
         Param("retainer_fee", "float", 2000.0, 0.0, 1_000_000, 100, slider=(0, 10_000)),
         Param("fee_per_lead", "float", 100.0, 0.0, 100_000, 5, slider=(0, 500)),
         Param("hybrid_base", "float", 1000.0, 0.0, 1_000_000, 100, slider=(0, 10_000)),
@@ -57,13 +68,17 @@ SCHEMA = Schema(
         Param("n_contracts", "int", 10_000, 1, MAX_CONTRACTS, 500, slider=(500, 20_000)),
         SEED,
     ),
-    cross_checks=(_results_match_months, _thresholds_ordered),
+    cross_checks=(_results_match_months, _thresholds_ordered, _history_is_long_enough),
 )
 
-SERIES = ("results", "target", "worried_drop", "alarm_drop")
-"""What the client's view of the months reads."""
 RULE = ("worried_drop", "alarm_drop", "alarm_limit", "closing_declines")
-"""The client's verdict knobs."""
+"""The client's mood and verdict knobs."""
+SERIES = ("results", "target", *RULE)
+"""What the client's view of the months reads (the last month's words follow the verdict)."""
+REVIEW = ("review", "months")
+"""How often the client judges (``months`` for a review of the total)."""
+OWN = ("history", "months", "n_contracts", "seed")
+"""What the provider's own simulated contracts read."""
 CHANCE = ("months", "mean", "volatility", "seasonality", "n_contracts", "seed")
 """What the simulated contracts read."""
 FEES = (
@@ -96,12 +111,21 @@ class NoCureStory(Story):
             parse_csv=model.parse_results_csv,
             reset=SEED_RESULTS,
             length="months",
-        )
+        ),
+        "history": ListInput(
+            parse_text=model.parse_history_text,
+            parse_csv=model.parse_history_csv,
+            reset=HISTORY_EXAMPLE,
+        ),
     }
 
     def rule(self) -> dict[str, Any]:
         """The client's verdict knobs, as keyword arguments of the model."""
         return {name: self.values[name] for name in RULE}
+
+    def review(self) -> dict[str, int]:
+        """How often the client judges, as keyword arguments of the model."""
+        return model.review_terms(self.values["review"], self.values["months"])
 
     def fees(self) -> dict[str, Any]:
         """The provider's fee knobs, as keyword arguments of the model."""
@@ -109,14 +133,31 @@ class NoCureStory(Story):
 
     @computed(*SERIES)
     def view(self):
-        """The client's view of the months: one row a month with change and mood."""
-        v = self.values
-        return model.client_view(v["results"], v["target"], v["worried_drop"], v["alarm_drop"])
+        """The client's view of the months: one row a month with change, mood and reaction."""
+        return model.client_view(self.values["results"], self.values["target"], **self.rule())
 
-    @computed(*SERIES, *RULE)
+    @computed(*SERIES)
+    def says(self) -> list[str]:
+        """Text keys of the client's words each month.
+
+        For the article's months, when the rule reproduces the article's reactions,
+        the article's own words (paraphrased); for any other series the rule's words.
+        """
+        reactions = self.view["reaction"].tolist()
+        article = (
+            self.values["results"] == SEED_RESULTS
+            and self.values["target"] == sum(SEED_RESULTS)
+            and tuple(reactions) == model.ARTICLE_REACTIONS
+        )
+        if article:
+            return [f"nocure.article.m{month}" for month in range(1, len(reactions) + 1)]
+        return [f"nocure.reactions.{reaction}" for reaction in reactions]
+
+    @computed(*SERIES, *REVIEW)
     def decision(self) -> str:
-        """The month-by-month client's verdict: ``continue`` or ``stop``."""
-        return model.verdict(self.values["results"], self.values["target"], **self.rule())
+        """The client's verdict at the end: ``continue`` or ``stop``."""
+        v = self.values
+        return model.verdict(v["results"], v["target"], **self.rule(), **self.review())
 
     @computed(*CHANCE)
     def sims(self):
@@ -126,10 +167,10 @@ class NoCureStory(Story):
             v["n_contracts"], v["months"], v["mean"], v["volatility"], v["seasonality"], v["seed"]
         )
 
-    @computed(*CHANCE, "target", *RULE)
+    @computed(*CHANCE, "target", *RULE, *REVIEW)
     def outcomes(self) -> model.Outcomes:
         """The simulation's shares: met, alarmed, stopped, the pitfall, the rebound."""
-        return model.outcomes(self.sims, self.values["target"], **self.rule())
+        return model.outcomes(self.sims, self.values["target"], **self.rule(), **self.review())
 
     @computed(*CHANCE, "target", "worried_drop", "alarm_drop")
     def around_alarm(self):
@@ -141,6 +182,43 @@ class NoCureStory(Story):
     def risk(self):
         """The provider's monthly income per way of being paid."""
         return model.income_risk(self.sims, **self.fees())
+
+    @computed(*CHANCE, *FEES)
+    def contract_risk(self):
+        """The provider's income over a whole contract per scheme (simulated contracts)."""
+        return model.contract_risk(self.sims, **self.fees())
+
+    @computed("reporting_hours", "hourly_rate", "months")
+    def reporting(self) -> float:
+        """What the monthly reports cost over the contract: hours x rate x months."""
+        v = self.values
+        return model.reporting_cost(v["reporting_hours"], v["hourly_rate"], v["months"])
+
+    @computed("results", "unreported")
+    def reported(self) -> int:
+        """The forms the provider is paid for when the client keeps a share out of sight."""
+        return model.reported_forms(sum(self.values["results"]), self.values["unreported"])
+
+    @computed("history")
+    def own(self) -> model.History:
+        """What the provider's own months say: mean, volatility, typical change."""
+        return model.read_history(self.values["history"])
+
+    @computed(*OWN)
+    def own_sims(self):
+        """Contracts of this deal's length delivered at the provider's own mean and volatility."""
+        v = self.values
+        return model.simulate(
+            v["n_contracts"], v["months"], self.own.mean, self.own.volatility, 0.0, v["seed"]
+        )
+
+    @computed(*OWN, "target", "minimum_term", *RULE, *FEES)
+    def terms(self):
+        """The provider's contracts under each contract term, side by side."""
+        v = self.values
+        return model.compare_terms(
+            self.own_sims, v["target"], v["minimum_term"], self.fees(), **self.rule()
+        )
 
     scenes = (
         Scene(
@@ -154,8 +232,8 @@ class NoCureStory(Story):
             "nocure.months_heading",
             text="nocure.months_text",
             parts=(
-                Chart("mood_bars", SERIES, lambda s: charts.mood_bars(s.view, s.language)),
-                Words("diary", SERIES, lambda s: narrate.client_diary(s.view, s.language)),
+                Chart("mood_bars", SERIES, lambda s: charts.mood_bars(s.view, s.language, s.says)),
+                Words("diary", SERIES, lambda s: narrate.client_diary(s.view, s.says, s.language)),
             ),
             controls=("results",),
         ),
@@ -175,7 +253,7 @@ class NoCureStory(Story):
                 ),
                 Words(
                     "verdict",
-                    (*SERIES, *RULE),
+                    (*SERIES, *REVIEW),
                     lambda s: narrate.verdict_text(s.values, s.decision),
                     on_board=True,
                 ),
@@ -194,14 +272,14 @@ class NoCureStory(Story):
                 ),
                 Chart(
                     "outcomes",
-                    (*CHANCE, "target", *RULE),
+                    (*CHANCE, "target", *RULE, *REVIEW),
                     lambda s: charts.outcome_bars(
                         narrate.outcome_shares(s.outcomes), s["n_contracts"], s.language
                     ),
                 ),
                 Words(
                     "simulation_summary",
-                    (*CHANCE, "target", *RULE),
+                    (*CHANCE, "target", *RULE, *REVIEW),
                     lambda s: narrate.simulation_summary(s.outcomes, s.language),
                 ),
             ),
@@ -214,7 +292,7 @@ class NoCureStory(Story):
             parts=(
                 Words(
                     "regression_text",
-                    (*CHANCE, "target", *RULE),
+                    (*CHANCE, "target", *RULE, *REVIEW),
                     lambda s: narrate.regression_text(s.outcomes, s.language),
                 ),
                 Chart(
@@ -244,6 +322,69 @@ class NoCureStory(Story):
             ),
             controls=FEES,
             tab="nocure.tabs.provider",
+        ),
+        Scene(
+            "own_history",
+            "nocure.own_history_heading",
+            text="nocure.own_history_text",
+            parts=(
+                Words(
+                    "own_history_reading",
+                    (*OWN, "target", "minimum_term", *RULE, *FEES),
+                    narrate.own_history_text,
+                    on_board=True,
+                ),
+            ),
+            controls=("history",),
+        ),
+        Scene(
+            "terms",
+            "nocure.terms_heading",
+            text="nocure.terms_text",
+            parts=(
+                Chart(
+                    "terms",
+                    (*OWN, "target", "minimum_term", *RULE, *FEES, "review"),
+                    lambda s: charts.terms_chart(
+                        s.terms,
+                        narrate.term_labels(s["minimum_term"], s.language),
+                        s["review"],
+                        s.language,
+                    ),
+                ),
+                Words(
+                    "terms_summary",
+                    (*OWN, "target", "minimum_term", *RULE, *FEES),
+                    narrate.terms_summary,
+                    on_board=True,
+                ),
+            ),
+            controls=("review", "minimum_term"),
+            tab="nocure.tabs.terms",
+        ),
+        Scene(
+            "trust",
+            "nocure.trust_heading",
+            parts=(
+                Words(
+                    "trust_text",
+                    ("results", "target", "unreported", "fee_per_lead"),
+                    narrate.trust_text,
+                    on_board=True,
+                ),
+            ),
+            controls=("unreported",),
+            tab="nocure.tabs.trust",
+        ),
+        Scene(
+            "price",
+            "nocure.price_heading",
+            parts=(Words("price_text", (*CHANCE, *FEES), narrate.price_text),),
+        ),
+        Scene(
+            "say_no",
+            "nocure.say_no_heading",
+            parts=(Words("say_no_text", (*CHANCE, "target", *RULE, *REVIEW), narrate.say_no_text),),
         ),
         Scene("questions", "nocure.questions_heading", text="nocure.questions"),
     )
