@@ -87,6 +87,8 @@ CORRUPT = {
 
 
 @pytest.mark.parametrize("kind", CORRUPT)
+@pytest.mark.filterwarnings("ignore::nbformat.warnings.MissingIDFieldWarning")  # on purpose
+@pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId")
 def test_a_corrupt_story_notebook_is_one_line_naming_the_file(tmp_path, kind):
     path = tmp_path / STORIES[0].file
     path.write_bytes(CORRUPT[kind])
