@@ -1,0 +1,214 @@
+"""The kernel-free deck: what the grids cost, how big the pages are, how fast a slider answers.
+
+* Grids: each precomputed grid from cold (a fresh cache folder), and the story's own
+  simulation at one point with the kernel's default runs, for scale.
+* ``kit export-site`` with the grids cached, and the size of every file it writes.
+* In Chromium (headless, offline): a story page from navigation to every chart drawn,
+  and one slider move (the Vega signal set, the dataflow run and the SVG redrawn),
+  median and 95th percentile of 30 moves per chart, each to a new value.
+* A room: 200 simulated participants, 50 at a time, each fetching what a browser with an
+  empty cache fetches (index, a story page, style, bundle) from python's http.server in a
+  child process; time per participant, the server's CPU seconds and peak memory.
+
+Run with ``.venv/bin/python benchmarks/bench_kernelfree.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import psutil
+
+PARTICIPANTS, AT_ONCE = 200, 50
+MOVES = 30
+
+
+def row(what: str, value: str) -> None:
+    print(f"| {what} | {value} |", flush=True)
+
+
+def grids_cold() -> None:
+    from kit.kernelfree import grids
+    from kit.stories import STORIES
+
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["XDG_CACHE_HOME"] = cache  # kit.cache reads it on every call
+        try:
+            for name, make in (("A outcomes", grids.outcome_grid), ("B band", grids.band_grid)):
+                start = time.perf_counter()
+                grid = make()
+                seconds = time.perf_counter() - start
+                points = len(list(grid.points()))
+                row(
+                    f"grid {name}: {points:,} points, {len(grid.rows):,} rows, "
+                    f"{grid.runs:,} runs each",
+                    f"{seconds:.1f} s cold, {len(grid.csv()) / 1e3:,.0f} kB",
+                )
+        finally:
+            del os.environ["XDG_CACHE_HOME"]
+    kernel_runs = {"nocure": "n_contracts", "referrals": "runs"}
+    for name, result in (("nocure", "outcomes"), ("referrals", "band")):
+        story = STORIES[name].story
+        runs = story.schema[kernel_runs[name]].default
+        times = []
+        for i in range(5):
+            start = time.perf_counter()
+            getattr(story({kernel_runs[name]: runs, "seed": i}), result)
+            times.append(time.perf_counter() - start)
+        row(f"one point with the kernel's {runs:,} runs ({name})", f"{1000 * min(times):.0f} ms")
+
+
+def export(folder: Path) -> None:
+    from kit.kernelfree.site import export_site
+
+    start = time.perf_counter()
+    export_site(folder)
+    row("kit export-site with the grids cached", f"{time.perf_counter() - start:.1f} s")
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            row(f"file {path.relative_to(folder)}", f"{path.stat().st_size / 1e3:,.0f} kB")
+
+
+def serve(folder: Path) -> tuple[subprocess.Popen, str]:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1", "-d", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    line = server.stdout.readline()  # "Serving HTTP on 127.0.0.1 port N (...)"
+    port = int(line.split(" port ")[1].split()[0])
+    return server, f"http://127.0.0.1:{port}"
+
+
+def in_browser(base: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from kit.chromium import HEADLESS_FLAGS
+
+    moves = {
+        "en/referrals": [
+            ("tree", "p_per_fan", [i % 21 for i in range(MOVES)]),
+            ("honest", "p_conversion", [round(0.1 * (i % 11), 1) for i in range(MOVES)]),
+        ],
+        "en/nocure": [
+            ("chance", "p_volatility", [round(0.1 * (i % 16), 1) for i in range(MOVES)]),
+            ("months", "p_alarm_drop", [round(0.05 * (i % 21), 2) for i in range(MOVES)]),
+        ],
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=list(HEADLESS_FLAGS)
+        )
+        try:
+            for page_name, charts in moves.items():
+                loads = []
+                for _ in range(5):
+                    context = browser.new_context(viewport={"width": 1280, "height": 720})
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(f"{base}/{page_name}.html")
+                    page.wait_for_function(
+                        "() => window.kitViews && Object.keys(window.kitViews).length "
+                        "=== document.querySelectorAll('.chart').length"
+                    )
+                    loads.append(1000 * (time.perf_counter() - start))
+                    if len(loads) < 5:
+                        context.close()
+                row(
+                    f"{page_name}: navigation to every chart drawn (empty cache)",
+                    f"median {statistics.median(loads):.0f} ms of 5",
+                )
+                for chart, signal, values in charts:
+                    times = page.evaluate(
+                        """async ([chart, signal, values]) => {
+                            const view = window.kitViews[chart], times = [];
+                            for (const value of values) {
+                                const start = performance.now();
+                                view.signal(signal, value);
+                                await view.runAsync();
+                                times.push(performance.now() - start);
+                            }
+                            return times;
+                        }""",
+                        [chart, signal, values],
+                    )
+                    row(
+                        f"{page_name} {chart}: one move of {signal[2:]}",
+                        f"median {statistics.median(times):.1f} ms, "
+                        f"p95 {np.percentile(times, 95):.1f} ms",
+                    )
+                context.close()
+        finally:
+            browser.close()
+
+
+def participant(base: str) -> tuple[float, int]:
+    start, size = time.perf_counter(), 0
+    for path in ("index.html", "nl/referrals.html", "assets/site.css", "assets/vega.js"):
+        with urllib.request.urlopen(f"{base}/{path}", timeout=60) as answer:
+            size += len(answer.read())
+    return time.perf_counter() - start, size
+
+
+def room(server: subprocess.Popen, base: str) -> None:
+    process = psutil.Process(server.pid)
+    cpu_before = sum(process.cpu_times()[:2])
+    peak = [process.memory_info().rss]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], process.memory_info().rss)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    start = time.perf_counter()
+    with ThreadPoolExecutor(AT_ONCE) as pool:
+        results = list(pool.map(lambda _: participant(base), range(PARTICIPANTS)))
+    wall = time.perf_counter() - start
+    done.set()
+    watcher.join()
+    times = [1000 * seconds for seconds, _ in results]
+    sent = sum(size for _, size in results)
+    row(
+        f"room: {PARTICIPANTS} participants, {AT_ONCE} at a time, all pages served",
+        f"{wall:.1f} s, {sent / 1e6:,.0f} MB sent",
+    )
+    row(
+        "room: one participant's pages (index, story, style, bundle)",
+        f"median {statistics.median(times):.0f} ms, p95 {np.percentile(times, 95):.0f} ms",
+    )
+    row(
+        "room: the server's CPU and peak memory",
+        f"{sum(process.cpu_times()[:2]) - cpu_before:.1f} s CPU, {peak[0] / 1e6:.0f} MB",
+    )
+
+
+def main() -> None:
+    print("| kernel-free deck | measured |\n|---|---:|")
+    grids_cold()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "site"
+        export(folder)
+        server, base = serve(folder)
+        try:
+            in_browser(base)
+            room(server, base)
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
