@@ -11,6 +11,7 @@
   const started = Date.now();
   let index = -1;
   let step = null; // the month shown on a stepped slide; null: everything
+  let requested = null; // {index, step} asked for before the slide's charts were drawn
   let notesWindow = null;
   let digits = "";
   let digitTimer = null;
@@ -23,6 +24,11 @@
   function stepsOf(slide) {
     const board = slide && slide.querySelector("[data-steps]");
     return board ? Number(board.dataset.steps) : 0;
+  }
+
+  // A slide's charts are drawn (the board sets data-version): only then are its steps known.
+  function drawn(slide) {
+    return !slide.querySelector(".kit-slide-charts:not([data-version])");
   }
 
   function address(slide, shownStep, steps) {
@@ -50,6 +56,8 @@
       if (scroller) scroller.scrollTop = 0;
     }
     const steps = stepsOf(slide);
+    const ready = drawn(slide) && slide.querySelector(".kit-slide");
+    requested = ready ? null : { index: i, step: s };
     step = steps ? Math.max(1, Math.min(steps, s == null ? steps : s)) : null;
     if (step === null) delete slide.dataset.reveal;
     else slide.dataset.reveal = String(step);
@@ -57,7 +65,7 @@
     const moved = i !== index;
     index = i;
     const target = address(slide, step, steps);
-    if (location.hash !== target) {
+    if (ready && location.hash !== target) {
       if (moved && how !== "load" && how !== "hash") history.pushState(null, "", target);
       else history.replaceState(null, "", target);
     }
@@ -273,16 +281,17 @@
     pending = requestAnimationFrame(() => {
       pending = null;
       nameControls(document);
-      const slide = slides()[index];
-      const steps = stepsOf(slide);
-      if (slide && steps && (step === null || slide.dataset.reveal === undefined)) {
-        fromAddress("load");
-      } else if (slide && steps && step > steps) {
-        show(index, steps);
+      const all = slides();
+      if (requested && all[requested.index] && drawn(all[requested.index])) {
+        const { index: i, step: s } = requested;
+        show(i, s, "load"); // the step asked for, now that the chart says how many there are
+      } else if (all[index]) {
+        const steps = stepsOf(all[index]);
+        if (steps && step !== null && step > steps) show(index, steps); // fewer months typed
+        progress(all.length, steps);
       }
-      progress(slides().length, steps);
     });
-  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-steps"] });
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-steps", "data-version"] });
 
   fromAddress("load");
   window.kitDeck = { forward, back, show, openNotes, get index() { return index; }, get step() { return step; } };

@@ -1,0 +1,342 @@
+"""The deck in a real browser: Debian's Chromium driven by playwright, served by ``kit present``.
+
+Keys move scenes, a deep link opens its scene, story A's months unfold one at a time,
+every control of every scene changes something on screen, the notes window follows the
+deck, type is readable from the back of a room, and a phone shows the deck without
+sideways scrolling. Every request that would leave 127.0.0.1 is blocked and recorded, and
+a test fails on any such request and on any console error. Screenshots of every scene
+(1280x720) and of one story per language on a phone (390x844) go to ``$KIT_ARTIFACTS``
+(default: a ``kit-deck-artifacts`` folder in the system's temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from helpers import presenter
+
+from kit.chromium import HEADLESS_FLAGS, chromium_path
+from kit.present import every_story
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
+ARTIFACTS = Path(
+    os.environ.get("KIT_ARTIFACTS", Path(tempfile.gettempdir()) / "kit-deck-artifacts")
+)
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+WAIT_MS = 180_000
+STORIES = {story.topic: story for story in every_story()}
+
+# What a room sees change: the slide's charts and sentences (not the control itself).
+SHOWN_JS = """() => Array.from(document.querySelectorAll(
+    '.kit-current .kit-out, .kit-current .kit-words')).map(e => {
+        const r = e.getBoundingClientRect();
+        return {html: e.innerHTML, top: r.top, bottom: r.bottom, left: r.left, right: r.right};
+    })"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(HEADLESS_FLAGS)
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def kit_present():
+    # decks start their kernel on demand; no preheated pages needed here
+    with presenter("--pool", "0", "--lang", "en") as (base, _, _printed):
+        yield base
+
+
+class Deck:
+    """A deck page whose console errors and non-loopback requests are recorded."""
+
+    def __init__(self, browser, base: str, topic: str, language: str, **context) -> None:
+        context.setdefault("viewport", {"width": 1280, "height": 720})
+        self.context = browser.new_context(**context)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.context.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.context.route("**/*", self._route)
+        self.url = f"{base}/voila/render/{STORIES[topic].deck(language)}"
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def open(self, address: str = "") -> None:
+        """Open the deck (at ``#/scene``) and wait until every slide's widgets are drawn."""
+        self.page.goto(self.url + address)
+        self.page.wait_for_function(
+            """() => { const slides = document.querySelectorAll('.kit-deck-slide');
+                return slides.length > 0
+                    && Array.from(slides).every(s => s.querySelector('.kit-slide'))
+                    && Array.from(document.querySelectorAll('.kit-slide-charts')).every(
+                        b => b.dataset.version !== undefined); }"""
+        )
+
+    @property
+    def scene(self) -> str:
+        return self.page.evaluate("document.querySelector('.kit-current').dataset.scene")
+
+    @property
+    def scenes(self) -> list[str]:
+        return self.page.evaluate(
+            "Array.from(document.querySelectorAll('.kit-deck-slide')).map(s => s.dataset.scene)"
+        )
+
+    def press(self, key: str) -> None:
+        self.page.keyboard.press(key)
+
+    def shown(self) -> list[dict]:
+        return self.page.evaluate(SHOWN_JS)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.wait_for_timeout(300)
+        self.page.screenshot(path=str(path))
+        return path
+
+    def close(self) -> None:
+        """Check the offline guarantees, then close."""
+        try:
+            assert self.external == [], f"requests left 127.0.0.1: {self.external}"
+            assert self.errors == [], f"console errors: {self.errors}"
+        finally:
+            self.context.close()
+
+
+@pytest.fixture
+def deck(browser, kit_present):
+    opened = []
+
+    def open_deck(topic: str, language: str = "en", address: str = "", **context) -> Deck:
+        shown = Deck(browser, kit_present, topic, language, **context)
+        opened.append(shown)
+        shown.open(address)
+        return shown
+
+    yield open_deck
+    for shown in opened:
+        shown.close()
+
+
+def test_keys_move_scenes_and_story_a_unfolds_month_by_month(deck):
+    shown = deck("nocure")
+    page = shown.page
+    scenes = shown.scenes
+    assert scenes[:3] == ["title", "months", "contract"]
+    assert shown.scene == "title" and page.evaluate("location.hash") == "#/title"
+    shown.press("ArrowRight")
+    assert shown.scene == "months" and page.evaluate("location.hash") == "#/months/1"
+    for month in range(2, 7):
+        hidden_rows = page.locator(".kit-current .kit-words-diary tbody tr").evaluate_all(
+            "rows => rows.filter(r => getComputedStyle(r).visibility === 'hidden').length"
+        )
+        assert hidden_rows == 6 - (month - 1)
+        shown.press("Space" if month % 2 else "PageDown")
+        assert shown.scene == "months"
+        assert re.search(f"Month {month} of 6", page.inner_text(".kit-deck-progress"))
+    assert page.evaluate("location.hash") == "#/months"  # every month shown
+    shown.press("ArrowRight")
+    assert shown.scene == "contract"
+    assert "120 of 120" in page.inner_text(".kit-current .kit-slide")
+    shown.press("ArrowLeft")  # back: the months scene with every month
+    assert shown.scene == "months" and page.evaluate("location.hash") == "#/months"
+    shown.press("PageUp")
+    assert shown.scene == "months" and page.evaluate("location.hash") == "#/months/5"
+    shown.press("End")
+    assert shown.scene == scenes[-1]
+    shown.press("Home")
+    assert shown.scene == "title"
+    shown.press("3")
+    page.wait_for_function("document.querySelector('.kit-current').dataset.scene === 'contract'")
+    assert page.inner_text(".kit-deck-progress").startswith(f"Scene 3 of {len(scenes)}")
+    page.go_back()  # the browser's Back returns to the scene before
+    page.wait_for_function("document.querySelector('.kit-current').dataset.scene === 'title'")
+    page.click(".kit-deck-next")
+    assert shown.scene == "months"
+
+
+def test_a_clicker_moves_the_deck_even_from_a_slider(deck):
+    shown = deck("nocure", address="#/contract")
+    handle = shown.page.locator(".kit-current .kit-control-target .noUi-handle")
+    handle.focus()
+    shown.press("ArrowRight")  # the slider's own key: the deck stays
+    assert shown.scene == "contract"
+    shown.press("PageDown")
+    assert shown.scene == "chance"
+
+
+def test_deep_links_open_their_scene_and_month(deck):
+    shown = deck("nocure", address="#/months/3")
+    page = shown.page
+    assert shown.scene == "months"
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll(
+            '.kit-current .kit-out-mood_bars .mark-rect path')).filter(
+            p => p.getAttribute('opacity') === '0').length === 3"""
+    )
+    assert "Month 3 of 6" in page.inner_text(".kit-deck-progress")
+    page.goto(shown.url + "#/chance")
+    page.wait_for_function("document.querySelector('.kit-current').dataset.scene === 'chance'")
+
+
+@pytest.mark.parametrize("topic", list(STORIES))
+def test_every_control_of_every_scene_changes_something_on_screen(deck, topic):
+    shown = deck(topic)
+    page = shown.page
+    for scene in shown.scenes:
+        page.evaluate(f"window.kitDeck.show({shown.scenes.index(scene)}, null)")
+        controls = page.locator(".kit-current .kit-control, .kit-current [class*='kit-own-']")
+        for index in range(controls.count()):
+            control = controls.nth(index)
+            name = control.get_attribute("class")
+            before = shown.shown()
+            move(control)
+            changed = wait_for_change(shown, before)
+            assert changed, f"{topic}/{scene}: moving {name} changed nothing on the slide"
+            height, width = page.evaluate("[innerHeight, innerWidth]")
+            assert any(
+                c["bottom"] > 0 and c["top"] < height - 56 and c["left"] < width for c in changed
+            ), f"{topic}/{scene}: moving {name} changed only things off screen"
+            handle = control.locator(".noUi-handle")
+            if handle.count():  # controls and the chart they change share one screen
+                box = handle.first.bounding_box()
+                assert box and 0 <= box["y"] and box["y"] + box["height"] <= height - 56
+
+
+def move(control) -> None:
+    """Move one control as a participant would: a slider to an end, the other choice, new months."""
+    handle = control.locator(".noUi-handle")
+    if handle.count():
+        handle.first.focus()
+        at_max = handle.first.get_attribute("aria-valuenow") == handle.first.get_attribute(
+            "aria-valuemax"
+        )
+        handle.first.press("Home" if at_max else "End")
+        return
+    buttons = control.locator("button:not(.mod-active)")
+    if control.locator(".widget-toggle-button").count():
+        buttons.first.click()
+        return
+    field = control.locator("input[type=text], input:not([type])").first
+    field.fill("30, 10, 40, 20, 50, 5")
+    field.press("Enter")
+
+
+def wait_for_change(shown: Deck, before: list[dict], seconds: float = 20) -> list[dict]:
+    page = shown.page
+    for _ in range(int(seconds * 10)):
+        page.wait_for_timeout(100)
+        after = shown.shown()
+        changed = [a for a, b in zip(after, before, strict=False) if a["html"] != b["html"]]
+        if changed or len(after) != len(before):
+            return changed or after
+    return []
+
+
+def test_type_is_readable_from_the_back_of_the_room(deck):
+    shown = deck("nocure", address="#/chance")
+    page = shown.page
+    body = page.evaluate(
+        """() => Math.min(...Array.from(document.querySelectorAll(
+            '.kit-current .kit-words p, .kit-current .kit-words li, '
+            + '.kit-current .kit-slide-text p'))
+            .map(e => parseFloat(getComputedStyle(e).fontSize)))"""
+    )
+    assert body >= 24
+    labels = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.kit-current svg')).flatMap(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+            const texts = svg.querySelectorAll('.role-axis-label text, .role-legend-label text');
+            return Array.from(texts).map(
+                t => scale * parseFloat(getComputedStyle(t).fontSize));
+        })"""
+    )
+    assert labels and min(labels) >= 16, labels
+
+
+def test_the_notes_window_follows_the_deck_with_a_clock(deck):
+    shown = deck("nocure", language="nl")
+    page = shown.page
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    with shown.context.expect_page() as popup:
+        shown.press("s")
+    notes = popup.value
+    notes.wait_for_selector(".kit-notes-heading")
+    assert notes.inner_text(".kit-notes-heading") == page.inner_text(".kit-current h1")
+    assert "Begin met de deal" in notes.inner_text(".kit-notes-text")
+    assert re.search(r"Tijd \d\d:\d\d", notes.inner_text(".kit-notes-clock"))
+    notes.keyboard.press("ArrowRight")  # the notes window moves the deck too
+    assert shown.scene == "months"
+    assert "Maand voor maand" in notes.inner_text(".kit-notes-heading")
+    assert "Hierna" in notes.inner_text(".kit-notes-next")
+
+
+@pytest.mark.parametrize(("topic", "language"), [("nocure", "en"), ("referrals", "en")])
+def test_every_scene_at_1280x720(deck, topic, language):
+    shown = deck(topic, language)
+    for index, scene in enumerate(shown.scenes):
+        shown.page.evaluate(f"window.kitDeck.show({index}, null)")
+        path = shown.screenshot(f"deck-{topic}-{language}-{index + 1:02d}-{scene}")
+        assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(("topic", "language"), [("nocure", "nl"), ("referrals", "en")])
+def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language):
+    shown = deck(
+        topic,
+        language,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = shown.page
+    for index, scene in enumerate(shown.scenes):
+        page.evaluate(f"window.kitDeck.show({index}, null)")
+        page.wait_for_timeout(200)
+        wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll('body, #rendered_cells, .kit-current *'))
+                .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+                    && getComputedStyle(e).overflowX !== 'visible')
+                .map(e => e.className || e.tagName)"""
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert wide == [], f"{scene}: sideways scrolling in {wide}"
+        cut = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                    '.kit-current button, .kit-deck-bar button'))
+                .filter(b => b.offsetParent && b.scrollWidth > b.clientWidth + 1)
+                .map(b => b.textContent)"""
+        )
+        assert cut == [], f"{scene}: button text cut off: {cut}"
+        shown.screenshot(f"deck-phone-{topic}-{language}-{index + 1:02d}-{scene}")
