@@ -54,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     folder = args.folder.absolute()
     try:
         check_target(folder)  # before the grids are computed: a mistake answers at once
+        from kit.kernelfree.grids import missing
+
+        if missing():
+            print(t("site.computing", "en"), file=sys.stderr, flush=True)
         manifest = export_site(folder, tuple(args.lang))
     except SiteError as error:
         print(f"kit export-site: error: {error}", file=sys.stderr)

@@ -33,16 +33,22 @@ from typing import Any
 
 import numpy as np
 
-from kit.cache import digest, remembered
+from kit.cache import cache_dir, digest, remembered
 from kit.params import Param
 from kit.stories import STORIES
 
-RUNS = 2000
-"""Simulated contracts (A) and flywheels (B) per grid point.
+RUNS_PARAM = {"nocure": "n_contracts", "referrals": "runs"}
+"""Each story's parameter for the number of simulated runs."""
 
-Fewer than the kernel's default of 10,000, so an export takes seconds rather than
-minutes; the page says how many runs each point has.
-"""
+
+def kernel_runs(story: str) -> int:
+    """The runs a kernel simulates by default: every grid point uses as many.
+
+    So the page shows the notebook's own numbers at every grid point, the defaults
+    included. Both grids take about 30-60 s from cold on a 2-core laptop, once: they
+    are cached.
+    """
+    return int(STORIES[story].story.schema[RUNS_PARAM[story]].default)
 
 
 @dataclass(frozen=True)
@@ -178,14 +184,14 @@ def band_years() -> int:
     return int(STORIES["referrals"].story.schema["years"].slider_range[1])
 
 
-def outcome_row(point: dict[str, float], runs: int = RUNS) -> tuple[str, ...]:
+def outcome_row(point: dict[str, float], runs: int) -> tuple[str, ...]:
     """Story A's shares at one grid point, computed by the story (same seed as a kernel)."""
     story = STORIES["nocure"].story(point, n_contracts=runs)
     shares = story.outcomes
     return tuple(cell(getattr(shares, name)) for name in OUTCOMES)
 
 
-def band_rows(point: dict[str, float], runs: int = RUNS) -> list[tuple[str, ...]]:
+def band_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
     """Story B's band at one grid point, one row per year, computed by the story."""
     story = STORIES["referrals"].story(point, runs=runs, years=band_years())
     band = story.band
@@ -194,15 +200,23 @@ def band_rows(point: dict[str, float], runs: int = RUNS) -> list[tuple[str, ...]
     ]
 
 
-def outcome_grid(runs: int = RUNS) -> Grid:
-    """Story A's outcome shares over mean x volatility x seasonality (cached)."""
+def outcome_grid(runs: int | None = None) -> Grid:
+    """Story A's outcome shares over mean x volatility x seasonality (cached).
+
+    ``runs`` defaults to the kernel's (:func:`kernel_runs`).
+    """
+    runs = runs or kernel_runs("nocure")
     axes = outcome_axes()
     columns = (*(axis.name for axis in axes), *OUTCOMES)
     return _cached("nocure", axes, columns, runs, lambda point: [outcome_row(point, runs)])
 
 
-def band_grid(runs: int = RUNS) -> Grid:
-    """Story B's band per year over conversion x churn x introductions per year (cached)."""
+def band_grid(runs: int | None = None) -> Grid:
+    """Story B's band per year over conversion x churn x introductions per year (cached).
+
+    ``runs`` defaults to the kernel's (:func:`kernel_runs`).
+    """
+    runs = runs or kernel_runs("referrals")
     axes = band_axes()
     columns = (*(axis.name for axis in axes), "year", *BAND)
     return _cached("referrals", axes, columns, runs, lambda point: band_rows(point, runs))
@@ -216,7 +230,6 @@ def _cached(
     compute: Callable[[dict[str, float]], Sequence[tuple[str, ...]]],
 ) -> Grid:
     seed = STORIES[story].story.schema["seed"].default
-    key = _cache_key(story, axes, runs, seed)
 
     def make() -> str:
         empty = Grid(story, axes, columns, (), runs, seed)
@@ -227,8 +240,24 @@ def _cached(
         ]
         return Grid(story, axes, columns, tuple(rows), runs, seed).csv()
 
-    text = remembered("grids", f"{story}-{key}.csv", make, keep=8)
+    text = remembered("grids", _file_name(story, axes, runs), make, keep=8)
     return Grid.from_csv(text, story, axes, runs, seed)
+
+
+def _file_name(story: str, axes: tuple[Axis, ...], runs: int) -> str:
+    seed = STORIES[story].story.schema["seed"].default
+    return f"{story}-{_cache_key(story, axes, runs, seed)}.csv"
+
+
+def missing() -> list[str]:
+    """The stories whose grid (at the kernel's runs) is not in the cache yet."""
+    wanted = {"nocure": outcome_axes(), "referrals": band_axes()}
+    folder = cache_dir() / "grids"
+    return [
+        story
+        for story, axes in wanted.items()
+        if not (folder / _file_name(story, axes, kernel_runs(story))).is_file()
+    ]
 
 
 def _written(value: Any) -> str:

@@ -86,3 +86,9 @@ def test_kernelfree_grid_axis_around_default():
     axis = grids.Axis.around_default(param, 5)
     assert axis.values[0] == 5.0 and axis.values[-1] == 100.0 and 20.0 in axis.values
     assert "-0.0" not in repr(grids.Axis.around_default(Referrals.schema["conversion"], 0.1))
+
+
+def test_kernelfree_grids_use_the_kernels_runs_and_are_cached(outcome_grid, band_grid):
+    assert outcome_grid.runs == NoCure.schema["n_contracts"].default
+    assert band_grid.runs == Referrals.schema["runs"].default
+    assert grids.missing() == []
