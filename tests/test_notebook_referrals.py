@@ -103,3 +103,14 @@ def test_bad_parameters_fail_on_the_validation_cell(session_tmp):
         run_notebook(NAME, session_tmp / "b_bad", conversion=1.5)
     assert error.value.ename == "ParameterError"
     assert "conversion = 1.5 is not allowed: a number from 0 to 1" in error.value.evalue
+
+
+def test_the_largest_tree_the_schema_allows_runs_and_reads(session_tmp):
+    # issue 14: 100 introductions for 12 generations outgrow 64-bit integers
+    notebook = run_notebook(
+        NAME, session_tmp / "b_huge", per_fan=100, generations=12, runs=500, language="nl"
+    )
+    text = text_in(notebook)
+    assert "**1,0 × 10²⁴** ecosystemen" in text
+    assert "meer mensen dan er op aarde wonen" in text
+    assert "1,0 × 10²⁴" in charts_in(notebook)["tree"]["svg"]
