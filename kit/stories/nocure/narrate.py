@@ -64,7 +64,7 @@ def nocure_intro(values: dict[str, Any]) -> str:
         language,
         target=number(values["target"], language),
         months=values["months"],
-        pace=amount(round(pace, 1), language),
+        pace=amount(round(pace, 1 if pace >= 1 else 2), language),
     )
 
 
@@ -143,6 +143,8 @@ def simulation_summary(result: model.Outcomes, language: str) -> str:
 
 def regression_text(result: model.Outcomes, language: str) -> str:
     """How often the month after an alarm is better, although nothing changed."""
+    if pd.isna(result.rebound_after_alarm):  # no alarm month was followed by another month
+        return t("nocure.regression_none", language)
     return t(
         "nocure.regression_text", language, rebound=share(result.rebound_after_alarm, language)
     )

@@ -1,0 +1,86 @@
+"""Story A as scenes: the article's words, the conclusion's numbers, the decision aid live."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.stories.nocure.story import NoCureStory
+
+
+def find(widget, css_class):
+    if css_class in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find(child, css_class)
+        if found is not None:
+            return found
+    return None
+
+
+def board(panel) -> dict:
+    return {item["name"]: item for item in find(panel, "kit-board").items}
+
+
+def test_the_article_speaks_its_own_words():
+    story = NoCureStory(n_contracts=200)
+    assert story.says == [f"nocure.article.m{m}" for m in range(1, 7)]
+    diary = story.scene("months").parts[1].write(story)
+    assert "I'll give it one more month" in diary and "This doesn't work." in diary
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"results": [20, 15, 5, 45, 20, 20]},  # another series
+        {"target": 150},  # another deal
+        {"alarm_drop": 0.5},  # a rule that no longer gives the article's client
+    ],
+)
+def test_other_months_or_rules_get_the_rules_words(changes):
+    story = NoCureStory(n_contracts=200, **changes)
+    assert all(key.startswith("nocure.reactions.") for key in story.says)
+    assert len(story.says) == len(story["results"])
+
+
+def test_the_conclusion_computes_its_numbers():
+    story = NoCureStory(n_contracts=2000)
+    assert story.reporting == 4 * 75 * 6
+    assert story.reported == 108
+    trust = story.scene("trust").parts[0].write(story)
+    assert "**108** of 120: the target looks missed" in trust and "**€1,200**" in trust
+    price = story.scene("price").parts[0].write(story)
+    assert "**€1,800** over 6 months" in price and "**€12,000**" in price
+    say_no = story.scene("say_no").parts[0].write(story)
+    walks = story.outcomes.pitfall / story.outcomes.met_target
+    assert f"**{walks:.0%}**" in say_no
+
+
+def test_the_review_parameter_changes_the_verdict_and_the_room():
+    monthly = NoCureStory(n_contracts=2000)
+    assert monthly.view is not None  # computed once, then carried over by moved()
+    quarterly = monthly.moved({"review": "quarter"})
+    assert (monthly.decision, quarterly.decision) == ("stop", "continue")
+    assert quarterly.outcomes.pitfall < monthly.outcomes.pitfall
+    assert quarterly.view is monthly.view  # the months themselves did not change
+    total = monthly.moved({"review": "total"})
+    assert total.outcomes.pitfall == 0
+
+
+def test_the_decision_aid_in_the_live_panel():
+    panel = NoCureStory(n_contracts=1000).panel()
+    typed = find(panel, "kit-own-history")
+    before = board(panel)["terms_summary"]
+    typed.value = "30, 28, 12, 40, 31, 25, 30, 22, 35, 9, 33, 30"
+    after = board(panel)
+    assert after["terms_summary"] != before
+    assert (
+        "Your 12 months: on average <strong>27.1</strong> a month"
+        in (after["own_history_reading"]["html"])
+    )
+    find(panel, "kit-choice-review").value = "quarter"
+    spec = board(panel)["terms"]["spec"]
+    rows = [row for data in spec.get("datasets", {}).values() for row in data]
+    rows += [row for layer in spec["layer"] for row in layer.get("data", {}).get("values", [])]
+    assert {r["term"] for r in rows} >= {"month", "quarter", "total", "hybrid", "minimum_term"}
+    typed.value = "20, 15, 5"
+    assert "between 12 and 120 monthly results" in find(panel, "kit-message").value
