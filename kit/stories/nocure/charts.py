@@ -125,7 +125,7 @@ def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> a
         )
     )
     goal = pd.DataFrame(
-        {"target": [target], "label": [f"{_label('target', language)}: {target:g}"]}
+        {"target": [target], "label": [f"{_label('target', language)}: {number(target, language)}"]}
     )
     rule = alt.Chart(inline(goal)).mark_rule(color=INK).encode(y=alt.Y("target:Q"))
     text = (
