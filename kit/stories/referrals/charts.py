@@ -24,6 +24,12 @@ def _b(key: str, language: str, **fields) -> str:
     return t(f"referrals.chart.{key}", language, **fields)
 
 
+# Counts as the room reads them (1,000 or 1.000); beyond 10**15 as 1.6e+24, not 25 digits
+COUNT_AXIS = alt.Axis(
+    labelExpr="abs(datum.value) >= 1e15 ? format(datum.value, '.1e') : format(datum.value, ',')"
+)
+
+
 def _fans_scale(scale: str) -> alt.Scale:
     # a log axis cannot show 0 fans; "symlog" keeps 0 while spreading the big numbers
     return alt.Scale(type="symlog") if scale == "log" else alt.Scale(type="linear")
@@ -39,10 +45,13 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
         :func:`kit.referrals.generation_table` (``generation``, ``new``, ``total``).
     """
     # floats: Vega-Lite's JSON takes no integer beyond 64 bits (100 ** 12 people)
+    labels = [count(n, language) for n in table["new"]]
+    if len(labels) > 7 or max(map(len, labels)) > 9:
+        labels = [""] * (len(labels) - 1) + labels[-1:]  # would overlap: label the last bar
     data = table.assign(
         new=table["new"].astype(float),
         total=table["total"].astype(float),
-        label=[count(n, language) for n in table["new"]],
+        label=labels,
     )
     x = alt.X("generation:O", title=_b("generation", language), axis=alt.Axis(labelAngle=0))
     bars = (
@@ -50,7 +59,7 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
         .mark_bar(color=ACCENT, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
-            y=alt.Y("new:Q", title=_b("new_people", language)),
+            y=alt.Y("new:Q", title=_b("new_people", language), axis=COUNT_AXIS),
             tooltip=[alt.Tooltip("new:Q", format=",.0f"), alt.Tooltip("total:Q", format=",.0f")],
         )
     )
@@ -75,7 +84,9 @@ def doubling_chart(
         .mark_bar(color=MOOD_COLOURS["pleased"], cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
-            y=alt.Y("fans:Q", title=_b("fans", language), scale=_fans_scale(scale)),
+            y=alt.Y(
+                "fans:Q", title=_b("fans", language), scale=_fans_scale(scale), axis=COUNT_AXIS
+            ),
             tooltip=[alt.Tooltip("year:O"), alt.Tooltip("fans:Q", format=",.0f")],
         )
     )
@@ -134,7 +145,7 @@ def flywheel_band(
         .mark_area(opacity=0.25)
         .encode(
             x=x,
-            y=alt.Y("low:Q", title=_b("fans", language), scale=y_scale),
+            y=alt.Y("low:Q", title=_b("fans", language), scale=y_scale, axis=COUNT_AXIS),
             y2=alt.Y2("high:Q"),
             fill=alt.Fill("series:N", title=None, scale=alt.Scale(domain=[middle], range=[ACCENT])),
             tooltip=[
@@ -231,7 +242,7 @@ def hunting_chart(
         .mark_line(strokeWidth=3, point=True)
         .encode(
             x=x,
-            y=alt.Y("clients:Q", title=_b("clients", language), scale=y_scale),
+            y=alt.Y("clients:Q", title=_b("clients", language), scale=y_scale, axis=COUNT_AXIS),
             color=alt.Color(
                 "series:N",
                 title=None,
