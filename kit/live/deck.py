@@ -384,6 +384,9 @@ class Deck:
         try:
             moved = self.story.moved(changes)
         except ParameterError as error:
+            for name in changes.keys() & origin.controls.keys():
+                # the slider goes back to the value the story keeps, so the screen tells the truth
+                origin.controls[name].slider.value = self.story.values[name]
             origin.show_problem(str(error))
             return
         changed = {name for name in moved.values if moved.values[name] != self.story.values[name]}

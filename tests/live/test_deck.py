@@ -97,6 +97,8 @@ def test_a_refused_move_is_one_line_on_its_slide():
     contract.controls["worried_drop"].slider.value = 0.9  # above alarm_drop 0.5
     assert "worried_drop" in contract.message.value and "Traceback" not in contract.message.value
     assert shown.story["worried_drop"] == 0.0
+    assert contract.controls["worried_drop"].slider.value == 0.0  # back where the story is
+    assert contract.controls["worried_drop"].readout.value == "0%"
 
 
 def test_deck_charts_have_room_sized_type_and_alt_text():
