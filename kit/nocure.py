@@ -29,6 +29,7 @@ from kit.stories.nocure.model import (  # noqa: F401 - the public names
     WORRIED,
     History,
     Outcomes,
+    TrustGap,
     check_history,
     check_results,
     client_view,
@@ -60,6 +61,7 @@ from kit.stories.nocure.model import (  # noqa: F401 - the public names
     review_windows,
     simulate,
     stops,
+    trust_gap,
     verdict,
 )
 
@@ -87,6 +89,7 @@ __all__ = [
     "SEED_CSV",
     "SEED_RESULTS",
     "TERMS",
+    "TrustGap",
     "WORRIED",
     "check_history",
     "check_results",
@@ -119,5 +122,6 @@ __all__ = [
     "review_windows",
     "simulate",
     "stops",
+    "trust_gap",
     "verdict",
 ]

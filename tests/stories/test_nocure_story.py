@@ -45,14 +45,17 @@ def test_other_months_or_rules_get_the_rules_words(changes):
 def test_the_conclusion_computes_its_numbers():
     story = NoCureStory(n_contracts=2000)
     assert story.reporting == 4 * 75 * 6
-    assert story.reported == 108
+    assert (story.trust.reported, story.trust.unpaid_fees, story.trust.looks_met) == (
+        108,
+        1200,
+        False,
+    )
     trust = story.scene("trust").parts[0].write(story)
     assert "**108** of 120: the target looks missed" in trust and "**€1,200**" in trust
     price = story.scene("price").parts[0].write(story)
     assert "**€1,800** over 6 months" in price and "**€12,000**" in price
     say_no = story.scene("say_no").parts[0].write(story)
-    walks = story.outcomes.pitfall / story.outcomes.met_target
-    assert f"**{walks:.0%}**" in say_no
+    assert f"**{story.outcomes.pitfall_of_met:.0%}**" in say_no
 
 
 def test_the_review_parameter_changes_the_verdict_and_the_room():

@@ -512,6 +512,14 @@ class Outcomes:
     any_alarm: float
     rebound_after_alarm: float
 
+    @property
+    def pitfall_of_met(self) -> float:
+        """Of the contracts that meet the target, the share the client still walks away from.
+
+        NaN when no contract meets the target.
+        """
+        return self.pitfall / self.met_target if self.met_target else float("nan")
+
 
 def met_target(sims: np.ndarray, target: float) -> np.ndarray:
     """Tell per contract whether the total reaches the target (boolean array)."""
@@ -783,6 +791,41 @@ def contract_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
             for scheme, values in income.items()
         ]
     )
+
+
+@dataclass(frozen=True)
+class TrustGap:
+    """What the provider misses when the client keeps forms out of sight.
+
+    Attributes
+    ----------
+    delivered : forms delivered.
+    reported : forms the client passes on (and pays for).
+    unpaid_forms : forms delivered but not paid.
+    unpaid_fees : those forms at the fee per form.
+    looks_met : whether the reported forms still reach the target.
+    """
+
+    delivered: int
+    reported: int
+    unpaid_forms: int
+    unpaid_fees: float
+    looks_met: bool
+
+
+def trust_gap(
+    results: Sequence[int], target: float, unreported: float, fee_per_lead: float
+) -> TrustGap:
+    """Trust both ways: the forms and fees a provider misses when the client under-reports.
+
+    >>> trust_gap(SEED_RESULTS, 120, 0.1, 100)
+    TrustGap(delivered=120, reported=108, unpaid_forms=12, unpaid_fees=1200.0, looks_met=False)
+    """
+    delivered = sum(check_results(results))
+    reported = reported_forms(delivered, unreported)
+    fee = _fees(fee_per_lead=fee_per_lead)["fee_per_lead"]
+    missed = delivered - reported
+    return TrustGap(delivered, reported, missed, missed * fee, reported >= _target(target))
 
 
 def reported_forms(total: int, unreported: float) -> int:

@@ -243,21 +243,20 @@ def terms_summary(story: Any) -> str:
 
 def trust_text(story: Any) -> str:
     """Trust both ways: what the provider misses when the client keeps forms out of sight."""
-    language, v = story.language, story.values
-    total = sum(v["results"])
-    lost = total - story.reported
-    met = story.reported >= v["target"]
+    language, v, gap = story.language, story.values, story.trust
     return t(
         "nocure.trust_text",
         language,
         hidden=share(v["unreported"], language),
-        total=number(total, language),
-        reported=number(story.reported, language),
+        total=number(gap.delivered, language),
+        reported=number(gap.reported, language),
         target=number(v["target"], language),
-        looks=t("nocure.trust_looks_met" if met else "nocure.trust_looks_missed", language),
-        lost=number(lost, language),
+        looks=t(
+            "nocure.trust_looks_met" if gap.looks_met else "nocure.trust_looks_missed", language
+        ),
+        lost=number(gap.unpaid_forms, language),
         fee=euro(v["fee_per_lead"], language),
-        unpaid=euro(lost * v["fee_per_lead"], language),
+        unpaid=euro(gap.unpaid_fees, language),
     )
 
 
@@ -284,11 +283,8 @@ def say_no_text(story: Any) -> str:
     """The closing: how often the room's simulated client drops a met deal, and the advice."""
     language, result = story.language, story.outcomes
     review = t(f"nocure.review_phrase.{story['review']}", language)
-    if result.met_target == 0:
+    if pd.isna(result.pitfall_of_met):
         return t("nocure.say_no_unmet", language, review=review)
     return t(
-        "nocure.say_no_text",
-        language,
-        review=review,
-        walks=share(result.pitfall / result.met_target, language),
+        "nocure.say_no_text", language, review=review, walks=share(result.pitfall_of_met, language)
     )

@@ -194,10 +194,11 @@ class NoCureStory(Story):
         v = self.values
         return model.reporting_cost(v["reporting_hours"], v["hourly_rate"], v["months"])
 
-    @computed("results", "unreported")
-    def reported(self) -> int:
-        """The forms the provider is paid for when the client keeps a share out of sight."""
-        return model.reported_forms(sum(self.values["results"]), self.values["unreported"])
+    @computed("results", "target", "unreported", "fee_per_lead")
+    def trust(self) -> model.TrustGap:
+        """The forms and fees the provider misses when the client keeps a share out of sight."""
+        v = self.values
+        return model.trust_gap(v["results"], v["target"], v["unreported"], v["fee_per_lead"])
 
     @computed("history")
     def own(self) -> model.History:
