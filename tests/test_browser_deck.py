@@ -359,7 +359,8 @@ def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language
         page.wait_for_timeout(200)
         wide = page.evaluate(
             """() => Array.from(document.querySelectorAll('body, #rendered_cells, .kit-current *'))
-                .filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
+                .filter(e => !['INPUT', 'TEXTAREA'].includes(e.tagName)  // text scrolls inside
+                    && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0
                     && getComputedStyle(e).overflowX !== 'visible')
                 .map(e => e.className || e.tagName)"""
         )
