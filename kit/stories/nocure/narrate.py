@@ -55,10 +55,9 @@ def share(value: float, language: str) -> str:
     return percent(value, language)
 
 
-def nocure_intro(values: dict[str, Any]) -> str:
-    """The opening of story A: the deal in the room's numbers."""
+def nocure_intro(values: dict[str, Any], pace: float) -> str:
+    """The opening of story A: the deal in the room's numbers (``pace`` forms a month)."""
     language = values["language"]
-    pace = values["target"] / values["months"]
     return t(
         "nocure.intro",
         language,
@@ -83,24 +82,21 @@ def client_diary(view: pd.DataFrame, says: list[str], language: str) -> str:
     return "\n".join(lines)
 
 
-def contract_reading(values: dict[str, Any]) -> str:
-    """The contract's reading: total against target."""
+def contract_reading(values: dict[str, Any], delivered: int, met: bool) -> str:
+    """The contract's reading: the total delivered against the target."""
     language = values["language"]
-    total = sum(values["results"])
-    met = total >= values["target"]
     return t(
         "nocure.contract_text",
         language,
-        total=number(total, language),
+        total=number(delivered, language),
         target=number(values["target"], language),
         met_sentence=t("nocure.met_yes" if met else "nocure.met_no", language),
     )
 
 
-def verdict_text(values: dict[str, Any], decision: str) -> str:
+def verdict_text(values: dict[str, Any], decision: str, met: bool) -> str:
     """The client's verdict (``continue`` or ``stop``) beside the contract's reading."""
     language = values["language"]
-    met = sum(values["results"]) >= values["target"]
     contract = t("nocure.contract_says_met" if met else "nocure.contract_says_missed", language)
     return (
         t(

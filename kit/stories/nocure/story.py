@@ -131,6 +131,21 @@ class NoCureStory(Story):
         """The provider's fee knobs, as keyword arguments of the model."""
         return {name: self.values[name] for name in FEES}
 
+    @computed("target", "months")
+    def pace(self) -> float:
+        """What a steady deliverer brings every month: target / months."""
+        return model.monthly_pace(self.values["target"], self.values["months"])
+
+    @computed("results")
+    def delivered(self) -> int:
+        """Forms delivered over the contract."""
+        return sum(self.values["results"])
+
+    @computed("results", "target")
+    def met(self) -> bool:
+        """Whether the contract's target is met: the total is all the contract counts."""
+        return bool(model.met_target([self.values["results"]], self.values["target"])[0])
+
     @computed(*SERIES)
     def view(self):
         """The client's view of the months: one row a month with change, mood and reaction."""
@@ -226,7 +241,11 @@ class NoCureStory(Story):
             "title",
             "nocure.title",
             level=1,
-            parts=(Words("intro", ("target", "months"), lambda s: narrate.nocure_intro(s.values)),),
+            parts=(
+                Words(
+                    "intro", ("target", "months"), lambda s: narrate.nocure_intro(s.values, s.pace)
+                ),
+            ),
         ),
         Scene(
             "months",
@@ -245,7 +264,7 @@ class NoCureStory(Story):
                 Words(
                     "contract_text",
                     ("results", "target"),
-                    lambda s: narrate.contract_reading(s.values),
+                    lambda s: narrate.contract_reading(s.values, s.delivered, s.met),
                 ),
                 Chart(
                     "progress",
@@ -255,7 +274,7 @@ class NoCureStory(Story):
                 Words(
                     "verdict",
                     (*SERIES, *REVIEW),
-                    lambda s: narrate.verdict_text(s.values, s.decision),
+                    lambda s: narrate.verdict_text(s.values, s.decision, s.met),
                     on_board=True,
                 ),
             ),
