@@ -64,6 +64,37 @@ def check_story(story: ReferralsStory) -> None:
     check_stalls(story, texts["summary"])
     check_reach(story, texts["summary"])
     check_passing(story, texts["hunting_text"], texts["worth"])
+    check_hunter(story, texts["hunter"])
+
+
+def check_hunter(story, text):
+    logos, churn, start = story["new_logos_per_year"], story["churn"], story["fans"]
+    said = {
+        key
+        for key in (
+            "hunter_nothing",
+            "hunter_shrinks",
+            "hunter_straight",
+            "hunter_replaced",
+            "hunter_levels",
+            "hunter_settles",
+            "hunter_stays",
+        )
+        if _has(story, text, key)
+    }
+    if logos == 0:
+        expected = "hunter_nothing" if churn == 0 else "hunter_shrinks"
+    elif churn == 0:
+        expected = "hunter_straight"
+    elif churn == 1:
+        expected = "hunter_replaced"
+    elif logos > start * churn:
+        expected = "hunter_levels"  # grows towards logos / churn
+    elif logos < start * churn:
+        expected = "hunter_settles"
+    else:
+        expected = "hunter_stays"
+    assert expected in said, (said, story.values)
 
 
 def _has(story: ReferralsStory, text: str, key: str) -> bool:

@@ -186,11 +186,11 @@ def doubling_text(values: dict[str, Any], fans_after: int) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def honest_text(values: dict[str, Any], growth: float) -> str:
-    """What the simulation assumes, and how the average flywheel grows or shrinks."""
+def honest_text(values: dict[str, Any]) -> str:
+    """What the simulation assumes: introductions, conversion, churn and how many runs."""
     language = values["language"]
     runs = values["runs"]
-    setup = _r(
+    return _r(
         "honest_text",
         language,
         introductions=introductions(values["introductions_per_year"], language),
@@ -200,9 +200,13 @@ def honest_text(values: dict[str, Any], growth: float) -> str:
         if runs == 1
         else _r("runs_many", language, runs=number(runs, language)),
     )
+
+
+def average_text(values: dict[str, Any], growth: float) -> str:
+    """How the average flywheel grows, stays or shrinks a year."""
     if values["churn"] == 0 and growth == 1:  # nobody leaves, nobody new comes in
-        return setup + " " + _r("growth_none", language)
-    return setup + " " + growth_text(growth, language)
+        return _r("growth_none", values["language"])
+    return growth_text(growth, values["language"])
 
 
 def growth_text(growth: float, language: str) -> str:
@@ -303,14 +307,14 @@ def flywheel_summary(
     stall: tuple[float, float, float],
     reach: Any,
 ) -> str:
-    """The honest version's numbers as Markdown: growth, spread, stalls, time to the goal.
+    """The honest version's results as Markdown: growth, spread, stalls, time to the goal.
 
     ``stall`` is (the simulated stalled share, the exact chance of stalling within the
     simulated years, the chance of ever stalling); ``reach`` a :class:`kit.referrals.Reach`.
     """
     return "\n\n".join(
         [
-            honest_text(values, growth),
+            average_text(values, growth),
             "- " + spread_text(values, band, promised),
             "- " + stall_text(values, stall),
             "- " + reach_text(values, reach),
@@ -384,16 +388,6 @@ def passing_text(
     if growth > 1:
         return behind + " " + _r("never_slow", language, years=years(MAX_YEARS, language))
     return behind + " " + _r("never_still", language)
-
-
-def hunting_summary(
-    values: dict[str, Any],
-    comparison: pd.DataFrame,
-    passing: tuple[int | None, int | None, int | None],
-    growth: float,
-) -> str:
-    """The hunter's line and when the flywheel passes it, as Markdown."""
-    return hunter_text(values) + "\n\n" + passing_text(values, comparison, passing, growth)
 
 
 def map_text(values: dict[str, Any]) -> str:

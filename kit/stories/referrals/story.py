@@ -228,6 +228,11 @@ class ReferralsStory(Story):
             "honest",
             "referrals.honest_heading",
             parts=(
+                Words(
+                    "setup",
+                    ("introductions_per_year", "conversion", "churn", "runs"),
+                    lambda s: narrate.honest_text(s.values),
+                ),
                 Chart(
                     "band",
                     (*SIMULATION, "target_fans", "scale"),
@@ -251,6 +256,11 @@ class ReferralsStory(Story):
             "hunting",
             "referrals.hunting_heading",
             parts=(
+                Words(
+                    "hunter",
+                    ("new_logos_per_year", "churn", "fans"),
+                    lambda s: narrate.hunter_text(s.values),
+                ),
                 Chart(
                     "hunting",
                     (*SIMULATION, "new_logos_per_year", "scale"),
@@ -261,7 +271,7 @@ class ReferralsStory(Story):
                 Words(
                     "hunting_text",
                     (*SIMULATION, "new_logos_per_year"),
-                    lambda s: narrate.hunting_summary(s.values, s.comparison, s.passing, s.growth),
+                    lambda s: narrate.passing_text(s.values, s.comparison, s.passing, s.growth),
                     True,
                 ),
             ),
