@@ -269,7 +269,8 @@ def terms_chart(
             "walks": terms["pitfall_of_met"].fillna(0.0).to_numpy(),
         }
     )
-    y = alt.Y("label:N", title=None, sort=None)
+    # whole term names: the default 180-pixel label limit cut the Dutch ones short
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=400))
     bars = (
         alt.Chart(inline(data))
         .mark_bar(cornerRadiusEnd=3)
