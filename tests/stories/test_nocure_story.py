@@ -87,3 +87,33 @@ def test_the_decision_aid_in_the_live_panel():
     assert {r["term"] for r in rows} >= {"month", "quarter", "total", "hybrid", "minimum_term"}
     typed.value = "20, 15, 5"
     assert "between 12 and 120 monthly results" in find(panel, "kit-message").value
+
+
+def test_the_terms_chart_names_every_term_in_full():
+    import re
+
+    import vl_convert
+
+    story = NoCureStory(language="nl", n_contracts=500)
+    svg = vl_convert.vegalite_to_svg(story.scene("terms").parts[0].draw(story).to_dict())
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "mengvorm, elke maand beoordeeld" in texts
+    assert "minimale looptijd van 3 maanden" in texts
+    assert not any(text.endswith("…") for text in texts)
+
+
+def test_a_workshop_file_sets_how_the_client_judges(tmp_path):
+    from kit.resources import DATA
+    from kit.workshop import WorkshopError, load_workshop
+
+    text = (DATA / "workshops" / "default.yaml").read_text(encoding="utf-8")
+    section = "  nocure:\n"
+    assert section in text
+    extra = "    review: quarter\n    history: [20, 15, 5, 45, 20, 15, 20, 15, 5, 45, 20, 15]\n"
+    path = tmp_path / "workshop.yaml"
+    path.write_text(text.replace(section, section + extra, 1), encoding="utf-8")
+    nocure = load_workshop(path).notebooks["nocure"]
+    assert nocure["review"] == "quarter" and len(nocure["history"]) == 12
+    path.write_text(text.replace(section, section + "    review: weekly\n", 1), encoding="utf-8")
+    with pytest.raises(WorkshopError, match="review"):
+        load_workshop(path)
