@@ -25,7 +25,8 @@ JARGON = re.compile(r"branching|vertakking|galton|generating function|genererend
 BROKEN = re.compile(r"[{}]|\b(nan|inf|infinity)\b|\bNone\b(?! of)")
 # "1 years", "1 fans", ... but not "31 years" or "0.1 fans"
 SINGULAR_AS_PLURAL = re.compile(
-    r"(?<![\d.,])1 (years|fans|people|introductions|times|generations|clients|logos"
+    r"(?<![\d.,])1 (new |nieuwe |valuable |waardevolle )?"
+    r"(years|fans|people|introductions|times|generations|clients|logos|contacts|contacten"
     r"|mensen|introducties|keer|generaties|klanten)\b"
 )
 ENGLISH_THOUSANDS = re.compile(r"\d,\d{3}(?!\d)")

@@ -446,7 +446,14 @@ def worth_text(values: dict[str, Any], matching: int | None) -> str:
         return ""
     per_fan = k * conversion
     decimals = 0 if abs(per_fan - round(per_fan)) < 1e-9 else 2
-    worth = _r("worth", language, per_fan=number(per_fan, language, decimals))
+    shown = number(per_fan, language, decimals)
+    worth = _r(
+        "worth",
+        language,
+        new=_plural(
+            1 if shown == "1" else 2, "one_new_client", "many_new_clients", language, shown
+        ),
+    )
     logos = new_logos(values["new_logos_per_year"], language)
     if matching == 1:
         return worth + " " + _r("worth_match_one", language, logos=logos)
