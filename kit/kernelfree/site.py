@@ -107,15 +107,14 @@ def story_page(name: str, language: str) -> str:
     """One story's kernel-free scenes in one language, charts drawn in the browser."""
     import mistune
 
-    from kit.kernelfree import grids, specs
-    from kit.live.display import LOCALES
+    from kit.kernelfree import embed, specs
     from kit.stories import STORIES
     from kit.stories.base import Chart, Words
 
     story = STORIES[name].story(language=language)
     markdown = mistune.create_markdown(escape=True)
     free = specs.SCENES.get(name, {})
-    body, charts = [], {}
+    body = []
     for scene in story.scenes:
         has_chart = any(isinstance(part, Chart) for part in scene.parts)
         if scene.name not in free and (has_chart or scene.controls):
@@ -125,22 +124,10 @@ def story_page(name: str, language: str) -> str:
         if scene.text:
             parts.append(_text_html(t(scene.text, language), markdown))
         if scene.name in free:
-            builder, grid_name = free[scene.name]
-            grid = {"outcomes": grids.outcome_grid, "band": grids.band_grid}.get(grid_name)
-            chart = builder(story, grid()) if grid else builder(story)
-            charts[scene.name] = _fitted(chart.to_dict(validate=False))
-            alt_text = escape(t(scene.heading, language))
-            parts.append(
-                f'<div class="chart" id="chart-{scene.name}" role="figure" '
-                f'aria-label="{alt_text}"></div>'
-            )
-            if grid:
-                note = t("site.grid_note", language, runs=_number(grid().runs, language))
-                parts.append(f'<p class="note">{escape(note)}</p>')
+            parts.append(embed.scene_fragment(story, scene.name))
         else:
-            parts += [
-                markdown(part.write(story)) for part in scene.parts if isinstance(part, Words)
-            ]
+            words = [part for part in scene.parts if isinstance(part, Words)]
+            parts += [markdown(part.write(story)) for part in words]
         body.append(f'<section id="{scene.name}">{"".join(parts)}</section>')
     other = next(other for other in LANGUAGES if other != language)
     nav = (
@@ -148,79 +135,15 @@ def story_page(name: str, language: str) -> str:
         f'<a href="../{other}/{name}.html" lang="{other}" hreflang="{other}">'
         f"{escape(t('common.language_name', other))}</a></nav>"
     )
-    script = _embed_script(charts, LOCALES[language], language)
+    script = DECK_KEYS + embed.embed_script()
     title = escape(t(STORIES[name].title_key(), language))
     return _document(language, title, nav + "".join(body), f"../{STYLE}", f"../{BUNDLE}", script)
-
-
-def _number(value: float, language: str) -> str:
-    from kit.text import number
-
-    return number(value, language)
 
 
 def _text_html(value: Any, markdown) -> str:
     if isinstance(value, list):
         value = "\n".join(f"1. {line}" for line in value)
     return markdown(value)
-
-
-PAGE_HEIGHT = 210
-"""Chart height on a page: heading, text, chart and controls share a 1280x720 screen."""
-PAGE_FONT = 16
-"""Chart labels on a page, larger than a notebook's 13 px: read from the back of a room."""
-
-
-def _fitted(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec as wide as its box and a screen high, its labels larger.
-
-    A 390-pixel phone and a projector both see all of it.
-    """
-    config = {**spec.get("config", {})}
-    for part in ("axis", "legend"):
-        config[part] = {
-            **config.get(part, {}),
-            "labelFontSize": PAGE_FONT,
-            "titleFontSize": PAGE_FONT,
-        }
-    config["text"] = {**config.get("text", {}), "fontSize": PAGE_FONT}
-    return {
-        **spec,
-        "config": config,
-        "width": "container",
-        "height": min(spec.get("height", PAGE_HEIGHT), PAGE_HEIGHT),
-        "autosize": {"type": "fit-x", "contains": "padding"},
-    }
-
-
-def _embed_script(charts: dict[str, dict[str, Any]], locale: dict[str, Any], language: str) -> str:
-    """Draw every chart with Vega-Embed; slider readouts in the page's numbers (0,6 in Dutch)."""
-    payload = json.dumps(
-        {"charts": charts, "locale": locale, "language": language}, separators=(",", ":")
-    )
-    payload = payload.replace("</", "<\\/")  # no "</script>" inside the script
-    return (
-        f"const site = {payload};\n"
-        "const readable = new Intl.NumberFormat(site.language, {maximumFractionDigits: 2});\n"
-        "function readouts(root) {\n"
-        "  for (const input of root.querySelectorAll('input[type=range]')) {\n"
-        "    const shown = input.nextElementSibling;  // Vega's readout\n"
-        "    const write = () => {\n"
-        "      if (shown) shown.textContent = readable.format(+input.value);\n"
-        "    };\n"
-        "    input.addEventListener('input', write);\n"
-        "    write();\n"
-        "  }\n"
-        "}\n"
-        f"{DECK_KEYS}"
-        "for (const [name, spec] of Object.entries(site.charts)) {\n"
-        "  window.vegaEmbed(`#chart-${name}`, spec, {actions: false, renderer: 'svg',\n"
-        "    formatLocale: site.locale}).then((result) => {\n"
-        "    readouts(document.getElementById(`chart-${name}`));\n"
-        "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"
-        "  });\n"
-        "}\n"
-    )
 
 
 DECK_KEYS = """\

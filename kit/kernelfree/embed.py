@@ -1,0 +1,147 @@
+"""A kernel-free scene as an HTML fragment, for any page: the site, a handout, the presenter.
+
+:func:`scene_fragment` gives a chart box and its Vega-Lite spec (as JSON in a
+``<script type="application/json">``), its sliders started at the story's values.
+:func:`embed_script` draws every such box on a page with Vega-Embed, numbers in the
+page's language (``<html lang>``); the page loads Vega-Embed first, from the offline
+bundle (:func:`kit.kernelfree.site.vega_bundle`), as a file or inline.
+
+A scene that reads a grid has a kernel-free form only where the grid holds the
+story's numbers: every parameter its result reads, other than the grid's axes (and
+story B's years, a prefix of the grid's), must be at the value the grid was computed
+with. A handout for ``target = 90`` keeps its static chart of the chance scene.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from kit.text import t
+
+PAGE_HEIGHT = 210
+"""Chart height on a page: heading, text, chart and controls share a 1280x720 screen."""
+PAGE_FONT = 16
+"""Chart labels on a page, larger than a notebook's 13 px: read from the back of a room."""
+SPEC_CLASS = "kit-kernel-free-spec"
+"""The class of the JSON script that carries a scene's spec."""
+GRID_RESULTS = {"outcomes": "outcomes", "band": "band"}
+"""A grid's name in :data:`kit.kernelfree.specs.SCENES` -> the story result it holds."""
+SLICED = {"band": ("years",)}
+"""Parameters a grid covers by slicing rather than as an axis (story B's years)."""
+
+
+def grid_for(story: Any, grid_name: str):
+    """The grid a scene reads, or None when it does not hold this story's numbers."""
+    from kit.kernelfree import grids
+
+    grid = {"outcomes": grids.outcome_grid, "band": grids.band_grid}[grid_name]()
+    axes = {axis.name for axis in grid.axes} | set(SLICED.get(grid_name, ()))
+    runs = grids.RUNS_PARAM[grid.story]
+    for name in type(story).result(GRID_RESULTS[grid_name]).depends - axes:
+        fixed = grid.runs if name == runs else story.schema[name].default
+        if story[name] != fixed:
+            return None
+    if "years" in axes and story["years"] > grids.band_years():
+        return None
+    return grid
+
+
+def scene_spec(story: Any, scene: str) -> tuple[dict[str, Any], Any] | None:
+    """The kernel-free spec of one scene (fitted to a page) and its grid, or None."""
+    from kit.kernelfree import specs
+
+    builder, grid_name = specs.SCENES.get(story.name, {}).get(scene, (None, None))
+    if builder is None:
+        return None
+    grid = grid_for(story, grid_name) if grid_name else None
+    if grid_name and grid is None:
+        return None
+    chart = builder(story, grid) if grid is not None else builder(story)
+    return fitted(chart.to_dict(validate=False)), grid
+
+
+def scene_fragment(story: Any, scene: str) -> str | None:
+    """One scene's chart box, spec and (for a grid) a note on the runs; None if it has none.
+
+    Parameters
+    ----------
+    story : Story
+        Its language and values: the sliders start there.
+    scene : str
+        The scene's name (``"tree"``).
+    """
+    found = scene_spec(story, scene)
+    if found is None:
+        return None
+    spec, grid = found
+    language = story.language
+    label = escape(t(type(story).scene(scene).heading, language))
+    payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    html = (
+        f'<div class="chart kit-kernel-free" id="chart-{scene}" role="figure" '
+        f'aria-label="{label}"></div>'
+        f'<script type="application/json" class="{SPEC_CLASS}" data-chart="{scene}">'
+        f"{payload}</script>"
+    )
+    if grid is not None:
+        from kit.text import number
+
+        note = t("site.grid_note", language, runs=number(grid.runs, language))
+        html += f'<p class="note">{escape(note)}</p>'
+    return html
+
+
+def fitted(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec as wide as its box and a screen high, its labels larger.
+
+    A 390-pixel phone and a projector both see all of it.
+    """
+    config = {**spec.get("config", {})}
+    for part in ("axis", "legend"):
+        sizes = {"labelFontSize": PAGE_FONT, "titleFontSize": PAGE_FONT}
+        config[part] = {**config.get(part, {}), **sizes}
+    config["text"] = {**config.get("text", {}), "fontSize": PAGE_FONT}
+    return {
+        **spec,
+        "config": config,
+        "width": "container",
+        "height": min(spec.get("height", PAGE_HEIGHT), PAGE_HEIGHT),
+        "autosize": {"type": "fit-x", "contains": "padding"},
+    }
+
+
+def embed_script() -> str:
+    """JavaScript that draws every kernel-free box on the page (after Vega-Embed loaded).
+
+    Numbers follow ``<html lang>`` (:data:`kit.live.display.LOCALES`), the slider
+    readouts too (0,6 in Dutch). Each drawn view is kept in ``window.kitViews``.
+    """
+    from kit.live.display import LOCALES
+
+    locales = json.dumps(LOCALES, separators=(",", ":"))
+    return (
+        f"const kitLocales = {locales};\n"
+        "const kitLanguage = document.documentElement.lang in kitLocales\n"
+        "  ? document.documentElement.lang : 'en';\n"
+        "const kitReadable = new Intl.NumberFormat(kitLanguage, {maximumFractionDigits: 2});\n"
+        "function kitReadouts(root) {\n"
+        "  for (const input of root.querySelectorAll('input[type=range]')) {\n"
+        "    const shown = input.nextElementSibling;  // Vega's readout\n"
+        "    const write = () => {\n"
+        "      if (shown) shown.textContent = kitReadable.format(+input.value);\n"
+        "    };\n"
+        "    input.addEventListener('input', write);\n"
+        "    write();\n"
+        "  }\n"
+        "}\n"
+        f"for (const source of document.querySelectorAll('script.{SPEC_CLASS}')) {{\n"
+        "  const name = source.dataset.chart, box = document.getElementById(`chart-${name}`);\n"
+        "  window.vegaEmbed(box, JSON.parse(source.textContent), {actions: false,\n"
+        "    renderer: 'svg', formatLocale: kitLocales[kitLanguage]}).then((result) => {\n"
+        "    kitReadouts(box);\n"
+        "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"
+        "  });\n"
+        "}\n"
+    )
