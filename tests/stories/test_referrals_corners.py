@@ -3,7 +3,8 @@
 Each parameter at its minimum and its maximum, alone and in combination (a bounded,
 seeded sample of the 2**11 corners), builds the story and renders every part: every
 chart's spec (validated) and, for a sample, its SVG drawn by vl-convert as the notebook
-does; every sentence, with no NaN, inf or runaway number in it.
+does; every sentence, with no NaN, inf or runaway number in it, and none contradicting
+its figures (the checks of ``test_referrals_texts``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import random
 import re
 
 import pytest
+from test_referrals_texts import check_story
 
 from kit.live.display import draw_svg
 from kit.stories.base import Chart, Words
@@ -65,6 +67,7 @@ def test_every_corner_renders(name):
             text = part.write(story)
             assert not NOT_A_NUMBER.search(text), (part.name, text)
             assert not re.search(r"\d{19}", text.replace(",", "").replace(".", "")), text
+    check_story(story)  # and no sentence contradicts its numbers at the corners either
 
 
 def test_the_issue_14_case_draws_its_tree_with_readable_labels():
