@@ -3,7 +3,7 @@
 A builder only draws: every number it shows was computed by the story modules.
 Labels come from ``kit/text`` in the chosen language. Every chart gets the same
 calm, presentable look (:func:`styled`): large fonts for a projector, no grid
-noise, colours that keep their meaning (green pleased, amber worried, red alarm).
+noise, colours that keep their meaning (blue pleased, amber worried, vermilion alarm).
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ import pandas as pd
 from altair.utils.schemapi import debug_mode
 
 WIDTH, HEIGHT = 560, 260
-MOOD_COLOURS = {"pleased": "#2e7d32", "worried": "#f2a900", "alarm": "#c62828"}
+# Blue, amber, vermilion: apart for a deuteranope and in greyscale (dark, light, middle);
+# the mood chart adds a second cue, a shape per mood (MOOD_SHAPES).
+MOOD_COLOURS = {"pleased": "#1f4e8c", "worried": "#f2c12e", "alarm": "#d55e00"}
+MOOD_SHAPES = {"pleased": "circle", "worried": "triangle-down", "alarm": "cross"}
 INK, MUTED, ACCENT = "#1f2933", "#7b8794", "#1565c0"
 
 

@@ -10,6 +10,7 @@ from kit.stories.look import (
     HEIGHT,
     INK,
     MOOD_COLOURS,
+    MOOD_SHAPES,
     MUTED,
     WIDTH,
     highlight,
@@ -51,14 +52,9 @@ def mood_bars(
         monthly_pace=view["pace"].iloc[0],
     )
     x = alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0))
-    colour = alt.Color(
-        "mood_label:N",
-        title=_label("mood", language),
-        scale=alt.Scale(
-            domain=[t(f"nocure.moods.{m}", language) for m in moods],
-            range=list(MOOD_COLOURS.values()),
-        ),
-    )
+    mood_names = [t(f"nocure.moods.{m}", language) for m in moods]
+    mood_scale = alt.Scale(domain=mood_names, range=[MOOD_COLOURS[m] for m in moods])
+    colour = alt.Color("mood_label:N", title=_label("mood", language), scale=mood_scale)
     bars = (
         alt.Chart(inline(data))
         .mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
@@ -84,7 +80,24 @@ def mood_bars(
         .mark_rule(strokeDash=[6, 4], color=MUTED)
         .encode(y=alt.Y("mean(monthly_pace):Q"))
     )
-    chart = alt.layer(bars, labels, pace).properties(width=WIDTH, height=HEIGHT)
+    # a second cue besides colour (colour-blind readers, greyscale print): a shape per mood at
+    # the foot of each bar, and in the legend
+    shapes = (
+        alt.Chart(inline(data))
+        .mark_point(filled=True, size=180, stroke=INK, strokeWidth=1.5, yOffset=-14, opacity=1)
+        .encode(
+            x=x,
+            y=alt.datum(0),
+            color=colour,
+            fill=alt.value("white"),  # white on every bar colour; the legend keeps the colours
+            shape=alt.Shape(
+                "mood_label:N",
+                title=_label("mood", language),
+                scale=alt.Scale(domain=mood_names, range=[MOOD_SHAPES[m] for m in moods]),
+            ),
+        )
+    )
+    chart = alt.layer(bars, labels, pace, shapes).properties(width=WIDTH, height=HEIGHT)
     return styled(chart, _label("months_title", language))
 
 
