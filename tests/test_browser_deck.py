@@ -11,8 +11,11 @@ a test fails on any such request and on any console error. Screenshots of every 
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -54,6 +57,49 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+
+
+AXE_HOME = Path(os.environ.get("KIT_NPM_CACHE", Path.home() / ".cache" / "workshop-kit" / "npm"))
+AXE_VERSION = "4"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed from the npm registry into a cache folder once."""
+    script = AXE_HOME / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: apt-get install -y npm (the Makefile's system target)")
+        AXE_HOME.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(AXE_HOME),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return script.read_text(encoding="utf-8")
+
+
+def serious_violations(page, axe_source: str) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)  # from the local file: no request at all
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => ({id: v.id, impact: v.impact,
+                        where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    )
+    return [json.dumps(v) for v in found]
 
 
 @pytest.fixture(scope="module")
@@ -374,3 +420,23 @@ def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language
         )
         assert cut == [], f"{scene}: button text cut off: {cut}"
         shown.screenshot(f"deck-phone-{topic}-{language}-{index + 1:02d}-{scene}")
+
+
+@pytest.mark.parametrize(("topic", "language"), [("nocure", "nl"), ("referrals", "en")])
+def test_axe_finds_no_serious_violation_on_any_scene_or_the_notes(
+    deck, axe_source, topic, language
+):
+    shown = deck(topic, language)
+    page = shown.page
+    found = {}
+    for index, scene in enumerate(shown.scenes):
+        page.evaluate(f"window.kitDeck.show({index}, null)")
+        page.wait_for_timeout(200)
+        if violations := serious_violations(page, axe_source):
+            found[scene] = violations
+    with shown.context.expect_page() as popup:
+        shown.press("s")
+    popup.value.wait_for_selector(".kit-notes-heading")
+    if violations := serious_violations(popup.value, axe_source):
+        found["notes"] = violations
+    assert found == {}

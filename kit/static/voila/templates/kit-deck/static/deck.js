@@ -17,6 +17,8 @@
   let digitTimer = null;
 
   document.body.classList.add("kit-deck");
+  const cells = document.getElementById("rendered_cells");
+  if (cells) cells.setAttribute("role", "main"); // the slides are the page's main content
 
   const slides = () => Array.from(document.querySelectorAll(".kit-deck-slide"));
   const fill = (text, fields) => String(text || "").replace(/\{(\w+)\}/g, (_, k) => fields[k]);
