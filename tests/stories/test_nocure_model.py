@@ -59,6 +59,8 @@ def test_the_reactions_follow_the_rule_for_other_series():
     # the last month falls but the client stays (looser rule): no "stop" words
     kept = nocure.client_view(SEED_RESULTS, 120, closing_declines=3)
     assert kept["reaction"].iloc[-1] == "patience"
+    # below the pace in month 1 is a slow start, not a fall against last month
+    assert nocure.client_view([15, 20], 40)["reaction"].tolist() == ["slow_start", "pleased"]
     # a fall without a talk before it is plain worry
     assert nocure.client_view([30, 25, 20], 60)["reaction"].tolist() == [
         "start",

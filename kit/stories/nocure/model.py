@@ -326,10 +326,20 @@ def client_view(
     return view
 
 
-REACTIONS = ("start", "pleased", "worried", "alarm", "talk_worked", "patience", "stop")
+REACTIONS = (
+    "start",
+    "slow_start",
+    "pleased",
+    "worried",
+    "alarm",
+    "talk_worked",
+    "patience",
+    "stop",
+)
 """What the client says in a month, from the month's mood and what came before:
 
 * ``start``: month 1 at or above the pace;
+* ``slow_start``: month 1 below the pace, not yet code red;
 * ``pleased``: no fall;
 * ``worried``: a fall, with no tough talk yet (keep a close eye on it);
 * ``alarm``: code red, a tough talk;
@@ -359,6 +369,8 @@ def reactions(mood: Sequence[int], stop: bool) -> list[str]:
             said.append("pleased" if month else "start")
         elif current == WORRIED and talked:
             said.append("patience")
+        elif current == WORRIED and month == 0:
+            said.append("slow_start")
         else:
             said.append(MOODS[current])
     return said
