@@ -296,7 +296,9 @@ def make_app(
             if announce is not None:
                 loop.add_callback(announce)
             if options.pool:
-                in_turn = [story.page(options.language) for story in stories]
+                # the decks first: the coach's default view
+                in_turn = [s.deck(options.language) for s in stories]
+                in_turn += [s.page(options.language) for s in stories]
                 loop.add_callback(preheat_in_turn, self.kernel_manager, in_turn, options.pool)
             super().listen()
 

@@ -49,10 +49,13 @@ def page_html(title: str, body: str, language: str) -> str:
 def index_html(stories: Sequence[Story], language: str) -> str:
     """The index page: one card per story, linking to its Voilà page in ``language``."""
     cards = "\n".join(
-        f'<a class="story kit-story kit-story-{s.topic}" href="/voila/render/{s.page(language)}">'
+        f'<a class="story kit-story kit-story-{s.topic}" href="/voila/render/{s.deck(language)}">'
         f"<h2>{html.escape(s.title(language))}</h2>"
         f"<p>{html.escape(t(f'present.blurbs.{s.topic}', language))}</p>"
         f"<span>{html.escape(t('present.open', language))} &rarr;</span></a>"
+        # the deck is the default; the notebook as one long page stays one click away
+        f'<p class="kit-page-view"><a href="/voila/render/{s.page(language)}">'
+        f"{html.escape(t('deck.ui.as_page', language))}</a></p>"
         for s in stories
     )
     other = next(lang for lang in LANGUAGES if lang != language)

@@ -146,7 +146,8 @@ def test_server_serves_index_stories_and_a_full_room():
     ):
         status, index = fetch(base + "/")
         assert status == 200 and "Twee verhalen" in index.replace("twee", "Twee")
-        assert fetch(base + "/?lang=en")[1].count("/voila/render/en/") == len(STORIES)
+        # each story's deck (the default) and its page
+        assert fetch(base + "/?lang=en")[1].count("/voila/render/en/") == 2 * len(STORIES)
         status, missing = fetch(base + "/voila/render/nl/nothing.ipynb")
         assert status == 404 and t("present.not_found", "nl") in missing
         status, page = fetch(base + f"/voila/render/nl/{STORIES[0].file}")

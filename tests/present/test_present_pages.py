@@ -16,6 +16,7 @@ def test_the_index_links_every_story_in_its_language():
         assert t("present.page_title", language) in page
         for story in STORIES:
             assert f'href="/voila/render/{language}/{story.file}"' in page
+            assert f'href="/voila/render/{story.deck(language)}"' in page
         assert "http://" not in page and "https://" not in page and "src=" not in page
 
 
