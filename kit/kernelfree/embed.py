@@ -26,6 +26,8 @@ PAGE_FONT = 16
 """Chart labels on a page, larger than a notebook's 13 px: read from the back of a room."""
 SPEC_CLASS = "kit-kernel-free-spec"
 """The class of the JSON script that carries a scene's spec."""
+GRID_CLASS = "kit-kernel-free-grid"
+"""The class of the CSV script that carries a grid, once per page."""
 GRID_RESULTS = {"outcomes": "outcomes", "band": "band"}
 """A grid's name in :data:`kit.kernelfree.specs.SCENES` -> the story result it holds."""
 SLICED = {"band": ("years",)}
@@ -62,7 +64,7 @@ def scene_spec(story: Any, scene: str) -> tuple[dict[str, Any], Any] | None:
     return fitted(chart.to_dict(validate=False)), grid
 
 
-def scene_fragment(story: Any, scene: str) -> str | None:
+def scene_fragment(story: Any, scene: str, grids_on_page: set[str] | None = None) -> str | None:
     """One scene's chart box, spec and (for a grid) a note on the runs; None if it has none.
 
     Parameters
@@ -71,6 +73,10 @@ def scene_fragment(story: Any, scene: str) -> str | None:
         Its language and values: the sliders start there.
     scene : str
         The scene's name (``"tree"``).
+    grids_on_page : set of str, optional
+        Grids already on the page (updated here). A grid goes on a page once, however
+        many scenes read it: story B's band is 0.6 MB. Without it, the fragment carries
+        the grids it reads.
     """
     found = scene_spec(story, scene)
     if found is None:
@@ -78,8 +84,18 @@ def scene_fragment(story: Any, scene: str) -> str | None:
     spec, grid = found
     language = story.language
     label = escape(t(type(story).scene(scene).heading, language))
+    html = ""
+    if grid is not None:
+        name = grid_name(grid)
+        spec = _grid_by_name(spec, grid.csv(), name)
+        if grids_on_page is None or name not in grids_on_page:
+            # numbers and names only: nothing in it can close the script
+            html += f'<script type="text/csv" class="{GRID_CLASS}" data-name="{name}">'
+            html += f"{grid.csv()}</script>"
+        if grids_on_page is not None:
+            grids_on_page.add(name)
     payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
-    html = (
+    html += (
         f'<div class="chart kit-kernel-free" id="chart-{scene}" role="figure" '
         f'aria-label="{label}"></div>'
         f'<script type="application/json" class="{SPEC_CLASS}" data-chart="{scene}">'
@@ -91,6 +107,36 @@ def scene_fragment(story: Any, scene: str) -> str | None:
         note = t("site.grid_note", language, runs=number(grid.runs, language))
         html += f'<p class="note">{escape(note)}</p>'
     return html
+
+
+def grid_name(grid: Any) -> str:
+    """The name a grid's table has on a page (``kit-grid-referrals``)."""
+    return f"kit-grid-{grid.story}"
+
+
+def _grid_by_name(spec: dict[str, Any], csv: str, name: str) -> dict[str, Any]:
+    """The spec with the grid's rows replaced by a reference to the page's copy.
+
+    Altair moves inline rows into the top-level ``datasets`` under a name that hashes
+    them; that entry goes, and its references take the page's name.
+    """
+    datasets = dict(spec.get("datasets", {}))
+    hashed = {key for key, rows in datasets.items() if rows == csv}
+    for key in hashed:
+        del datasets[key]
+
+    def renamed(node: Any) -> Any:
+        if isinstance(node, list):
+            return [renamed(child) for child in node]
+        if not isinstance(node, dict):
+            return node
+        if node.get("values") == csv or node.get("name") in hashed:
+            rest = {k: v for k, v in node.items() if k not in ("values", "name")}
+            return {"name": name, **rest}
+        return {key: renamed(value) for key, value in node.items() if key != "datasets"}
+
+    spec = renamed(spec)
+    return {**spec, "datasets": datasets} if datasets else spec
 
 
 def fitted(spec: dict[str, Any]) -> dict[str, Any]:
@@ -136,9 +182,23 @@ def embed_script() -> str:
         "    write();\n"
         "  }\n"
         "}\n"
+        "const kitGrids = {};\n"
+        f"for (const source of document.querySelectorAll('script.{GRID_CLASS}')) {{\n"
+        "  kitGrids[source.dataset.name] = source.textContent;\n"
+        "}\n"
+        "function kitWithGrids(node) {  // a grid named in a spec gets the page's rows\n"
+        "  if (Array.isArray(node)) return node.map(kitWithGrids);\n"
+        "  if (node === null || typeof node !== 'object') return node;\n"
+        "  if (typeof node.name === 'string' && node.name in kitGrids && node.format) {\n"
+        "    const {name, ...rest} = node;\n"
+        "    return {...rest, values: kitGrids[name]};\n"
+        "  }\n"
+        "  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, kitWithGrids(v)]));\n"
+        "}\n"
         f"for (const source of document.querySelectorAll('script.{SPEC_CLASS}')) {{\n"
         "  const name = source.dataset.chart, box = document.getElementById(`chart-${name}`);\n"
-        "  window.vegaEmbed(box, JSON.parse(source.textContent), {actions: false,\n"
+        "  const spec = kitWithGrids(JSON.parse(source.textContent));\n"
+        "  window.vegaEmbed(box, spec, {actions: false,\n"
         "    renderer: 'svg', formatLocale: kitLocales[kitLanguage]}).then((result) => {\n"
         "    kitReadouts(box);\n"
         "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"

@@ -114,7 +114,7 @@ def story_page(name: str, language: str) -> str:
     story = STORIES[name].story(language=language)
     markdown = mistune.create_markdown(escape=True)
     free = specs.SCENES.get(name, {})
-    body = []
+    body, grids_on_page = [], set()
     for scene in story.scenes:
         has_chart = any(isinstance(part, Chart) for part in scene.parts)
         if scene.name not in free and (has_chart or scene.controls):
@@ -124,7 +124,7 @@ def story_page(name: str, language: str) -> str:
         if scene.text:
             parts.append(_text_html(t(scene.text, language), markdown))
         if scene.name in free:
-            parts.append(embed.scene_fragment(story, scene.name))
+            parts.append(embed.scene_fragment(story, scene.name, grids_on_page))
         else:
             words = [part for part in scene.parts if isinstance(part, Words)]
             parts += [markdown(part.write(story)) for part in words]

@@ -239,6 +239,105 @@ def band_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
     return styled(chart, _text("referrals.chart.band_title", story, runs=runs))
 
 
+def hunting_customers(fans: float, logos: str, churn: str) -> str:
+    """The new-logo hunter's expected clients in ``datum.year`` as a Vega expression.
+
+    ``E[t + 1] = E[t] * (1 - churn) + logos`` from ``E[0] = fans`` (the model's
+    recursion), summed: ``fans * s**t + logos * (1 - s**t) / churn`` with ``s = 1 - churn``,
+    and ``fans + logos * t`` without churn.
+    """
+    stay = f"pow(1 - {churn}, datum.year)"
+    return (
+        f"{churn} == 0 ? {fans} + {logos} * datum.year "
+        f": {fans} * {stay} + {logos} * (1 - {stay}) / {churn}"
+    )
+
+
+@unvalidated
+def hunting_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
+    """Story B's flywheel against new-logo hunting, and the year the flywheel overtakes.
+
+    The mean flywheel and the hunter are closed forms; the typical (median) flywheel
+    comes from the grid (the band's median is the kernel's ``flywheel_median``).
+    """
+    axes = {axis.name: axis for axis in grid.axes}
+    k, conversion, churn = (signal(n) for n in ("introductions_per_year", "conversion", "churn"))
+    years, logos, fans = signal("years"), signal("new_logos_per_year"), story["fans"]
+    names = {
+        key: _text(f"referrals.chart.{key}", story)
+        for key in ("flywheel", "flywheel_median", "hunting")
+    }
+    x = alt.X(
+        "year:Q",
+        title=_text("referrals.chart.year", story),
+        axis=alt.Axis(tickMinStep=1, format="d"),
+    )
+    last = int(story.schema["years"].slider_range[1])
+    closed = (
+        alt.Chart(alt.sequence(0, last + 1, as_="year"))
+        .transform_filter(f"datum.year <= {years}")
+        .transform_calculate(
+            flywheel=mean_flywheel(fans, k, conversion, churn),
+            hunting=hunting_customers(fans, logos, churn),
+        )
+    )
+    lines = closed.transform_fold(["flywheel", "hunting"], as_=["key", "clients"])
+    typical = (
+        alt.Chart(_grid_data(grid))
+        .transform_filter(f"{_at_point(grid)} && datum.year <= {years}")
+        .transform_calculate(key="'flywheel_median'", clients="datum.median")
+    )
+    palette = {"flywheel": INK, "flywheel_median": ACCENT, "hunting": MOOD_COLOURS["worried"]}
+    line = dict(
+        x=x,
+        y=alt.Y("clients:Q", title=_text("referrals.chart.clients", story)),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=list(names.values()), range=list(palette.values())),
+        ),
+        tooltip=[
+            alt.Tooltip("year:Q"),
+            alt.Tooltip("series:N"),
+            alt.Tooltip("clients:Q", format=",.0f"),
+        ],
+    )
+    series = _choice("datum.key", names)
+    overtakes = _text("site.overtakes", story, year="@")
+    never = _text("site.never_overtakes", story)
+    verdict = (
+        closed.transform_calculate(
+            ahead="datum.year > 0 && datum.flywheel > datum.hunting ? datum.year : 1e9"
+        )
+        .transform_aggregate(first="min(ahead)")
+        .transform_calculate(
+            text=f"datum.first < 1e9 ? replace('{_js(overtakes)}', '@', datum.first) "
+            f": '{_js(never)}'"
+        )
+        .mark_text(
+            align="left", x=0, y=alt.expr("height + 60"), fontSize=15, fontWeight="bold", color=INK
+        )
+        .encode(text=alt.Text("text:N"))
+    )
+    chart = alt.layer(
+        lines.transform_calculate(series=series)
+        .mark_line(strokeWidth=3, point=True)
+        .encode(**line),
+        typical.transform_calculate(series=series)
+        .mark_line(strokeWidth=3, point=True)
+        .encode(**line),
+        verdict,
+    ).properties(width=WIDTH, height=HEIGHT)
+    chart = chart.add_params(
+        slider(story, "new_logos_per_year"),
+        slider(story, "years"),
+        slider(story, "introductions_per_year", axes["introductions_per_year"]),
+        slider(story, "conversion", axes["conversion"]),
+        slider(story, "churn", axes["churn"]),
+    )
+    return styled(chart, _text("referrals.chart.hunting_title", story))
+
+
 # -- story A: the client's reading, closed forms -------------------------------------------------
 
 SEPARATORS = "[\\\\s,;]+"
@@ -466,6 +565,7 @@ SCENES: dict[str, dict[str, tuple[Builder, str | None]]] = {
         "tree": (tree_spec, None),
         "doubling": (doubling_spec, None),
         "honest": (band_spec, "band"),
+        "hunting": (hunting_spec, "band"),
     },
 }
 """Story -> scene -> (builder, the grid it reads or None for closed forms)."""

@@ -25,7 +25,7 @@ def test_kernelfree_fragments_start_at_the_storys_values():
     spec = spec_of(embed.scene_fragment(story, "tree"))
     values = {p["name"]: p["value"] for p in spec["params"]}
     assert values["p_per_fan"] == 4
-    assert embed.scene_fragment(story, "hunting") is None  # no kernel-free form
+    assert embed.scene_fragment(story, "questions") is None  # words only: no chart
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,13 @@ import pytest
 
 from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.cli import main
+from kit.stories import STORIES
 from kit.stories.referrals import model as referrals
 from kit.text import number, t
 
 pytestmark = pytest.mark.browser
+
+NoCure = STORIES["nocure"].story
 
 CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -33,6 +36,14 @@ ROWS = """([chart, key]) => {
     for (const name of Object.keys(view._runtime.data)) {
         const found = view.data(name).filter(row => row.key === key);
         if (found.length) return found.map(row => ({year: row.year, fans: row.fans}));
+    }
+    return [];
+}"""
+HUNTER = """chart => {
+    const view = window.kitViews[chart];
+    for (const name of Object.keys(view._runtime.data)) {
+        const found = view.data(name).filter(row => row.key === 'hunting');
+        if (found.length) return found.map(row => row.clients);
     }
     return [];
 }"""
@@ -119,7 +130,7 @@ class Watched:
 
 def test_kernelfree_sliders_redraw_the_tree_offline(served, browser):
     watched = Watched(browser, 1280, 720)
-    watched.open(f"{served}/en/referrals.html", charts=3)
+    watched.open(f"{served}/en/referrals.html", charts=4)
     before = watched.page.evaluate(CHART_SVG, "tree")
     assert "Total: 1,111" in watched.texts("tree")
     assert watched.page.evaluate(MOVE, ["per_fan", "5"]) == "5"
@@ -135,7 +146,7 @@ def test_kernelfree_sliders_redraw_the_tree_offline(served, browser):
 
 def test_kernelfree_band_follows_the_grid_and_the_mean(served, browser):
     watched = Watched(browser, 1280, 720)
-    watched.open(f"{served}/nl/referrals.html", charts=3)
+    watched.open(f"{served}/nl/referrals.html", charts=4)
     before = watched.page.evaluate(CHART_SVG, "honest")
     watched.page.evaluate(MOVE, ["conversion", "0.3"])
     watched.page.wait_for_function(
@@ -150,6 +161,8 @@ def test_kernelfree_band_follows_the_grid_and_the_mean(served, browser):
     expected = [1.0] + [referrals.expected_fans(year, 1, 0.3, 0.1, 1) for year in range(1, 11)]
     assert [row["year"] for row in rows] == list(range(11))
     assert [row["fans"] for row in rows] == pytest.approx(expected, rel=1e-12)
+    hunter = watched.page.evaluate(HUNTER, "hunting")
+    assert hunter == pytest.approx(list(referrals.new_logo_hunting(10, 10, 0.1)), rel=1e-12)
     watched.close()
 
 
@@ -157,6 +170,11 @@ def test_kernelfree_typed_months_redraw_the_client(served, browser):
     watched = Watched(browser, 1280, 720)
     watched.open(f"{served}/en/nocure.html", charts=2)
     assert "-67%" in watched.texts("months")
+    # the chance chart reads the page's copy of the grid: the kernel's shares at the defaults
+    shares = NoCure().outcomes
+    drawn = watched.texts("chance")
+    for name in ("met_target", "any_alarm", "stopped", "pitfall"):
+        assert f"{getattr(shares, name):.0%}" in drawn, name
     watched.page.fill('input[name="p_results"]', "10, 30, 12")
     watched.page.wait_for_function(
         "() => Array.from(document.querySelectorAll('#chart-months svg text'))"
@@ -208,7 +226,7 @@ def test_kernelfree_deck_keys_move_one_scene_per_screen(served, browser):
 def test_kernelfree_pages_fit_the_screen(served, browser, screen):
     width, height = SCREENS[screen]
     ARTIFACTS.mkdir(exist_ok=True)
-    for page, charts in (("en/referrals", 3), ("nl/nocure", 2), ("index", 0)):
+    for page, charts in (("en/referrals", 4), ("nl/nocure", 2), ("index", 0)):
         watched = Watched(browser, width, height)
         if charts:
             watched.open(f"{served}/{page}.html", charts=charts)

@@ -146,3 +146,35 @@ def test_kernelfree_scenes_exist_in_the_stories():
     for story, scenes in specs.SCENES.items():
         known = {scene.name for scene in STORIES[story].story.scenes}
         assert set(scenes) <= known
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_kernelfree_hunting_overtakes_in_the_models_year(language):
+    from kit.kernelfree import grids
+
+    grid = grids.band_grid()
+    rng = np.random.default_rng(3)
+    for _ in range(8):
+        values = {
+            "years": int(rng.integers(1, 31)),
+            "introductions_per_year": int(rng.integers(0, 6)),
+            "conversion": round(float(rng.integers(0, 11)) / 10, 1),
+            "churn": round(float(rng.integers(0, 11)) / 10, 1),
+            "new_logos_per_year": int(rng.integers(0, 101)),
+        }
+        story = Referrals(values, language=language)
+        drawn = texts(specs.hunting_spec(story, grid), language)
+        comparison = referrals.flywheel_vs_hunting(
+            values["years"],
+            values["introductions_per_year"],
+            values["conversion"],
+            values["churn"],
+            values["new_logos_per_year"],
+        )
+        year = referrals.overtaking_year(comparison)
+        expected = (
+            t("site.never_overtakes", language)
+            if year is None
+            else t("site.overtakes", language, year=year)
+        )
+        assert expected in drawn, values
