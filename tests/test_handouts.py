@@ -1,6 +1,7 @@
 """Real handout runs: offline HTML, A4 PDF, manifest, Dutch in Dutch, atomic, rosters escaped."""
 
 import hashlib
+import http.server
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from jupyter_client.blocking import BlockingKernelClient
 from PIL import Image, ImageStat
 
 from kit import handouts, resources
+from kit.chromium import HEADLESS_FLAGS
 from kit.cli import main
 from kit.handouts import HandoutError, svg_images, write_handouts
 from kit.stories import STORIES
@@ -234,6 +237,48 @@ def test_chromium_offline_draws_every_chart(default_run, tmp_path):
             drawn = re.findall(r'data-drawn="([^"]*)"', dom)
             assert len(drawn) == len(charts_of(out / language / f"{stem}.ipynb"))
             assert drawn and all(re.fullmatch(r"\d{2,}x\d{2,}", size) for size in drawn), drawn
+
+
+@needs_chromium
+@pytest.mark.parametrize("flags", ["all", "the page's route alone"])
+def test_the_printer_asks_the_network_for_nothing(tmp_path, monkeypatch, flags):
+    """A page that would load from a server (here one on loopback, which Chromium reaches
+    even with a proxy set) is printed without a single request leaving the browser: with
+    every flag, and with the browser's own network flags taken away (the page's route,
+    which aborts all but local files, holds alone)."""
+    if flags != "all":
+        monkeypatch.setattr(handouts.pdf, "CHROMIUM_FLAGS", HEADLESS_FLAGS)
+    asked = []
+
+    class Server(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's hook
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<!doctype html><link rel="stylesheet" href="{address}/style.css">'
+        f'<p>Handout</p><img src="{address}/chart.png"><script src="{address}/app.js"></script>'
+        f'<iframe src="{address}/frame"></iframe>',
+        encoding="utf-8",
+    )
+    printer = handouts.Printer(str(tmp_path))
+    try:
+        for name in ("one.pdf", "two.pdf"):  # one browser for both
+            printer.print(page, tmp_path / name)
+            assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+    finally:
+        printer.close()
+        server.shutdown()
+    assert asked == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.pdf", "page.html", "two.pdf"]
 
 
 ROSTER = (

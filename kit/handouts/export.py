@@ -75,7 +75,8 @@ def chart_title(spec: dict[str, Any]) -> str:
 _EXPORTERS: dict[str, HTMLExporter] = {}
 
 
-def _exporter(language: str) -> HTMLExporter:
+def exporter(language: str) -> HTMLExporter:
+    """The handout exporter for ``language`` (built once per process)."""
     if language not in _EXPORTERS:
         exporter = HTMLExporter(
             template_name="handout",
@@ -116,7 +117,7 @@ def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
         "css_page": css_string(handout.cover["page"]),
         "css_of": css_string(handout.cover["of"]),
     }
-    html, _ = _exporter(handout.language).from_notebook_node(notebook, resources={"kit": cover})
+    html, _ = exporter(handout.language).from_notebook_node(notebook, resources={"kit": cover})
     return without_css_comments(html)
 
 

@@ -31,11 +31,11 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from kit.handouts.errors import HandoutError
-from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
+from kit.handouts.export import LIVE_ONLY, TRY_IT, exporter, handout_html
 from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import Printer
 from kit.handouts.plan import Handout
-from kit.handouts.signals import descendants, held_signals, stop_processes
+from kit.handouts.signals import carrying, descendants, held_signals, stop_processes
 from kit.handouts.staging import mark, remove_stale
 
 KERNEL = "python3"
@@ -50,6 +50,8 @@ STALL_TIMEOUT = 900
 ENGINE = "kit-warm-kernel"
 SCRATCH = "kit-run-"
 """Name prefix of a run's scratch folder in the temporary folder (kernel sockets, profiles)."""
+WARM_UP = "from kit.stories import STORIES\nfor entry in STORIES.values():\n    entry.story\n"
+"""What a new kernel runs before its first notebook: import every story's code."""
 RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
 
 
@@ -202,8 +204,9 @@ def run_all(
     scratch = tempfile.mkdtemp(prefix=SCRATCH)
     mark(Path(scratch))
     printing = any("pdf" in handout.formats for handout in plan)
+    warm = (_notebook_dir(plan[0]), tuple(dict.fromkeys(h.language for h in plan)))
     pool = context.Pool(
-        min(jobs, len(plan)), initializer=_start_worker, initargs=(scratch, printing)
+        min(jobs, len(plan)), initializer=_start_worker, initargs=(scratch, printing, warm)
     )
     workers = [process.pid for process in pool._pool]
     try:
@@ -223,27 +226,37 @@ def run_all(
                 report(len(written), len(plan), result)
     finally:
         with held_signals():  # a second Ctrl-C must not stop the stopping
-            _stop_pool(pool, workers)
-            shutil.rmtree(scratch, ignore_errors=True)
+            _stop_pool(pool, workers, scratch)
     order = {handout.stem: index for index, handout in enumerate(plan)}
     return sorted(written, key=lambda w: order[w.handout.stem])
 
 
-def _stop_pool(pool: Any, workers: list[int]) -> None:
-    """End the workers and everything they started, at once, and wait until all are gone.
+def _stop_pool(pool: Any, workers: list[int], scratch: str) -> None:
+    """End the workers and everything they started, at once, wait, and remove ``scratch``.
 
     Every handout is on disk by now (or the run failed), so nothing needs a goodbye:
     the workers get SIGTERM, and their kernels and browsers, which run in sessions of
     their own and would outlive them, are killed. This takes a tenth of a second where
-    closing each browser and kernel politely took one to two.
+    closing each browser and kernel politely took one to two. A process that was being
+    started as its worker died is found by the TMPDIR it inherited (the scratch folder).
     """
     started = descendants(workers)
     pool.terminate()
     pool.join()
     stop_processes(started, grace=0)
+    for _ in range(5):
+        stop_processes(carrying("TMPDIR", scratch), grace=0)
+        shutil.rmtree(scratch, ignore_errors=True)
+        if not os.path.exists(scratch):
+            return
+        time.sleep(0.1)
 
 
-def _start_worker(scratch: str | None = None, printing: bool = False) -> None:
+def _start_worker(
+    scratch: str | None = None,
+    printing: bool = False,
+    warm: tuple[str, tuple[str, ...]] | None = None,
+) -> None:
     """Pool initializer: stopping is the parent's to handle; the warm kernel ends with us.
 
     Ctrl-C and a closed terminal reach the whole process group; the parent then stops
@@ -256,6 +269,9 @@ def _start_worker(scratch: str | None = None, printing: bool = False) -> None:
         removes it).
     printing : bool
         Whether this run prints PDFs (then the browser starts at once, in the background).
+    warm : tuple, optional
+        The notebooks' folder and the run's languages: the kernel starts there at once
+        and imports the stories while this worker builds its HTML exporters.
     """
     _KERNEL.root = _PRINTER.scratch = scratch
     if scratch is not None:
@@ -269,6 +285,28 @@ def _start_worker(scratch: str | None = None, printing: bool = False) -> None:
     multiprocessing.util.Finalize(None, _PRINTER.close, exitpriority=10)
     if printing:
         _PRINTER.start()  # the browser starts while the first notebook runs
+    if warm is not None:
+        _warm_up(*warm)
+
+
+def _warm_up(cwd: str, languages: tuple[str, ...]) -> None:
+    """Start the kernel and have it import the stories while the exporters are built.
+
+    Only a head start: should anything fail here, the first handout starts the kernel
+    again and reports what went wrong.
+    """
+    try:
+        _KERNEL.get(cwd)
+        _KERNEL.client.execute(WARM_UP, silent=True, store_history=False)
+        _KERNEL.clear_soon()
+        for language in languages:
+            exporter(language)
+    except Exception:  # noqa: BLE001, S110 - see the docstring
+        _KERNEL.shutdown()
+
+
+def _notebook_dir(handout: Handout) -> str:
+    return str(Path(handout.notebook).resolve().parent)
 
 
 def _write_in_worker(task: tuple[Handout, str]) -> Written | HandoutError:
@@ -327,7 +365,7 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
         Naming the handout, the cell (number and first line) and the error.
     """
     papermill_engines.register(ENGINE, WarmKernelEngine)
-    notebook_dir = str(Path(handout.notebook).resolve().parent)
+    notebook_dir = _notebook_dir(handout)
     try:
         return pm.execute_notebook(
             without_live_cells(handout.notebook),

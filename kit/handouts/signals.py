@@ -9,6 +9,7 @@ sessions of their own, where neither Ctrl-C nor a closed terminal reaches them, 
 
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -107,3 +108,25 @@ def stop_processes(processes: Iterable[psutil.Process], grace: float = GRACE) ->
         except psutil.Error:
             continue
     psutil.wait_procs(alive, timeout=grace)
+
+
+def carrying(variable: str, value: str) -> list[psutil.Process]:
+    """Living processes whose environment sets ``variable`` to ``value``.
+
+    A run's workers point TMPDIR at the run's scratch folder, and every process they
+    start inherits it: so a kernel or browser that was starting at the moment its
+    worker died, and was left to the system, is still found.
+    """
+    found = []
+    wanted = f"{variable}={value}".encode()
+    me = os.getpid()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        try:
+            with open(f"/proc/{entry.name}/environ", "rb") as environ:
+                if wanted in environ.read().split(b"\0"):
+                    found.append(psutil.Process(int(entry.name)))
+        except (OSError, psutil.Error):
+            continue
+    return found
