@@ -74,7 +74,10 @@ def test_the_map_names_the_room_and_the_empty_squares():
     assert t("referrals.chart.you", "en") in names
     rows = [row for values in spec.get("datasets", {}).values() for row in values]
     rows += [row for layer in spec["layer"] for row in layer.get("data", {}).get("values", [])]
-    assert {row.get("later") for row in rows} >= {"not within 50 years"}
+    assert {"not within 50 years", "passes after year 10"} <= names
+    assert {row.get("group") for row in rows} >= {"not within 50 years", "passes after year 10"}
+    # green (the colour scale) only where it passes within the room's 10 years
+    assert all(row["group"] is None for row in rows if (row.get("year") or 99) <= 10)
     assert any(
         row.get("label") == "11" and row["conversion"] == 60 and row["churn"] == 10 for row in rows
     )

@@ -19,6 +19,9 @@ from kit.stories.look import (
 from kit.stories.referrals.narrate import count
 from kit.text import number, t
 
+# The article's promise (bars and dashed line): green, apart from the blues of the runs
+PROMISE = "#2e7d32"
+
 
 def _b(key: str, language: str, **fields) -> str:
     return t(f"referrals.chart.{key}", language, **fields)
@@ -81,7 +84,7 @@ def doubling_chart(
     x = alt.X("year:O", title=_b("year", language), axis=alt.Axis(labelAngle=0))
     bars = (
         alt.Chart(inline(data))
-        .mark_bar(color=MOOD_COLOURS["pleased"], cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .mark_bar(color=PROMISE, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
             y=alt.Y(
@@ -165,7 +168,7 @@ def flywheel_band(
             color=alt.Color(
                 "series:N",
                 title=None,
-                scale=alt.Scale(domain=series, range=[ACCENT, INK, MOOD_COLOURS["pleased"]]),
+                scale=alt.Scale(domain=series, range=[ACCENT, INK, PROMISE]),
             ),
             strokeDash=alt.StrokeDash(
                 "series:N",
@@ -290,8 +293,13 @@ def passing_map_chart(
     churn: float,
     new_logos_per_year: int,
     language: str = "en",
+    years: int = 50,
 ) -> alt.TopLevelMixin:
     """The year the average flywheel passes the hunter, over conversion x churn.
+
+    Squares where it passes within the room's ``years`` are green (darker: sooner);
+    later passes are pale, with their year; squares where it does not pass within 50
+    years are grey and empty.
 
     Parameters
     ----------
@@ -302,17 +310,25 @@ def passing_map_chart(
         The room's setting, framed on the map (the nearest square).
     new_logos_per_year : int
         The hunter's new logos a year, for the title.
+    years : int, default 50
+        The room's horizon: the passes within it are the green squares.
     """
     limit = 50
+    groups = {
+        "later": _b("later_than", language, years=years),
+        "never": _b("not_within", language, limit=limit),
+    }
     data = table.assign(
         conversion=(100 * table["conversion"]).round().astype(int),
         churn=(100 * table["churn"]).round().astype(int),
         label=[("" if pd.isna(y) else str(int(y))) for y in table["year"]],
-        # an empty square must still be drawn (grey), so "not within" gets its own field
-        later=[
-            _b("not_within", language, limit=limit) if pd.isna(y) else None for y in table["year"]
+        # squares outside the green scale still get drawn, in a colour of their own
+        group=[
+            groups["never"] if pd.isna(y) else groups["later"] if y > years else None
+            for y in table["year"]
         ],
     )
+    shown = [g for g in groups.values() if (data["group"] == g).any()]
     sort = alt.SortOrder("ascending")
     x = alt.X(
         "conversion:O",
@@ -328,38 +344,33 @@ def passing_map_chart(
     )
     squares = alt.Chart(inline(data)).encode(x=x, y=y)
     # 441 squares: no description per square (the chart has one), or the SVG triples
-    later = (
-        squares.transform_filter("datum.later != null")
-        .mark_rect(color="#e4e7eb", aria=False)
+    outside = (
+        squares.transform_filter("datum.group != null")
+        .mark_rect(aria=False)
         .encode(
-            opacity=alt.Opacity(
-                "later:N",
+            fill=alt.Fill(
+                "group:N",
                 title=None,
-                scale=alt.Scale(range=[1.0]),
-                legend=alt.Legend(symbolType="square", symbolFillColor="#e4e7eb"),
+                scale=alt.Scale(domain=list(groups.values()), range=[PALE_GREEN, "#e4e7eb"]),
+                legend=alt.Legend(symbolType="square", values=shown),
             )
         )
     )
-    years = (
-        squares.transform_filter("datum.later == null")
+    within = (
+        squares.transform_filter("datum.group == null")
         .mark_rect(aria=False)
         .encode(
             color=alt.Color(
                 "year:Q",
                 title=_b("passing_year", language),
-                scale=alt.Scale(scheme="greens", reverse=True, domain=[1, limit], type="log"),
-                legend=alt.Legend(values=[1, 2, 5, 10, 20, 50], format="d"),
+                scale=alt.Scale(scheme="greens", reverse=True, domain=[1, max(years, 2)]),
+                legend=alt.Legend(format="d", values=_year_ticks(years)),
             ),
-            tooltip=[
-                alt.Tooltip("conversion:O", title=_b("conversion", language)),
-                alt.Tooltip("churn:O", title=_b("churn", language)),
-                alt.Tooltip("year:Q", title=_b("passing_year", language)),
-            ],
         )
     )
     labels = squares.mark_text(fontSize=9, aria=False).encode(
         text=alt.Text("label:N"),
-        color=alt.condition("datum.year <= 5", alt.value("white"), alt.value(INK)),
+        color=alt.condition(f"datum.year <= {years / 2}", alt.value("white"), alt.value(INK)),
     )
     you = pd.DataFrame(
         {
@@ -382,8 +393,20 @@ def passing_map_chart(
             ),
         )
     )
-    chart = alt.layer(later, years, labels, mark).properties(width=WIDTH, height=WIDTH * 0.6)
+    chart = (
+        alt.layer(outside, within, labels, mark)
+        .resolve_scale(color="independent", fill="independent", stroke="independent")
+        .properties(width=WIDTH, height=WIDTH * 0.6)
+    )
     return styled(chart, _b("map_title", language, logos=number(new_logos_per_year, language)))
+
+
+PALE_GREEN = "#dfeee0"  # a pass, but later than the room's years
+
+
+def _year_ticks(years: int) -> list[int]:
+    """At most five whole years from 1 to ``years`` for the colour legend."""
+    return sorted({round(1 + (years - 1) * i / 4) for i in range(5)})
 
 
 def _nearest(value: float, grid: pd.Series) -> int:

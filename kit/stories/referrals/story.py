@@ -285,13 +285,14 @@ class ReferralsStory(Story):
                 Words("map_text", MAP, lambda s: narrate.map_text(s.values)),
                 Chart(
                     "map",
-                    (*MAP, "conversion", "churn"),
+                    (*MAP, "conversion", "churn", "years"),
                     lambda s: charts.passing_map_chart(
                         s.passing_map,
                         s["conversion"],
                         s["churn"],
                         s["new_logos_per_year"],
                         s.language,
+                        s["years"],
                     ),
                 ),
                 Words(
