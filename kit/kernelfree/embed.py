@@ -148,6 +148,7 @@ def fitted(spec: dict[str, Any]) -> dict[str, Any]:
     for part in ("axis", "legend"):
         sizes = {"labelFontSize": PAGE_FONT, "titleFontSize": PAGE_FONT}
         config[part] = {**config.get(part, {}), **sizes}
+    config["legend"]["labelLimit"] = 0  # whole series names: larger type, no ellipsis
     config["text"] = {**config.get("text", {}), "fontSize": PAGE_FONT}
     return {
         **spec,
