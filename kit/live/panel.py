@@ -12,6 +12,7 @@ value never reaches the room as a traceback: it is shown as one line above the c
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from kit.errors import ParameterError
 from kit.live.board import ChartBoard, chart_item, markdown_item
 from kit.params import Param
 from kit.stories.base import Chart, ListInput, Part, Story
-from kit.text import t
+from kit.text import number, t
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +218,7 @@ def list_controls(panel: Panel, name: str, given: ListInput) -> w.Widget:
         try:
             values = values_from()
         except ParameterError as error:
-            panel.show_problem(str(error))
+            panel.show_problem(list_message(error, panel.story, name, language))
             return
         changes = {name: values}
         if given.length:
@@ -231,6 +232,41 @@ def list_controls(panel: Panel, name: str, given: ListInput) -> w.Widget:
     )
     reset.on_click(lambda _: use(lambda: list(given.reset)))
     return w.HBox([typed, upload, reset])
+
+
+def list_message(error: ParameterError, story: Story, name: str, language: str) -> str:
+    """A refused typed or uploaded list, said in the room's language, months counted from 1.
+
+    The models name a bad value the programmer's way (``results[2] = 'abc'``, counted from
+    0, in English); a participant reads ``Month 3: 'abc' is not a whole number from 0 to
+    100,000`` (``Maand 3: ...`` in Dutch). A message of another kind is passed on as it is.
+    """
+    param = story.schema[name]
+    bounds = {
+        "value": error.value,
+        "low": number(param.minimum, language),
+        "high": number(param.maximum, language),
+    }
+    typed = re.fullmatch(rf"{re.escape(name)}\[(\d+)\]", str(error.name))
+    if typed:
+        return t("deck.list.item", language, n=int(typed.group(1)) + 1, **bounds)
+    uploaded = re.fullmatch(r"(.+) month (\d+)", str(error.name))
+    if uploaded:
+        return t(
+            "deck.list.file_item", language, file=uploaded.group(1), n=uploaded.group(2), **bounds
+        )
+    given = story.lists.get(name)
+    if error.name == name and given is not None and given.length:
+        length = story.schema[given.length]
+        count = len(error.value) if isinstance(error.value, list) else 0
+        return t(
+            "deck.list.count",
+            language,
+            count=count,
+            low=number(length.minimum, language),
+            high=number(length.maximum, language),
+        )
+    return str(error)
 
 
 def _uploaded(given: ListInput, file: dict[str, Any]) -> list:

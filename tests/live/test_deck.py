@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from kit.errors import ParameterError
-from kit.live import deck, deck_notebook
+from kit.live import deck, deck_notebook, panel
 from kit.params import Param
 from kit.stories import STORIES
 from kit.stories.base import Chart
@@ -172,3 +174,39 @@ def test_share_and_decimals():
     assert deck.decimals(Param("x", "float", 0, 0, 9, 0.05)) == 2
     assert deck.decimals(Param("x", "int", 0, 0, 9, 500)) == 0
     assert deck.is_share(SHARE) and not deck.is_share(VOLATILITY)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [
+        ("nl", "20, abc, 5", "Maand 2: 'abc' is geen geheel getal van 0 tot en met 100.000."),
+        ("en", "20, 15, -5", "Month 3: '-5' is not a whole number from 0 to 100,000."),
+        ("nl", "", "0 maanden gegeven: typ tussen 2 en 36 maanden"),
+    ],
+)
+def test_a_typed_month_is_refused_in_the_rooms_language_counted_from_one(language, typed, said):
+    story = NoCureStory.from_notebook({"view": "deck", "language": language, "n_contracts": 500})
+    slide = deck.Deck(story).slide(NoCureStory.scene("months"))
+    find(slide.widget, "kit-own-results").value = typed
+    assert said in html.unescape(slide.message.value)
+    assert "results[" not in slide.message.value and "Traceback" not in slide.message.value
+
+
+def test_an_uploaded_csv_is_refused_in_the_rooms_language():
+    story = NoCureStory(n_contracts=500, language="nl")
+    try:
+        NoCureStory.lists["results"].parse_csv("month,result\n1,20\n2,x\n", "mijn.csv")
+    except ParameterError as error:
+        message = panel.list_message(error, story, "results", "nl")
+    assert message == "mijn.csv, maand 2: 'x' is geen geheel getal van 0 tot en met 100.000."
+
+
+def find(widget, name: str):
+    """The widget with DOM class ``name`` inside ``widget``."""
+    if name in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find(child, name)
+        if found is not None:
+            return found
+    return None

@@ -148,7 +148,7 @@ def test_typed_months_tell_the_participants_story(story_a):
 @pytest.mark.parametrize(
     "typed, fragment",
     [
-        ("10, -3", "at least 0"),
+        ("10, -3", "Month 2: '-3' is not a whole number from 0 to 100,000"),
         ("10, abc", "'abc'"),
         ("10", "between 2 and 36"),
         ("", "between 2 and 36"),
