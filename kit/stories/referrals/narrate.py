@@ -398,6 +398,7 @@ def map_text(values: dict[str, Any]) -> str:
         language,
         introductions=introductions(values["introductions_per_year"], language),
         logos=new_clients(values["new_logos_per_year"], language),
+        years=years(values["years"], language),
         limit=years(MAX_YEARS, language),
     )
 

@@ -282,7 +282,7 @@ class ReferralsStory(Story):
             "map",
             "referrals.map_heading",
             parts=(
-                Words("map_text", MAP, lambda s: narrate.map_text(s.values)),
+                Words("map_text", (*MAP, "years"), lambda s: narrate.map_text(s.values)),
                 Chart(
                     "map",
                     (*MAP, "conversion", "churn", "years"),
