@@ -67,6 +67,8 @@ def test_the_review_parameter_changes_the_verdict_and_the_room():
     assert quarterly.view is monthly.view  # the months themselves did not change
     total = monthly.moved({"review": "total"})
     assert total.outcomes.pitfall == 0
+    closing = total.scene("say_no").parts[0].write(total)
+    assert "walks away from none of the deals" in closing and "the client lost" not in closing
 
 
 def test_the_decision_aid_in_the_live_panel():

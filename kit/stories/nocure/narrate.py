@@ -281,6 +281,8 @@ def say_no_text(story: Any) -> str:
     review = t(f"nocure.review_phrase.{story['review']}", language)
     if pd.isna(result.pitfall_of_met):
         return t("nocure.say_no_unmet", language, review=review)
+    if result.pitfall_of_met == 0:
+        return t("nocure.say_no_none", language, review=review)
     return t(
         "nocure.say_no_text", language, review=review, walks=share(result.pitfall_of_met, language)
     )
