@@ -392,7 +392,8 @@ class Deck:
         changed = {name for name in moved.values if moved.values[name] != self.story.values[name]}
         self.story = moved
         origin.message.value = ""
-        for slide in self.slides.values():
+        # the slide the move came from first: its chart reaches the browser before the others'
+        for slide in sorted(self.slides.values(), key=lambda slide: slide is not origin):
             for name in changed.intersection(slide.controls):
                 slide.controls[name].slider.value = moved.values[name]  # the same control elsewhere
             slide.redraw(changed)
