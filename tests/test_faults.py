@@ -374,3 +374,17 @@ def test_stale_stage_folders_of_killed_runs_are_removed_and_only_those(kit_run, 
     code, _, err = again.finish(timeout=180)
     assert code == 0, err
     assert again.leftovers() == [] and again.survivors() == []
+
+
+def test_ctrl_c_while_the_workshop_loads_is_one_line(tmp_path, capsys, monkeypatch):
+    import kit.workshop
+    from kit.cli import main
+
+    def interrupted(path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kit.workshop, "load_workshop", interrupted)
+    assert main(["handouts", "--out", str(tmp_path / "out")]) == 130
+    printed = capsys.readouterr()
+    assert printed.err.strip() == "kit handouts: interrupted (Ctrl-C); nothing was written"
+    assert printed.out == "" and list(tmp_path.iterdir()) == []

@@ -77,6 +77,14 @@ def run(args: argparse.Namespace) -> int:
     -------
     int
     """
+    try:
+        return _write(args)
+    except KeyboardInterrupt:  # while loading: nothing was started, nothing to clean up
+        print("kit handouts: interrupted (Ctrl-C); nothing was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _write(args: argparse.Namespace) -> int:
     from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
 
     try:
