@@ -440,3 +440,29 @@ def test_axe_finds_no_serious_violation_on_any_scene_or_the_notes(
     if violations := serious_violations(popup.value, axe_source):
         found["notes"] = violations
     assert found == {}
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("topic", list(STORIES))
+def test_controls_and_their_charts_share_one_screen(deck, topic, size):
+    width, height = size
+    shown = deck(topic, viewport={"width": width, "height": height})
+    page = shown.page
+    for index, scene in enumerate(shown.scenes):
+        page.evaluate(f"window.kitDeck.show({index}, null)")
+        page.wait_for_timeout(150)
+        boxes = page.evaluate(
+            """() => ({
+              handles: Array.from(document.querySelectorAll('.kit-current .noUi-handle'))
+                .map(h => h.getBoundingClientRect()).map(r => [r.top, r.bottom]),
+              charts: Array.from(document.querySelectorAll('.kit-current .kit-out svg'))
+                .map(s => s.getBoundingClientRect()).map(r => [r.top, r.bottom, r.right]),
+            })"""
+        )
+        if not boxes["handles"]:
+            continue
+        screen = height - 56  # above the deck's bar
+        assert all(0 <= top and bottom <= screen for top, bottom in boxes["handles"]), scene
+        for top, bottom, right in boxes["charts"]:  # each chart at least mostly on screen
+            assert top >= 0 and right <= width + 1, scene
+            assert min(bottom, screen) - top >= 0.8 * (bottom - top), f"{scene}: chart cut off"
