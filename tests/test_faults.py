@@ -369,11 +369,15 @@ def test_stale_stage_folders_of_killed_runs_are_removed_and_only_those(kit_run, 
     }
     assert on_disk == {*manifest["files"], "manifest.json"}
     assert run.leftovers() == [] and run.survivors() == []
-    # and the folder it wrote is one it will replace next time
+    # and the folder it wrote is one it will replace next time, though a file manager
+    # has looked into it since
+    (tmp_path / "handouts" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (tmp_path / "handouts" / "en" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
     again = kit_run("--out", str(tmp_path / "handouts"), "--lang", "en", "--format", "html")
     code, _, err = again.finish(timeout=180)
     assert code == 0, err
     assert again.leftovers() == [] and again.survivors() == []
+    assert not (tmp_path / "handouts" / ".DS_Store").exists()
 
 
 def test_ctrl_c_while_the_workshop_loads_is_one_line(tmp_path, capsys, monkeypatch):

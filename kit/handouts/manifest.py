@@ -201,7 +201,7 @@ def files_not_listed(
     manifest : dict
         From :func:`kit_manifest`.
     also : tuple of str
-        Further names the kit itself may leave there.
+        Further file names (in any folder) that may be there without being listed.
 
     Returns
     -------
@@ -220,7 +220,7 @@ def files_not_listed(
         for name in files:
             path = here / name
             relative = path.relative_to(folder).as_posix()
-            if relative in known:
+            if relative in known or name in also:
                 continue
             entry = listed.get(relative)
             if path.is_symlink() or not isinstance(entry, dict):

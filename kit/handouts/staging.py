@@ -30,6 +30,8 @@ from kit.handouts.signals import held_signals
 
 MARKER = ".kit-stage"
 """A file in every folder the kit writes for a while (stage, scratch): who made it, when."""
+SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
+"""Files a file manager leaves in any folder it shows (macOS, Windows): nobody's work."""
 STAGE = ".tmp-"
 OLD = ".old-"
 NAME_OVERHEAD = len(".") + len(STAGE) + 8
@@ -139,7 +141,7 @@ def check_replaceable(target: Path) -> None:
             f"{target} is not empty and {what}: it is not a handouts folder, "
             "so it will not be replaced; choose another --out"
         )
-    foreign = files_not_listed(target, manifest, also=(MARKER,))
+    foreign = files_not_listed(target, manifest, also=(MARKER, *SYSTEM_FILES))
     if foreign:
         shown = ", ".join(foreign[:5]) + (
             f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
