@@ -120,7 +120,11 @@ def carrying(variable: str, value: str) -> list[psutil.Process]:
     found = []
     wanted = f"{variable}={value}".encode()
     me = os.getpid()
-    for entry in os.scandir("/proc"):
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:  # no /proc (not Linux): only the descendants were found
+        return found
+    for entry in entries:
         if not entry.name.isdigit() or int(entry.name) == me:
             continue
         try:
