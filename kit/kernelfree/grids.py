@@ -24,10 +24,14 @@ the model's source, the grid and the library versions.
 from __future__ import annotations
 
 import csv
+import functools
 import inspect
 import io
 import itertools
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,6 +204,10 @@ def band_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
     ]
 
 
+def _outcome_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
+    return [outcome_row(point, runs)]
+
+
 def outcome_grid(runs: int | None = None) -> Grid:
     """Story A's outcome shares over mean x volatility x seasonality (cached).
 
@@ -208,7 +216,7 @@ def outcome_grid(runs: int | None = None) -> Grid:
     runs = runs or kernel_runs("nocure")
     axes = outcome_axes()
     columns = (*(axis.name for axis in axes), *OUTCOMES)
-    return _cached("nocure", axes, columns, runs, lambda point: [outcome_row(point, runs)])
+    return _cached("nocure", axes, columns, runs, _outcome_rows)
 
 
 def band_grid(runs: int | None = None) -> Grid:
@@ -219,7 +227,7 @@ def band_grid(runs: int | None = None) -> Grid:
     runs = runs or kernel_runs("referrals")
     axes = band_axes()
     columns = (*(axis.name for axis in axes), "year", *BAND)
-    return _cached("referrals", axes, columns, runs, lambda point: band_rows(point, runs))
+    return _cached("referrals", axes, columns, runs, band_rows)
 
 
 def _cached(
@@ -232,16 +240,31 @@ def _cached(
     seed = STORIES[story].story.schema["seed"].default
 
     def make() -> str:
-        empty = Grid(story, axes, columns, (), runs, seed)
+        points = list(Grid(story, axes, columns, (), runs, seed).points())
+        results = _each_point(functools.partial(compute, runs=runs), points)
         rows = [
             (*(_written(v) for v in point.values()), *row)
-            for point in empty.points()
-            for row in compute(point)
+            for point, point_rows in zip(points, results, strict=True)
+            for row in point_rows
         ]
         return Grid(story, axes, columns, tuple(rows), runs, seed).csv()
 
     text = remembered("grids", _file_name(story, axes, runs), make, keep=8)
     return Grid.from_csv(text, story, axes, runs, seed)
+
+
+def _each_point(compute: Callable, points: list[dict[str, float]]) -> list:
+    """``compute`` at every point, on every core (up to 8): the points are independent.
+
+    Fresh worker processes ("spawn"), not forks of a process that may hold threads
+    (a presenter, a browser driver).
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if workers == 1:
+        return [compute(point) for point in points]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(compute, points, chunksize=max(1, len(points) // (8 * workers))))
 
 
 def _file_name(story: str, axes: tuple[Axis, ...], runs: int) -> str:
@@ -265,14 +288,25 @@ def _written(value: Any) -> str:
 
 
 def _cache_key(story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> str:
-    """Changes with the story's model and story code, the grid, and NumPy/pandas."""
+    """Changes with what the story's numbers come from, the grid, and NumPy/pandas.
+
+    That is the model module's source, the story's parameters and the source of its
+    methods (the results and the helpers they call), not its scenes or texts: a
+    story's wording can change without a minute of simulation.
+    """
     import pandas
 
     entry = STORIES[story].story
     model = inspect.getmodule(entry).__name__.rsplit(".", 1)[0] + ".model"
-    sources = [inspect.getsource(inspect.getmodule(entry)), inspect.getsource(_module(model))]
+    methods = [
+        inspect.getsource(value.compute if hasattr(value, "compute") else value)
+        for value in vars(entry).values()
+        if inspect.isfunction(value) or callable(getattr(value, "compute", None))
+    ]
     return digest(
-        *sources,
+        inspect.getsource(_module(model)),
+        repr(entry.schema.params),
+        *methods,
         repr(axes),
         str(runs),
         str(seed),
