@@ -192,6 +192,18 @@ def test_kernelfree_typed_months_redraw_the_client(served, browser):
     watched.close()
 
 
+def test_kernelfree_a_slider_moves_the_same_parameter_on_every_chart(served, browser):
+    watched = Watched(browser, 1280, 720)
+    watched.open(f"{served}/en/referrals.html", charts=4)
+    years = "() => Array.from(document.querySelectorAll('input[name=p_years]')).map(e => e.value)"
+    assert set(watched.page.evaluate(years)) == {"10"}
+    watched.page.evaluate(MOVE, ["years", "20"])  # the first: the doubling's
+    watched.page.wait_for_function(f"() => ({years})().every(v => v === '20')")
+    assert len(watched.page.evaluate(years)) == 3  # doubling, honest, hunting
+    assert number(referrals.compound(20, 1), "en") in watched.texts("doubling")
+    watched.close()
+
+
 def test_kernelfree_deck_keys_move_one_scene_per_screen(served, browser):
     """Right/Space/PageDown forward, Left back, End; a focused text field keeps its keys."""
     watched = Watched(browser, 1280, 720)
