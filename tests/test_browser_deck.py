@@ -466,3 +466,23 @@ def test_controls_and_their_charts_share_one_screen(deck, topic, size):
         for top, bottom, right in boxes["charts"]:  # each chart at least mostly on screen
             assert top >= 0 and right <= width + 1, scene
             assert min(bottom, screen) - top >= 0.8 * (bottom - top), f"{scene}: chart cut off"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_index_opens_the_decks_and_passes_axe(browser, kit_present, axe_source, language):
+    shown = Deck(browser, kit_present, "nocure", language)
+    try:
+        page = shown.page
+        page.goto(f"{kit_present}/?lang={language}")
+        assert page.evaluate("document.documentElement.lang") == language
+        decks = page.locator("a.kit-story").evaluate_all("links => links.map(a => a.pathname)")
+        assert decks == [f"/voila/render/{story.deck(language)}" for story in STORIES.values()]
+        assert serious_violations(page, axe_source) == []
+        shown.screenshot(f"index-{language}")
+        page.locator("a.kit-story").first.click()
+        page.wait_for_function(
+            "window.kitDeck && document.querySelector('.kit-current .kit-slide')"
+        )
+        assert shown.scene == "title"
+    finally:
+        shown.close()
