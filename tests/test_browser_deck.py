@@ -486,3 +486,31 @@ def test_the_index_opens_the_decks_and_passes_axe(browser, kit_present, axe_sour
         assert shown.scene == "title"
     finally:
         shown.close()
+
+
+def test_a_participant_follows_the_coachs_scene_until_moving_on_their_own(deck):
+    coach = deck("nocure")
+    participant = deck("nocure", address="", **{"viewport": {"width": 390, "height": 844}})
+    participant.page.goto(participant.url + "?follow")
+    participant.page.wait_for_function(
+        "window.kitDeck && document.querySelector('.kit-current .kit-slide')"
+    )
+    assert "Following the coach" in participant.page.inner_text(".kit-deck-follow")
+    coach.press("ArrowRight")
+    coach.press("ArrowRight")  # months scene, month 2
+    participant.page.wait_for_function(
+        "document.querySelector('.kit-current').dataset.scene === 'months'"
+        " && window.kitDeck.step === 2",
+        timeout=10_000,
+    )
+    # the participant's sliders are theirs: the coach's deck does not move with them
+    participant.page.evaluate("window.kitDeck.show(2, null)")
+    participant.page.locator(".kit-current .kit-control-target .kit-readout input").fill("300")
+    participant.page.keyboard.press("Enter")
+    coach.page.wait_for_timeout(1500)
+    assert "120 of 120" in coach.page.inner_text(".kit-slide.kit-scene-contract")
+    participant.press("Home")  # a move of their own: they browse freely from now on
+    assert "Follow the coach" == participant.page.inner_text(".kit-deck-follow")
+    coach.press("End")
+    participant.page.wait_for_timeout(2500)
+    assert participant.scene == "title"

@@ -33,6 +33,8 @@ UI = (
     "clock",
     "up_next",
     "nav",
+    "follow",
+    "following",
 )
 """The deck's own words (``deck.ui.*``), handed to the template in the notebook's metadata."""
 

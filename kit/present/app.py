@@ -22,6 +22,7 @@ from typing import Any
 from kit.cache import SERVED_JS, cache_dir
 from kit.present import spares
 from kit.present.address import check_port, qr_code, url_for
+from kit.present.follow import follow_handler
 from kit.present.notebooks import Story, check_story, prepare_notebooks, stories_in
 from kit.present.options import Options
 from kit.present.pages import error_html, index_html, not_found_html, room_full_html
@@ -273,6 +274,7 @@ def make_app(
                     handlers.append(handler)
             board = (r"/kit/js/(board-[0-9a-f]+\.js)", StaticFileHandler, {"path": str(scripts)})
             handlers.append(board)
+            handlers.append((r"/kit/deck/scene", follow_handler(), {"shown": {}, "pages": pages}))
             return handlers
 
         def initialize(self, argv: list[str] | None = None) -> None:

@@ -14,6 +14,12 @@
   let requested = null; // {index, step} asked for before the slide's charts were drawn
   let notesWindow = null;
   let digits = "";
+  // In a room a participant's deck opened with ?follow goes where the coach's deck is (the
+  // coach's is the one on the presenting machine) until the participant moves on their own.
+  const page = decodeURIComponent(location.pathname.replace(/^.*?\/voila\/render\//, ""));
+  const server = (document.body.dataset.baseUrl || "/voila/").replace(/voila\/$/, "");
+  const onPresentingMachine = ["127.0.0.1", "localhost", "[::1]"].includes(location.hostname);
+  let following = new URLSearchParams(location.search).has("follow");
   let digitTimer = null;
 
   document.body.classList.add("kit-deck");
@@ -73,6 +79,45 @@
     }
     progress(all.length, steps);
     updateNotes();
+    if (ready) tellTheRoom(slide);
+  }
+
+  function tellTheRoom(slide) {
+    if (following || !onPresentingMachine) return;
+    fetch(`${server}kit/deck/scene`, {
+      method: "PUT",
+      body: JSON.stringify({ page, scene: slide.dataset.scene, step }),
+    }).catch(() => {}); // a deck without a room still works
+  }
+
+  async function followTheCoach() {
+    if (!following) return;
+    try {
+      const answer = await fetch(`${server}kit/deck/scene?page=${encodeURIComponent(page)}`);
+      const coach = await answer.json();
+      if (!following || !coach.scene) return;
+      const found = slides().findIndex((el) => el.dataset.scene === coach.scene);
+      if (found >= 0 && (found !== index || (coach.step || null) !== step)) {
+        show(found, coach.step || null, "follow");
+      }
+    } catch (error) {
+      // the coach's machine is busy or gone for a moment: try again at the next tick
+    }
+  }
+
+  function followButton() {
+    const button = document.querySelector(".kit-deck-follow");
+    if (!button) return;
+    button.textContent = following ? ui.following : ui.follow;
+    button.setAttribute("aria-pressed", String(following));
+  }
+
+  // the participant moved on their own: they browse freely from now on
+  function ownMove() {
+    if (following) {
+      following = false;
+      followButton();
+    }
   }
 
   function progress(count, steps) {
@@ -145,6 +190,7 @@
     if (handled) {
       event.preventDefault();
       event.stopPropagation();
+      if (key !== "s" && key !== "S") ownMove();
     }
   }
 
@@ -270,8 +316,27 @@
   window.addEventListener("keydown", onKey, true);
   window.addEventListener("hashchange", () => fromAddress("hash"));
   window.addEventListener("popstate", () => fromAddress("hash"));
-  document.querySelector(".kit-deck-next").addEventListener("click", forward);
-  document.querySelector(".kit-deck-prev").addEventListener("click", back);
+  document.querySelector(".kit-deck-next").addEventListener("click", () => {
+    ownMove();
+    forward();
+  });
+  document.querySelector(".kit-deck-prev").addEventListener("click", () => {
+    ownMove();
+    back();
+  });
+  if (following || !onPresentingMachine) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "kit-deck-follow";
+    button.addEventListener("click", () => {
+      following = !following;
+      followButton();
+      followTheCoach();
+    });
+    document.querySelector(".kit-deck-bar").appendChild(button);
+    followButton();
+  }
+  setInterval(followTheCoach, 1000);
   document.querySelector(".kit-deck-notes").addEventListener("click", openNotes);
   setInterval(tick, 1000);
 
