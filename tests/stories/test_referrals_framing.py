@@ -148,3 +148,8 @@ def test_a_pass_within_the_years_keeps_the_chart_to_the_years():
 
     story = ReferralsStory(conversion=0.9, runs=500)
     assert story.passing[0] is not None and story.outlook is story.comparison
+
+
+def test_fans_matching_a_hunter_with_a_vanishing_conversion_is_none_not_an_overflow():
+    assert fans_matching_hunter(1, 2.2e-309, 100_000) is None
+    assert fans_matching_hunter(1, 1e-300, 1) > 10**299

@@ -1039,7 +1039,8 @@ def fans_matching_hunter(
     Returns
     -------
     int or None
-        At least 1; ``None`` when the fans bring nobody (no introductions, or none convert).
+        At least 1; ``None`` when the fans bring nobody (no introductions, or none convert),
+        or so few that no number of fans would do (the quotient overflows).
 
     Examples
     --------
@@ -1051,10 +1052,11 @@ def fans_matching_hunter(
     conversion = _check("conversion", conversion)
     logos = _check("new_logos_per_year", new_logos_per_year)
     per_fan = k * conversion
-    if per_fan == 0:
+    fans = logos / per_fan if per_fan else math.inf
+    if not math.isfinite(fans):  # nobody brought in (or 1e-309 of a client: as good)
         return None
     # a relative nudge so that 10 / (1 * 0.1) is 100, not 101 after rounding up
-    return max(1, math.ceil(logos / per_fan * (1 - 1e-12)))
+    return max(1, math.ceil(fans * (1 - 1e-12)))
 
 
 # --------------------------------------------------------------------------------------

@@ -194,8 +194,8 @@ def honest_text(values: dict[str, Any]) -> str:
         "honest_text",
         language,
         introductions=introductions(values["introductions_per_year"], language),
-        conversion=percent(values["conversion"], language),
-        churn=percent(values["churn"], language),
+        conversion=setting(values["conversion"], language),
+        churn=setting(values["churn"], language),
         runs=_r("runs_one", language)
         if runs == 1
         else _r("runs_many", language, runs=number(runs, language)),
@@ -204,15 +204,25 @@ def honest_text(values: dict[str, Any]) -> str:
 
 def average_text(values: dict[str, Any], growth: float) -> str:
     """How the average flywheel grows, stays or shrinks a year."""
-    if values["churn"] == 0 and growth == 1:  # nobody leaves, nobody new comes in
-        return _r("growth_none", values["language"])
-    return growth_text(growth, values["language"])
+    language = values["language"]
+    brought = values["introductions_per_year"] * values["conversion"]
+    churn = values["churn"]
+    if churn == 0 and brought == 0:  # nobody leaves, nobody new comes in
+        return _r("growth_none", language)
+    # the change itself, not growth - 1: 1 + 1e-20 is 1 in floating point
+    change = brought - churn
+    if abs(change) <= 1e-12 * max(brought, churn):  # 3 x 0.1 against 0.3
+        return _r("growth_flat", language)
+    return growth_text(1.0 + change, language, change)
 
 
-def growth_text(growth: float, language: str) -> str:
-    """Say "grows by 50% a year", "stays the same" or "shrinks by 20% a year"."""
-    change = growth - 1.0
-    if abs(change) < 1e-12:
+def growth_text(growth: float, language: str, change: float | None = None) -> str:
+    """Say "grows by 50% a year", "stays the same" or "shrinks by 20% a year".
+
+    ``change`` is ``growth - 1`` computed without rounding, when the caller has it.
+    """
+    change = growth - 1.0 if change is None else change
+    if change == 0:
         return _r("growth_flat", language)
     if change > 0:
         return _r("growth_up", language, pct=_change(change, language))
@@ -334,7 +344,7 @@ def hunter_text(values: dict[str, Any]) -> str:
     if logos == 0:
         if churn == 0:
             return _r("hunter_nothing", language, start=clients(values["fans"], language))
-        return _r("hunter_shrinks", language, churn=percent(churn, language))
+        return _r("hunter_shrinks", language, churn=setting(churn, language))
     if churn == 0:
         return _r("hunter_straight", language, logos=new_clients(logos, language))
     if churn == 1:
@@ -346,9 +356,23 @@ def hunter_text(values: dict[str, Any]) -> str:
         key,
         language,
         logos=new_clients(logos, language),
-        churn=percent(churn, language),
-        ceiling=clients(logos / churn, language),
+        churn=setting(churn, language),
+        ceiling=_ceiling(logos, churn, language),
     )
+
+
+def _ceiling(logos: int, churn: float, language: str) -> str:
+    """The hunter's level, ``logos / churn`` clients, even where the quotient overflows."""
+    level = logos / churn
+    if math.isfinite(level):
+        return clients(level, language)
+    # churn near 1e-309: write the power of ten from the logarithms
+    exponent = math.log10(logos) - math.log10(churn)
+    whole = math.floor(exponent)
+    power = f"{number(10 ** (exponent - whole), language, 1)} × 10" + str(whole).translate(
+        _SUPERSCRIPT
+    )
+    return _r("many_clients", language, n=power)
 
 
 def clients(value: float, language: str) -> str:
@@ -416,27 +440,55 @@ def needed_text(values: dict[str, Any], needed: float | None) -> str:
             language,
             years=horizon,
             introductions=introductions(k, language),
-            churn=percent(values["churn"], language),
+            churn=setting(values["churn"], language),
         )
     if needed == 0:
         return _r("needed_any", language, years=horizon)
+    # the needed share at the precision the room's conversion is written with, so that
+    # "at least 62%; you have 61.5%" never hides a pass and never shows a miss as enough
+    decimals = setting_decimals(values["conversion"])
     return _r(
         "needed_share",
         language,
         years=horizon,
-        needed=percent(needed_percent(needed) / 100, language),
-        conversion=percent(values["conversion"], language),
+        needed=percent(needed_percent(needed, decimals) / 100, language, decimals),
+        conversion=setting(values["conversion"], language),
     )
 
 
-def needed_percent(needed: float) -> int:
-    """The smallest whole percentage strictly above ``needed`` (a share from 0 to 1).
+def needed_percent(needed: float, decimals: int = 0) -> float:
+    """The smallest percentage with ``decimals`` decimals strictly above ``needed`` (a share).
 
-    >>> needed_percent(0.6192), needed_percent(0.62)
-    (62, 63)
+    >>> needed_percent(0.6192), needed_percent(0.62), needed_percent(0.6192, 1)
+    (62, 63, 62.0)
     """
-    whole = math.ceil(100 * needed - 1e-9)
-    return whole + 1 if whole <= 100 * needed + 1e-9 else whole
+    step = 10**decimals
+    units = math.ceil(100 * step * needed - 1e-6)
+    if units <= 100 * step * needed + 1e-6:  # on the border: the border itself does not pass
+        units += 1
+    return units / step if decimals else units
+
+
+def setting_decimals(share: float) -> int:
+    """The fewest decimals (at most 4) that write a share the room set exactly, in percent.
+
+    >>> setting_decimals(0.6), setting_decimals(0.615), setting_decimals(1 / 3)
+    (0, 1, 4)
+    """
+    for decimals in range(4):
+        shown = round(100 * share, decimals)
+        if abs(shown - 100 * share) < 1e-9 and (shown == 0) == (share == 0):
+            return decimals
+    return 4
+
+
+def setting(value: float, language: str) -> str:
+    """A share the room set (conversion, churn) as a percentage, as exact as it was set.
+
+    >>> setting(0.6, "en"), setting(0.615, "nl"), setting(1e-300, "en")
+    ('60%', '61,5%', 'less than 0.0001%')
+    """
+    return share(value, language, setting_decimals(value))
 
 
 def worth_text(values: dict[str, Any], matching: int | None) -> str:
