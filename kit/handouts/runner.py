@@ -195,6 +195,8 @@ def run_all(
     HandoutError
         The first handout that failed; the workers are stopped at once.
     """
+    if not plan:
+        return []
     context = multiprocessing.get_context("fork")
     tasks = [(handout, str(stage)) for handout in plan]
     written: list[Written] = []
