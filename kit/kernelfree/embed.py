@@ -39,7 +39,7 @@ def grid_for(story: Any, grid_name: str):
     from kit.kernelfree import grids
 
     grid = {"outcomes": grids.outcome_grid, "band": grids.band_grid}[grid_name]()
-    axes = {axis.name for axis in grid.axes} | set(SLICED.get(grid_name, ()))
+    axes = {axis.name for axis in grid.axes} | set(SLICED.get(grid_name, ())) | set(grid.labels)
     runs = grids.RUNS_PARAM[grid.story]
     for name in type(story).result(GRID_RESULTS[grid_name]).depends - axes:
         fixed = grid.runs if name == runs else story.schema[name].default
@@ -54,13 +54,13 @@ def scene_spec(story: Any, scene: str) -> tuple[dict[str, Any], Any] | None:
     """The kernel-free spec of one scene (fitted to a page) and its grid, or None."""
     from kit.kernelfree import specs
 
-    builder, grid_name = specs.SCENES.get(story.name, {}).get(scene, (None, None))
-    if builder is None:
+    form = specs.SCENES.get(story.name, {}).get(scene)
+    if form is None or any(story[name] != story.schema[name].default for name in form.fixed):
         return None
-    grid = grid_for(story, grid_name) if grid_name else None
-    if grid_name and grid is None:
+    grid = grid_for(story, form.grid) if form.grid else None
+    if form.grid and grid is None:
         return None
-    chart = builder(story, grid) if grid is not None else builder(story)
+    chart = form.build(story, grid) if grid is not None else form.build(story)
     return fitted(chart.to_dict(validate=False)), grid
 
 

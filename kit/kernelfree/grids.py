@@ -7,8 +7,9 @@ point's values and the story's seed), exactly as a kernel would compute it for t
 same values and the same number of runs. The page only filters the table.
 
 * Story A (``nocure``): the outcome shares (target met, at least one alarm, the
-  client walks away, the pitfall) over mean x volatility x seasonality; the other
-  parameters at the story's defaults.
+  client walks away, the pitfall) over mean x volatility x seasonality, one row per
+  way of judging (every month, every quarter, a rolling average, only the total);
+  the other parameters at the story's defaults.
 * Story B (``referrals``): the median and the middle 80% of the simulated fans,
   year by year up to the years slider's end, over conversion x churn x
   introductions per year, starting from the default fans. Story B's years are a
@@ -124,6 +125,8 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
     runs: int
     seed: int
+    labels: tuple[str, ...] = ()
+    """Columns of words, not numbers (story A's ``review``)."""
 
     def csv(self) -> str:
         """The table as CSV text (header first), as the page embeds it."""
@@ -134,11 +137,20 @@ class Grid:
         return out.getvalue()
 
     @classmethod
-    def from_csv(cls, text: str, story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> Grid:
+    def from_csv(
+        cls,
+        text: str,
+        story: str,
+        axes: tuple[Axis, ...],
+        runs: int,
+        seed: int,
+        labels: tuple[str, ...] = (),
+    ) -> Grid:
         """A grid read back from :meth:`csv` (the cached form)."""
         reader = csv.reader(io.StringIO(text))
         columns = tuple(next(reader))
-        return cls(story, axes, columns, tuple(tuple(row) for row in reader), runs, seed)
+        rows = tuple(tuple(row) for row in reader)
+        return cls(story, axes, columns, rows, runs, seed, labels)
 
     def points(self) -> Iterator[dict[str, float]]:
         """Every grid point as ``{parameter: value}``, in the table's order."""
@@ -188,11 +200,23 @@ def band_years() -> int:
     return int(STORIES["referrals"].story.schema["years"].slider_range[1])
 
 
-def outcome_row(point: dict[str, float], runs: int) -> tuple[str, ...]:
-    """Story A's shares at one grid point, computed by the story (same seed as a kernel)."""
+def reviews() -> tuple[str, ...]:
+    """How the client may judge (story A's ``review``): one row of the grid each."""
+    return tuple(STORIES["nocure"].story.schema["review"].choices)
+
+
+def outcome_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
+    """Story A's shares at one grid point, one row per way of judging, computed by the story.
+
+    The same seeded contracts for every way of judging (``Story.moved`` keeps the
+    simulation), as a kernel whose review is moved keeps them.
+    """
     story = STORIES["nocure"].story(point, n_contracts=runs)
-    shares = story.outcomes
-    return tuple(cell(getattr(shares, name)) for name in OUTCOMES)
+    rows = []
+    for review in reviews():
+        shares = story.moved({"review": review}).outcomes
+        rows.append((review, *(cell(getattr(shares, name)) for name in OUTCOMES)))
+    return rows
 
 
 def band_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
@@ -204,10 +228,6 @@ def band_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
     ]
 
 
-def _outcome_rows(point: dict[str, float], runs: int) -> list[tuple[str, ...]]:
-    return [outcome_row(point, runs)]
-
-
 def outcome_grid(runs: int | None = None) -> Grid:
     """Story A's outcome shares over mean x volatility x seasonality (cached).
 
@@ -215,8 +235,8 @@ def outcome_grid(runs: int | None = None) -> Grid:
     """
     runs = runs or kernel_runs("nocure")
     axes = outcome_axes()
-    columns = (*(axis.name for axis in axes), *OUTCOMES)
-    return _cached("nocure", axes, columns, runs, _outcome_rows)
+    columns = (*(axis.name for axis in axes), "review", *OUTCOMES)
+    return _cached("nocure", axes, columns, runs, outcome_rows, labels=("review",))
 
 
 def band_grid(runs: int | None = None) -> Grid:
@@ -235,7 +255,8 @@ def _cached(
     axes: tuple[Axis, ...],
     columns: tuple[str, ...],
     runs: int,
-    compute: Callable[[dict[str, float]], Sequence[tuple[str, ...]]],
+    compute: Callable[..., Sequence[tuple[str, ...]]],
+    labels: tuple[str, ...] = (),
 ) -> Grid:
     seed = STORIES[story].story.schema["seed"].default
 
@@ -250,7 +271,7 @@ def _cached(
         return Grid(story, axes, columns, tuple(rows), runs, seed).csv()
 
     text = remembered("grids", _file_name(story, axes, runs), make, keep=8)
-    return Grid.from_csv(text, story, axes, runs, seed)
+    return Grid.from_csv(text, story, axes, runs, seed, labels)
 
 
 def _each_point(compute: Callable, points: list[dict[str, float]]) -> list:
@@ -311,6 +332,7 @@ def _cache_key(story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> str:
         str(runs),
         str(seed),
         str(band_years()),
+        repr(reviews()),
         np.__version__,
         pandas.__version__,
     )

@@ -18,6 +18,7 @@ expressions are written with ``format(value, ',')`` and take the page's locale
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -61,6 +62,20 @@ def slider(story: Story, name: str, axis: Axis | None = None) -> alt.Parameter:
         value=value,
         bind=alt.binding_range(
             min=low, max=high, step=step, name=t(param.label_key, story.language)
+        ),
+    )
+
+
+def choice(story: Story, name: str) -> alt.Parameter:
+    """Radio buttons for a choice parameter, each labelled ``<story>.<name>.<choice>``."""
+    param = story.schema[name]
+    return alt.param(
+        name=signal(name),
+        value=story[name],
+        bind=alt.binding_radio(
+            options=list(param.choices),
+            labels=[_text(f"{story.name}.{name}.{option}", story) for option in param.choices],
+            name=t(param.label_key, story.language),
         ),
     )
 
@@ -499,7 +514,7 @@ def outcomes_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
     names = {key: _text(f"nocure.outcome_labels.{key}", story) for key in OUTCOMES}
     base = (
         alt.Chart(_grid_data(grid))
-        .transform_filter(_at_point(grid))
+        .transform_filter(f"{_at_point(grid)} && datum.review == {signal('review')}")
         .transform_fold(list(OUTCOMES), as_=["key", "share"])
         .transform_calculate(outcome=_choice("datum.key", names))
     )
@@ -521,7 +536,9 @@ def outcomes_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
         y=y, x=alt.X("share:Q"), text=alt.Text("share:Q", format=".0%")
     )
     chart = alt.layer(bars, labels).properties(width=WIDTH, height=150)
-    chart = chart.add_params(*(slider(story, name, axes[name]) for name in axes))
+    chart = chart.add_params(
+        *(slider(story, name, axes[name]) for name in axes), choice(story, "review")
+    )
     n = number(grid.runs, story.language)
     return styled(chart, _text("nocure.chart.outcomes_title", story, n=n))
 
@@ -531,10 +548,8 @@ def outcomes_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
 
 def _grid_data(grid: Grid) -> alt.InlineData:
     """The grid's table inline as CSV (a third of the size of JSON rows), numbers parsed."""
-    return alt.InlineData(
-        values=grid.csv(),
-        format=alt.CsvDataFormat(type="csv", parse={c: "number" for c in grid.columns}),
-    )
+    parse = {c: "number" for c in grid.columns if c not in grid.labels}
+    return alt.InlineData(values=grid.csv(), format=alt.CsvDataFormat(type="csv", parse=parse))
 
 
 def _at_point(grid: Grid) -> str:
@@ -559,16 +574,40 @@ def _js(text: str) -> str:
 
 Builder = Callable[..., alt.TopLevelMixin]
 
-SCENES: dict[str, dict[str, tuple[Builder, str | None]]] = {
-    "nocure": {"months": (months_spec, None), "chance": (outcomes_spec, "outcomes")},
+
+@dataclass(frozen=True)
+class KernelFree:
+    """The kernel-free form of a scene.
+
+    Parameters
+    ----------
+    build : callable
+        ``(story) -> chart``, or ``(story, grid) -> chart`` when it reads a grid.
+    grid : str, optional
+        The grid it reads (``"outcomes"``, ``"band"``).
+    fixed : tuple of str
+        Parameters the form does not model: it holds only at their defaults (story A's
+        months are read every month; the review cadence is the chance scene's).
+    """
+
+    build: Builder
+    grid: str | None = None
+    fixed: tuple[str, ...] = ()
+
+
+SCENES: dict[str, dict[str, KernelFree]] = {
+    "nocure": {
+        "months": KernelFree(months_spec, fixed=("review",)),
+        "chance": KernelFree(outcomes_spec, "outcomes"),
+    },
     "referrals": {
-        "tree": (tree_spec, None),
-        "doubling": (doubling_spec, None),
-        "honest": (band_spec, "band"),
-        "hunting": (hunting_spec, "band"),
+        "tree": KernelFree(tree_spec),
+        "doubling": KernelFree(doubling_spec),
+        "honest": KernelFree(band_spec, "band"),
+        "hunting": KernelFree(hunting_spec, "band"),
     },
 }
-"""Story -> scene -> (builder, the grid it reads or None for closed forms)."""
+"""Story -> scene -> its kernel-free form."""
 
 
 def kernel_free_scenes(story: str) -> Sequence[str]:

@@ -37,7 +37,9 @@ def test_kernelfree_fragments_start_at_the_storys_values():
         (NoCure(alarm_limit=3), "chance", False),
         (NoCure(n_contracts=500), "chance", False),
         (NoCure(seed=7), "chance", False),
+        (NoCure(review="quarter"), "chance", True),  # a row of the grid
         (NoCure(target=90), "months", True),  # closed form: any values
+        (NoCure(review="quarter"), "months", False),  # the form reads every month
         (Referrals(years=20, conversion=0.3), "honest", True),
         (Referrals(fans=3), "honest", False),
         (Referrals(runs=500), "honest", False),

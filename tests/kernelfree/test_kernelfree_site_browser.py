@@ -15,6 +15,7 @@ import pytest
 
 from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.cli import main
+from kit.kernelfree import grids
 from kit.stories import STORIES
 from kit.stories.referrals import model as referrals
 from kit.text import number, t
@@ -175,6 +176,16 @@ def test_kernelfree_typed_months_redraw_the_client(served, browser):
     drawn = watched.texts("chance")
     for name in ("met_target", "any_alarm", "stopped", "pitfall"):
         assert f"{getattr(shares, name):.0%}" in drawn, name
+    # judged only on the total: the grid's rows for that way of judging
+    watched.page.check('input[name="p_review"][value="total"]')
+    total = NoCure(review="total").outcomes
+    expected = sorted(f"{getattr(total, name):.0%}" for name in grids.OUTCOMES)
+    watched.page.wait_for_function(
+        "expected => JSON.stringify(Array.from(document.querySelectorAll("
+        "'#chart-chance svg text')).map(e => e.textContent).filter(t => /^[0-9]+%$/.test(t))"
+        ".slice(-4).sort()) === JSON.stringify(expected)",
+        arg=expected,
+    )
     watched.page.fill('input[name="p_results"]', "10, 30, 12")
     watched.page.wait_for_function(
         "() => Array.from(document.querySelectorAll('#chart-months svg text'))"
