@@ -56,11 +56,12 @@ class Run:
         memory: int | None = None,
         path: str = "",
         prepare: Callable[[Path], None] | None = None,
+        temporary: Path | None = None,
     ):
         self.mark = uuid.uuid4().hex
         # a short private temporary folder: kernel sockets are Unix sockets (~100 characters)
-        self.temporary = Path(f"/tmp/kf-{self.mark[:8]}")
-        self.temporary.mkdir()
+        self.temporary = temporary or Path(f"/tmp/kf-{self.mark[:8]}")
+        self.temporary.mkdir(exist_ok=True)
         if prepare is not None:
             prepare(self.temporary)
         env = {**os.environ, "TMPDIR": str(self.temporary), "KIT_FAULT_MARK": self.mark}
@@ -392,3 +393,27 @@ def test_ctrl_c_while_the_workshop_loads_is_one_line(tmp_path, capsys, monkeypat
     printed = capsys.readouterr()
     assert printed.err.strip() == "kit handouts: interrupted (Ctrl-C); nothing was written"
     assert printed.out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_a_run_killed_outright_leaves_nothing_running_and_the_next_run_tidies_up(kit_run, tmp_path):
+    """kill -9 cannot be handled: the workers notice, leave without a traceback and end
+    their kernels and browsers; the stage and scratch folders left behind go next time."""
+    out = tmp_path / "handouts"
+    previous_handouts(out)
+    before = snapshot(out)
+    run = kit_run("--out", str(out), "--lang", "en", "--jobs", "2")
+    wait_for(lambda: stage_exists(tmp_path), 60, "the stage folder")
+    time.sleep(2.0)
+    os.kill(run.process.pid, signal.SIGKILL)
+    code, out_text, err = run.finish(timeout=90)  # returns once every worker let go of stderr
+    assert code == -signal.SIGKILL
+    assert "Traceback" not in err + out_text and "BrokenPipeError" not in err + out_text
+    wait_for(lambda: run.survivors() == [], 30, "the kernels and browsers to leave")
+    assert snapshot(out) == before and stage_exists(tmp_path)
+    again = kit_run(
+        "--out", str(out), "--lang", "en", "--format", "html", temporary=run.temporary
+    )  # fmt: skip
+    code, _, err = again.finish(timeout=180)
+    assert code == 0, err
+    assert [p.name for p in tmp_path.iterdir()] == ["handouts"]
+    assert again.leftovers() == [] and again.survivors() == []

@@ -132,6 +132,8 @@ class WarmKernel:
 
 _KERNEL = WarmKernel()
 _PRINTER = Printer()
+_PARENT: int | None = None
+"""The process that started this worker (set by the pool's initializer)."""
 
 
 class WarmKernelEngine(NBClientEngine):
@@ -275,6 +277,8 @@ def _start_worker(
         The notebooks' folder and the run's languages: the kernel starts there at once
         and imports the stories while this worker builds its HTML exporters.
     """
+    global _PARENT
+    _PARENT = os.getppid()
     _KERNEL.root = _PRINTER.scratch = scratch
     if scratch is not None:
         # the kernels', Playwright's and Chromium's own temporary files go with the run
@@ -314,12 +318,26 @@ def _notebook_dir(handout: Handout) -> str:
 def _write_in_worker(task: tuple[Handout, str]) -> Written | HandoutError:
     handout, stage = task
     try:
-        return write_handout(handout, Path(stage))
+        result = write_handout(handout, Path(stage))
     except HandoutError as failure:
-        return failure
+        result = failure
     except Exception as error:  # noqa: BLE001 - reported with the handout's name instead
         _KERNEL.shutdown()
-        return HandoutError(f"{handout.label}: {type(error).__name__}: {error}")
+        result = HandoutError(f"{handout.label}: {type(error).__name__}: {error}")
+    _leave_if_orphaned()
+    return result
+
+
+def _leave_if_orphaned() -> None:
+    """Leave quietly when the run that started this worker is gone (``kill -9``).
+
+    Handing in a result would only fail with a BrokenPipeError traceback on the
+    trainer's terminal; the next run removes the stage folder that was left.
+    """
+    if _PARENT is not None and os.getppid() != _PARENT:
+        _PRINTER.close(timeout=5)
+        _KERNEL.shutdown()
+        os._exit(0)
 
 
 def write_handout(handout: Handout, stage: Path) -> Written:
