@@ -342,7 +342,8 @@ def passing_map_chart(
         sort=sort,
         axis=alt.Axis(labelExpr="datum.value % 10 == 0 ? datum.value : ''"),
     )
-    squares = alt.Chart(inline(data)).encode(x=x, y=y)
+    # the rows go in once, on the layer: chained calls on a chart with data deep-copy it
+    squares = alt.Chart().encode(x=x, y=y)
     # 441 squares: no description per square (the chart has one), or the SVG triples
     outside = (
         squares.transform_filter("datum.group != null")
@@ -394,7 +395,7 @@ def passing_map_chart(
         )
     )
     chart = (
-        alt.layer(outside, within, labels, mark)
+        alt.layer(outside, within, labels, mark, data=inline(data))
         .resolve_scale(color="independent", fill="independent", stroke="independent")
         .properties(width=WIDTH, height=WIDTH * 0.6)
     )

@@ -42,8 +42,6 @@ FLYWHEEL = ("years", "introductions_per_year", "conversion", "churn", "fans")
 """What the honest flywheel's mean reads."""
 SIMULATION = (*FLYWHEEL, "runs", "seed")
 """What the simulated flywheels read."""
-HUNTER = (*FLYWHEEL, "new_logos_per_year")
-"""What the average flywheel against the hunter reads."""
 MAP = ("introductions_per_year", "new_logos_per_year", "fans")
 """What the map of conversion x churn reads (the room's own square aside)."""
 
@@ -169,7 +167,7 @@ class ReferralsStory(Story):
             self["introductions_per_year"], self["new_logos_per_year"], self["fans"]
         )
 
-    @computed(*HUNTER)
+    @computed("years", "introductions_per_year", "churn", "new_logos_per_year", "fans")
     def needed(self) -> float | None:
         """The conversion above which the average flywheel passes the hunter within the years."""
         return model.conversion_to_pass(
