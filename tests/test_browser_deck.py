@@ -229,6 +229,8 @@ def test_keys_move_scenes_and_story_a_unfolds_month_by_month(deck):
     page.wait_for_function("document.querySelector('.kit-current').dataset.scene === 'title'")
     page.click(".kit-deck-next")
     assert shown.scene == "months"
+    shown.press("ArrowRight")  # the focused Next button does not keep the arrows
+    assert page.evaluate("window.kitDeck.step") == 2
 
 
 def test_a_clicker_moves_the_deck_even_from_a_slider(deck):

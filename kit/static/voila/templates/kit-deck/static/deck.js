@@ -152,12 +152,22 @@
   }
 
   // Keys typed into a control belong to it (a slider's arrows, a field's space); a
-  // clicker's PageDown/PageUp always move the deck.
+  // clicker's PageDown/PageUp always move the deck. A focused button keeps Space and Enter
+  // (they press it) but not the arrows: after a click on Next the arrows still move the deck.
   function typing(target) {
     return Boolean(
       target &&
         target.closest &&
-        target.closest("input, textarea, select, button, [contenteditable], [role=slider]")
+        target.closest("input, textarea, select, [contenteditable], [role=slider]")
+    );
+  }
+
+  function pressing(target, key) {
+    return Boolean(
+      (key === " " || key === "Spacebar" || key === "Enter") &&
+        target &&
+        target.closest &&
+        target.closest("button, a")
     );
   }
 
@@ -170,7 +180,7 @@
   function onKey(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     const key = event.key;
-    const inControl = typing(event.target);
+    const inControl = typing(event.target) || pressing(event.target, key);
     let handled = true;
     if (key === "PageDown") forward();
     else if (key === "PageUp") back();
