@@ -25,7 +25,17 @@ import altair as alt
 
 from kit.kernelfree.grids import OUTCOMES, Axis, Grid
 from kit.stories.base import Story
-from kit.stories.look import ACCENT, HEIGHT, INK, MOOD_COLOURS, MUTED, WIDTH, styled, unvalidated
+from kit.stories.look import (
+    ACCENT,
+    HEIGHT,
+    INK,
+    MOOD_COLOURS,
+    MOOD_SHAPES,
+    MUTED,
+    WIDTH,
+    styled,
+    unvalidated,
+)
 from kit.stories.nocure.model import MAX_MONTHS, MAX_RESULT, MOODS
 from kit.text import number, t
 
@@ -409,7 +419,6 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         )
         .transform_calculate(
             mood_label=_choice("datum.mood", mood_names),
-            outline=f"datum.mood == 'alarm' ? '{INK}' : 'transparent'",
             from_end="datum.n - datum.index",
         )
         .transform_joinaggregate(bad_months="sum(bad)")
@@ -428,9 +437,6 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         x=x,
         y=alt.Y("result:Q", title=_text("nocure.chart.result", story)),
         color=colour,
-        # a second cue besides colour, for greyscale: alarm bars are outlined
-        stroke=alt.Stroke("outline:N", scale=None, legend=None),
-        strokeWidth=alt.value(2),
         tooltip=[
             alt.Tooltip("month:O", title=_text("nocure.chart.month", story)),
             alt.Tooltip("result:Q", title=_text("nocure.chart.result", story)),
@@ -446,9 +452,27 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         .mark_rule(strokeDash=[6, 4], color=MUTED)
         .encode(y=alt.Y("mean(pace):Q"))
     )
+    # a second cue besides colour (colour-blind readers, greyscale print), as in the
+    # notebook's chart: a shape per mood at the foot of each bar, and in the legend
+    shapes = shown.mark_point(
+        filled=True, size=180, stroke=INK, strokeWidth=1.5, yOffset=-14, opacity=1
+    ).encode(
+        x=x,
+        y=alt.datum(0),
+        fill=alt.value("white"),  # the legend takes its colours from the bars
+        shape=alt.Shape(
+            "mood_label:N",
+            title=_text("nocure.chart.mood", story),
+            scale=alt.Scale(
+                domain=list(mood_names.values()), range=[MOOD_SHAPES[m] for m in MOODS]
+            ),
+        ),
+    )
     verdict = _verdict_layer(shown, story)
     problem = _problem_layer(rows, story)
-    chart = alt.layer(bars, labels, pace, verdict, problem).properties(width=WIDTH, height=HEIGHT)
+    chart = alt.layer(bars, labels, pace, shapes, verdict, problem).properties(
+        width=WIDTH, height=HEIGHT
+    )
     chart = chart.add_params(
         alt.param(
             name=results,
