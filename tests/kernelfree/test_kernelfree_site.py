@@ -147,3 +147,34 @@ def test_kernelfree_site_command_line_mistakes(capsys):
     assert main(["export-site", "x", "--lang", "fr"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "fr" in err
+
+
+def test_kernelfree_site_removes_what_a_killed_export_left_behind(tmp_path):
+    """A stage folder of a dead export goes; one of a running export (this one) stays."""
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    left = tmp_path / ".site.tmp-killed"
+    left.mkdir()
+    site._mark(left)
+    marker = json.loads((left / site.MARKER).read_text())
+    marker["pid"] = int(dead.stdout)
+    (left / site.MARKER).write_text(json.dumps(marker))
+    running = tmp_path / ".site.tmp-running"
+    running.mkdir()
+    site._mark(running)  # this process: still running
+    foreign = tmp_path / ".site.tmp-someone-elses"
+    foreign.mkdir()
+    assert main(["export-site", str(tmp_path / "site"), "--lang", "en"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".site.tmp-running",
+        ".site.tmp-someone-elses",
+        "site",
+    ]
+    assert not (tmp_path / "site" / site.MARKER).exists()
