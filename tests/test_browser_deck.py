@@ -299,6 +299,7 @@ def test_every_control_of_every_scene_changes_something_on_screen(deck, topic):
             if handle.count():  # controls and the chart they change share one screen
                 box = handle.first.bounding_box()
                 assert box and 0 <= box["y"] and box["y"] + box["height"] <= height - 56
+    print(f"{topic}: controls that changed nothing on screen: {sorted(still)}")
     assert still <= {name for t, name in STILL if t == topic}, (
         f"{topic}: nothing changes for {still}"
     )
