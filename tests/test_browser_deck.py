@@ -392,12 +392,15 @@ def test_every_scene_at_1280x720(deck, topic, language):
         assert path.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize(("topic", "language"), [("nocure", "nl"), ("referrals", "en")])
-def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language):
+@pytest.mark.parametrize(
+    ("topic", "language", "width", "height"),
+    [("nocure", "nl", 390, 844), ("referrals", "en", 390, 844), ("nocure", "en", 360, 640)],
+)
+def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language, width, height):
     shown = deck(
         topic,
         language,
-        viewport={"width": 390, "height": 844},
+        viewport={"width": width, "height": height},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
@@ -413,7 +416,7 @@ def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language
                     && getComputedStyle(e).overflowX !== 'visible')
                 .map(e => e.className || e.tagName)"""
         )
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         assert wide == [], f"{scene}: sideways scrolling in {wide}"
         cut = page.evaluate(
             """() => Array.from(document.querySelectorAll(
@@ -422,7 +425,7 @@ def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language
                 .map(b => b.textContent)"""
         )
         assert cut == [], f"{scene}: button text cut off: {cut}"
-        shown.screenshot(f"deck-phone-{topic}-{language}-{index + 1:02d}-{scene}")
+        shown.screenshot(f"deck-phone-{width}-{topic}-{language}-{index + 1:02d}-{scene}")
 
 
 @pytest.mark.parametrize(("topic", "language"), [("nocure", "nl"), ("referrals", "en")])
