@@ -253,6 +253,11 @@ def test_deep_links_open_their_scene_and_month(deck):
             p => p.getAttribute('opacity') === '0').length === 3"""
     )
     assert "Month 3 of 6" in page.inner_text(".kit-deck-progress")
+    hidden = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+            '.kit-current .kit-out-mood_bars .mark-rect path[aria-hidden="true"]')).length"""
+    )
+    assert hidden == 3  # the months still to come are not read out either
     page.goto(shown.url + "#/chance")
     page.wait_for_function("document.querySelector('.kit-current').dataset.scene === 'chance'")
 

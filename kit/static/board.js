@@ -52,11 +52,16 @@ function revealAround(el) {
 async function render({ model, el }) {
   const shown = new Map();  // name -> {div, json, view, key, drawing}
 
-  async function reveal(view) {
+  async function reveal(view, holder) {
     const step = revealAround(el);
     if (view && hasReveal(view)) {
       view.signal("reveal", step === null ? 1e9 : step);
       await view.runAsync();
+      // marks not shown yet are not read out either
+      holder.querySelectorAll("[aria-label]").forEach((mark) => {
+        if (mark.getAttribute("opacity") === "0") mark.setAttribute("aria-hidden", "true");
+        else mark.removeAttribute("aria-hidden");
+      });
     }
   }
 
@@ -64,7 +69,7 @@ async function render({ model, el }) {
   const onReveal = (event) => {
     if (!event.detail || !event.detail.slide || !event.detail.slide.contains(el)) return;
     shown.forEach((entry) => {
-      entry.drawing = entry.drawing.then(() => reveal(entry.view)).catch(() => {});
+      entry.drawing = entry.drawing.then(() => reveal(entry.view, entry.div)).catch(() => {});
     });
   };
   window.addEventListener("kit-reveal", onReveal);
@@ -84,6 +89,7 @@ async function render({ model, el }) {
       // same chart, new numbers: Vega recomputes and updates the SVG in place
       for (const [name, values] of Object.entries(rows)) entry.view.data(name, values);
       await entry.view.runAsync();
+      await reveal(entry.view, entry.div); // new marks: hide the months still to come again
     } else {
       let parsed = false;
       // Vega-Lite leaves named data empty, to be given at run time: give it before parsing
@@ -100,7 +106,7 @@ async function render({ model, el }) {
       const { view } = await vegaEmbed(fresh, skeleton, {
         renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
       });
-      await reveal(view);
+      await reveal(view, fresh);
       entry.div.replaceChildren(...fresh.childNodes);
       if (entry.view) entry.view.finalize();  // its listeners and timers go with it
       // rows that Vega-Lite parses on load (dates) cannot be swapped in as they come
