@@ -375,22 +375,13 @@ def typed_months(text: str) -> str:
     return f"split(replace({cleaned}, regexp('^,|,$', 'g'), ''), ',')"
 
 
-@unvalidated
-def months_spec(story: Story) -> alt.TopLevelMixin:
-    """Story A's months as the client reads them: typed months, moods and the verdict.
-
-    The client's rule (:mod:`kit.stories.nocure.model`) in expressions: month 1 is
-    judged against ``target / months``, every later month against the month before; a
-    decline above ``worried_drop`` worries, one of ``alarm_drop`` or more alarms; the
-    client walks away after ``alarm_limit`` alarms or ``closing_declines`` closing
-    months that all declined.
-    """
+def _month_rows(story: Story) -> alt.Chart:
+    """The typed months as rows: month, result, change, mood and whether all are usable."""
     results, target = signal("results"), signal("target")
     worried, alarm = signal("worried_drop"), signal("alarm_drop")
     months = typed_months(results)
     mood_names = {m: _text(f"nocure.moods.{m}", story) for m in MOODS}
-    x = alt.X("month:O", title=_text("nocure.chart.month", story), axis=alt.Axis(labelAngle=0))
-    rows = (
+    return (
         alt.Chart(alt.sequence(0, MAX_MONTHS, as_="index"))
         .transform_calculate(n=f"length({months})")
         .transform_filter("datum.index < datum.n")
@@ -427,6 +418,22 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
             f"&& {worried} <= {alarm}"
         )
     )
+
+
+@unvalidated
+def months_spec(story: Story) -> alt.TopLevelMixin:
+    """Story A's months as the client reads them: typed months, moods and the verdict.
+
+    The client's rule (:mod:`kit.stories.nocure.model`) in expressions: month 1 is
+    judged against ``target / months``, every later month against the month before; a
+    decline above ``worried_drop`` worries, one of ``alarm_drop`` or more alarms; the
+    client walks away after ``alarm_limit`` alarms or ``closing_declines`` closing
+    months that all declined.
+    """
+    target = signal("target")
+    mood_names = {m: _text(f"nocure.moods.{m}", story) for m in MOODS}
+    x = alt.X("month:O", title=_text("nocure.chart.month", story), axis=alt.Axis(labelAngle=0))
+    rows = _month_rows(story)
     shown = rows.transform_filter("datum.usable")
     colour = alt.Color(
         "mood_label:N",
@@ -474,11 +481,7 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         width=WIDTH, height=HEIGHT
     )
     chart = chart.add_params(
-        alt.param(
-            name=results,
-            value=", ".join(str(r) for r in story["results"]),
-            bind=alt.binding(input="text", name=_text("nocure.own_results", story)),
-        ),
+        typed_input(story),
         slider(story, "target"),
         slider(story, "worried_drop"),
         slider(story, "alarm_drop"),
@@ -486,6 +489,89 @@ def months_spec(story: Story) -> alt.TopLevelMixin:
         slider(story, "closing_declines"),
     )
     return styled(chart, _text("nocure.chart.months_title", story))
+
+
+@unvalidated
+def progress_spec(story: Story) -> alt.TopLevelMixin:
+    """Story A's same months as the contract reads them: the total against a steady pace.
+
+    The running total of the typed months, the pace of a steady deliverer
+    (``target / months`` a month) and the target, with what was delivered.
+    """
+    target = signal("target")
+    delivered, steady = (_text(f"nocure.chart.{key}", story) for key in ("cumulative", "pace"))
+    x = alt.X("month:O", title=_text("nocure.chart.month", story), axis=alt.Axis(labelAngle=0))
+    shown = (
+        _month_rows(story)
+        .transform_filter("datum.usable")
+        .transform_window(cumulative="sum(result)", sort=[alt.SortField("index")])
+        .transform_calculate(pace=f"{target} / datum.n * datum.month")
+    )
+    lines = (
+        shown.transform_fold(["cumulative", "pace"], as_=["key", "forms"])
+        .transform_calculate(series=f"datum.key == 'pace' ? '{_js(steady)}' : '{_js(delivered)}'")
+        .mark_line(point=True, strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y("forms:Q", title=delivered),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[delivered, steady], range=[ACCENT, MUTED]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[delivered, steady], range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=[
+                alt.Tooltip("month:O"),
+                alt.Tooltip("series:N"),
+                alt.Tooltip("forms:Q", format=","),
+            ],
+        )
+    )
+    goal = alt.Chart(alt.sequence(0, 1, as_="row")).transform_calculate(
+        target=target,
+        label=f"'{_js(_text('nocure.chart.target', story))}: ' + format({target}, ',')",
+    )
+    met, missed = (_text(f"nocure.{key}", story) for key in ("met_yes", "met_no"))
+    said = _text("site.delivered", story, total="@total", target="@target")
+    summary = (
+        shown.transform_aggregate(total="sum(result)")
+        .transform_calculate(
+            text=f"replace(replace('{_js(said)}', '@total', format(datum.total, ',')), "
+            f"'@target', format({target}, ',')) + ' ' "
+            f"+ (datum.total >= {target} ? '{_js(met)}' : '{_js(missed)}')"
+        )
+        .mark_text(
+            align="left", x=0, y=alt.expr("height + 60"), fontSize=15, fontWeight="bold", color=INK
+        )
+        .encode(text=alt.Text("text:N"))
+    )
+    chart = alt.layer(
+        lines,
+        goal.mark_rule(color=INK).encode(y=alt.Y("target:Q")),
+        goal.mark_text(align="left", dx=4, dy=-8, color=INK).encode(
+            y=alt.Y("target:Q"), x=alt.XValue(0), text=alt.Text("label:N")
+        ),
+        summary,
+        _problem_layer(_month_rows(story), story),
+    ).properties(width=WIDTH, height=HEIGHT)
+    # the mood thresholds without inputs: the months chart's sliders move them (the page
+    # shares a story's values between its charts), and they decide which months are usable
+    hidden = [alt.param(name=signal(n), value=story[n]) for n in ("worried_drop", "alarm_drop")]
+    chart = chart.add_params(typed_input(story), slider(story, "target"), *hidden)
+    return styled(chart, _text("nocure.chart.progress_title", story))
+
+
+def typed_input(story: Story) -> alt.Parameter:
+    """The text field for story A's months, started at the story's results."""
+    return alt.param(
+        name=signal("results"),
+        value=", ".join(str(r) for r in story["results"]),
+        bind=alt.binding(input="text", name=_text("nocure.own_results", story)),
+    )
 
 
 def _verdict_layer(shown: alt.Chart, story: Story) -> alt.Chart:
@@ -622,6 +708,7 @@ class KernelFree:
 SCENES: dict[str, dict[str, KernelFree]] = {
     "nocure": {
         "months": KernelFree(months_spec, fixed=("review",)),
+        "contract": KernelFree(progress_spec),
         "chance": KernelFree(outcomes_spec, "outcomes"),
     },
     "referrals": {

@@ -172,7 +172,7 @@ def test_kernelfree_band_follows_the_grid_and_the_mean(served, browser):
 
 def test_kernelfree_typed_months_redraw_the_client(served, browser):
     watched = Watched(browser, 1280, 720)
-    watched.open(f"{served}/en/nocure.html", charts=2)
+    watched.open(f"{served}/en/nocure.html", charts=3)
     assert "-67%" in watched.texts("months")
     # the chance chart reads the page's copy of the grid: the kernel's shares at the defaults
     shares = NoCure().outcomes
@@ -196,6 +196,13 @@ def test_kernelfree_typed_months_redraw_the_client(served, browser):
     )
     texts = watched.texts("months")
     assert "-60%" in texts and "-67%" not in texts
+    # the contract's chart reads the same typed months (the page shares them)
+    said = f"{t('site.delivered', 'en', total=52, target=120)} {t('nocure.met_no', 'en')}"
+    watched.page.wait_for_function(
+        "said => Array.from(document.querySelectorAll('#chart-contract svg text'))"
+        ".some(e => e.textContent === said)",
+        arg=said,
+    )
     watched.page.fill('input[name="p_results"]', "10, x")
     message = t("site.months_unusable", "en")
     watched.page.wait_for_function(
@@ -223,7 +230,7 @@ def test_kernelfree_a_slider_moves_the_same_parameter_on_every_chart(served, bro
 def test_kernelfree_deck_keys_move_one_scene_per_screen(served, browser):
     """Right/Space/PageDown forward, Left back, End; a focused text field keeps its keys."""
     watched = Watched(browser, 1280, 720)
-    watched.open(f"{served}/en/nocure.html", charts=2)
+    watched.open(f"{served}/en/nocure.html", charts=3)
     watched.page.keyboard.press("ArrowRight")
     watched.page.wait_for_function("() => location.hash === '#months'")
     top = watched.page.evaluate(
@@ -237,7 +244,7 @@ def test_kernelfree_deck_keys_move_one_scene_per_screen(served, browser):
     )
     assert bottom <= 720
     watched.page.keyboard.press("Space")
-    watched.page.wait_for_function("() => location.hash === '#chance'")
+    watched.page.wait_for_function("() => location.hash === '#contract'")
     watched.page.keyboard.press("ArrowLeft")
     watched.page.wait_for_function("() => location.hash === '#months'")
     watched.page.click('input[name="p_results"]')
@@ -254,7 +261,7 @@ def test_kernelfree_deck_keys_move_one_scene_per_screen(served, browser):
 def test_kernelfree_pages_fit_the_screen(served, browser, screen):
     width, height = SCREENS[screen]
     ARTIFACTS.mkdir(exist_ok=True)
-    for page, charts in (("en/referrals", 4), ("nl/nocure", 2), ("index", 0)):
+    for page, charts in (("en/referrals", 4), ("nl/nocure", 3), ("index", 0)):
         watched = Watched(browser, width, height)
         if charts:
             watched.open(f"{served}/{page}.html", charts=charts)

@@ -178,3 +178,24 @@ def test_kernelfree_hunting_overtakes_in_the_models_year(language):
             else t("site.overtakes", language, year=year)
         )
         assert expected in drawn, values
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_kernelfree_contract_reads_the_total_like_the_model(language):
+    rng = np.random.default_rng(11)
+    for _ in range(5):
+        months = int(rng.integers(2, 13))
+        results = [int(r) for r in rng.integers(0, 60, size=months)]
+        target = int(rng.integers(6, 600))
+        story = NoCure(results=results, months=months, target=target, language=language)
+        drawn = texts(specs.progress_spec(story), language)
+        view = nocure.client_view(results, target)
+        total = int(view["cumulative"].iloc[-1])
+        met = t("nocure.met_yes" if total >= target else "nocure.met_no", language)
+        delivered = t(
+            "site.delivered",
+            language,
+            total=number(total, language),
+            target=number(target, language),
+        )
+        assert f"{delivered} {met}" in drawn, (results, target)
