@@ -386,6 +386,8 @@ def test_the_notes_window_follows_the_deck_with_a_clock(deck):
     assert shown.scene == "months"
     assert "Maand voor maand" in notes.inner_text(".kit-notes-heading")
     assert "Hierna" in notes.inner_text(".kit-notes-next")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    notes.screenshot(path=str(ARTIFACTS / "deck-notes-nocure-nl.png"))
 
 
 @pytest.mark.parametrize(("topic", "language"), [("nocure", "en"), ("referrals", "en")])
