@@ -12,11 +12,12 @@ export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: test system lint unit lab present handouts bench clean lock upgrade
 
-# Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs.
-system:  ## install chromium and poppler-utils with apt-get when missing
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then \
+# Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs; npm
+# brings axe-core from the npm registry for the deck's accessibility test (tests/test_browser_deck.py).
+system:  ## install chromium, poppler-utils and npm with apt-get when missing
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium poppler-utils; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium poppler-utils npm; \
 	fi
 
 $(UV):
