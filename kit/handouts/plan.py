@@ -163,9 +163,7 @@ def cover_texts(workshop: Workshop, language: str) -> dict[str, Any]:
     """
     return {
         "version": kit.__version__,
-        "title": workshop.title,
-        "coach": workshop.coach,
-        "organisation": workshop.organisation,
+        **workshop.cover(language),  # title, subtitle, coach, organisation in this language
         "date": spoken_date(workshop.date, language),
         "date_label": t("handouts.date_label", language),
         "coach_label": t("handouts.coach_label", language),
