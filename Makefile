@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 .PHONY: test system lint unit lab present handouts bench clean lock upgrade
 
 # Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs; npm
-# brings axe-core from the npm registry for the deck's accessibility test (tests/test_browser_deck.py).
+# brings axe-core from the npm registry for the deck's accessibility test (tests/live/test_deck_browser.py).
 system:  ## install chromium, poppler-utils and npm with apt-get when missing
 	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -58,6 +58,8 @@ bench: $(STAMP)  ## the speed figures the README quotes
 	$(BIN)/python benchmarks/bench_sliders.py
 	$(BIN)/python benchmarks/bench_present.py
 	$(BIN)/python benchmarks/bench_handouts.py
+	$(BIN)/python benchmarks/bench_deck.py
+	$(BIN)/python benchmarks/bench_kernelfree.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -27,7 +27,7 @@ STORIES = present.stories_in(present.NOTEBOOKS)
 
 CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
 ARGS = list(HEADLESS_FLAGS)
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 WAIT_MS = 120_000
 
