@@ -86,11 +86,15 @@ def readout_text(param: Param, value: float, language: str) -> str:
     >>> from kit.params import Param
     >>> readout_text(Param("fee", "float", 0, 0, 9, 0.05), 0.5, "nl")
     '0,50'
+    >>> readout_text(Param("seed", "int", 0, 0, 9999, 1), 2024, "nl")
+    '2024'
     """
     if is_share(param):
         return percent(value, language, max(0, decimals(param) - 2))
     if param.name in MONEY:
         return money(value, language)
+    if param.name == "seed":  # a label, not an amount: 2024, never 2,024
+        return str(int(value))
     if param.kind == "int":
         return number(value, language)
     return number(value, language, decimals(param))

@@ -203,10 +203,12 @@ def test_keys_move_scenes_and_story_a_unfolds_month_by_month(deck):
     shown.press("ArrowRight")
     assert shown.scene == "months" and page.evaluate("location.hash") == "#/months/1"
     for month in range(2, 7):
-        hidden_rows = page.locator(".kit-current .kit-words-diary tbody tr").evaluate_all(
-            "rows => rows.filter(r => getComputedStyle(r).visibility === 'hidden').length"
+        shown_months = page.locator(".kit-current .kit-words-diary tbody tr").evaluate_all(
+            "rows => rows.filter(r => getComputedStyle(r).display !== 'none')"
+            ".map(r => r.cells[0].innerText.trim())"
         )
-        assert hidden_rows == 6 - (month - 1)
+        # only the month just revealed: its words stay on screen beside the chart
+        assert shown_months == [str(month - 1)]
         shown.press("Space" if month % 2 else "PageDown")
         assert shown.scene == "months"
         assert re.search(f"Month {month} of 6", page.inner_text(".kit-deck-progress"))

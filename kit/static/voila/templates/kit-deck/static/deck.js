@@ -306,14 +306,15 @@
     });
   }
 
-  // Rows of a table in a stepped slide (the client's diary) appear with their month.
+  // Rows of a table in a stepped slide (the client's diary) appear with their month, one at a
+  // time: six months of words do not fit a projector beside the chart, which keeps every bar
+  // and its change; the one-page view and the handouts show the whole diary.
   function revealStyles() {
     const rules = [];
     for (let n = 1; n <= 60; n++) {
-      rules.push(
-        `.kit-deck-slide[data-reveal="${n}"] .kit-words-diary tbody tr:nth-child(n+${n + 1})` +
-          "{visibility:hidden}"
-      );
+      const rows = `.kit-deck-slide[data-reveal="${n}"] .kit-words-diary tbody tr`;
+      rules.push(`${rows}:nth-child(n+${n + 1}){display:none}`);
+      if (n > 1) rules.push(`${rows}:nth-child(-n+${n - 1}){display:none}`);
     }
     const style = document.createElement("style");
     style.textContent = rules.join("\n");
