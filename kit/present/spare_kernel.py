@@ -6,13 +6,9 @@ which the package does not import, so that ``python -m`` runs it exactly once.
 
 from __future__ import annotations
 
-import importlib
-
-from kit.present.spares import WARM_MODULES
-
 
 def main() -> None:
-    """Set up an IPython kernel, import :data:`~kit.present.spares.WARM_MODULES`, serve.
+    """Set up an IPython kernel, import the kit (:func:`warm_up`), serve.
 
     The imports come after the kernel is set up (its ports bound, its shell made) and
     before it answers: ipywidgets registers its comm targets on import only when it
@@ -22,9 +18,18 @@ def main() -> None:
 
     app = IPKernelApp.instance()
     app.initialize()
-    for module in WARM_MODULES:
-        importlib.import_module(module)
+    warm_up()
     app.start()
+
+
+def warm_up() -> None:
+    """Import what a story page needs: the live views and every story's Story class."""
+    import kit.live.deck  # noqa: F401 - imported for its side: the modules are loaded
+    import kit.live.panel  # noqa: F401
+    from kit.stories import STORIES
+
+    for entry in STORIES.values():
+        entry.story  # noqa: B018 - loads the story package (NumPy, pandas, Altair)
 
 
 if __name__ == "__main__":

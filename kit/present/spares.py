@@ -35,8 +35,13 @@ from typing import Any
 PROVISIONER = "kit-spare-kernels"
 """The provisioner's entry-point name (``jupyter_client.kernel_provisioners`` in pyproject)."""
 
-WARM_MODULES = ("kit.live.panel", "kit.stories.nocure.story", "kit.stories.referrals.story")
-"""What the story notebooks import first: loaded by a spare before anybody waits for it."""
+WARM_MODULES = (
+    "kit.live.deck",
+    "kit.live.panel",
+    "kit.stories.nocure.story",
+    "kit.stories.referrals.story",
+)
+"""What a spare kernel has loaded before anybody waits for it (the test checks these)."""
 
 
 @cache  # asked by the config and by serve(); the installed entry points do not change
