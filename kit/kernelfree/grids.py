@@ -31,6 +31,7 @@ import io
 import itertools
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -325,7 +326,7 @@ def _cache_key(story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> str:
         if inspect.isfunction(value) or callable(getattr(value, "compute", None))
     ]
     return digest(
-        inspect.getsource(_module(model)),
+        inspect.getsource(sys.modules[model]),  # imported by the story's own module
         repr(entry.schema.params),
         *methods,
         repr(axes),
@@ -336,9 +337,3 @@ def _cache_key(story: str, axes: tuple[Axis, ...], runs: int, seed: int) -> str:
         np.__version__,
         pandas.__version__,
     )
-
-
-def _module(name: str) -> Any:
-    import importlib
-
-    return importlib.import_module(name)
