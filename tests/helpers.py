@@ -370,3 +370,14 @@ def room_figures(participants: int, moves: int, max_participants: int, pool: int
         }
     finally:
         stop(process)
+
+
+def find_widget(widget, css_class):
+    """The first widget below ``widget`` (itself included) carrying ``css_class``, or None."""
+    if css_class in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        found = find_widget(child, css_class)
+        if found is not None:
+            return found
+    return None

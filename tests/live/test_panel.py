@@ -3,22 +3,12 @@
 import datetime
 
 import pytest
+from helpers import find_widget as find
 
 from kit.errors import ParameterError
 from kit.live.panel import board_item
 from kit.stories.nocure.story import NoCureStory
 from kit.stories.referrals.story import ReferralsStory
-
-
-def find(widget, css_class):
-    """The first widget below ``widget`` carrying ``css_class``."""
-    if css_class in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, css_class)
-        if found is not None:
-            return found
-    return None
 
 
 def item(panel, slot):

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import find_widget as find
 
 from kit.stories.nocure.story import NoCureStory
-
-
-def find(widget, css_class):
-    if css_class in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, css_class)
-        if found is not None:
-            return found
-    return None
 
 
 def board(panel) -> dict:

@@ -11,6 +11,7 @@ import textwrap
 
 import nbformat
 import pytest
+from helpers import find_widget as find
 from nbformat.v4 import new_code_cell, new_notebook
 
 from kit import text as kit_text
@@ -130,16 +131,6 @@ def savings(tmp_path, monkeypatch):
     kit_text._added.remove(tmp_path)
     catalogue.cache_clear()
     sys.modules.pop("savings_story", None)
-
-
-def find(widget, css_class):
-    if css_class in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, css_class)
-        if found is not None:
-            return found
-    return None
 
 
 def test_the_third_story_gets_a_live_panel(savings):
