@@ -248,10 +248,13 @@ def _stop_pool(pool: Any, workers: list[int], scratch: str) -> None:
     pool.terminate()
     pool.join()
     stop_processes(started, grace=0)
-    for _ in range(5):
+    # on a loaded machine a process that was starting may still write there for a while:
+    # keep ending such processes and removing the folder for up to 10 s
+    deadline = time.monotonic() + 10
+    while True:
         stop_processes(carrying("TMPDIR", scratch), grace=0)
         shutil.rmtree(scratch, ignore_errors=True)
-        if not os.path.exists(scratch):
+        if not os.path.exists(scratch) or time.monotonic() > deadline:
             return
         time.sleep(0.1)
 
