@@ -146,6 +146,7 @@ def test_story_page_offline_answers_the_keyboard(voila, watched, story, language
     labels = page.locator(".kit-slider .widget-label").all_inner_texts()
     assert labels and set(labels) <= slider_labels(language), labels
     assert story.title(language) in page.locator("h1").first.inner_text()
+    assert page.evaluate("document.documentElement.lang") == language
     before, after = move_first_slider(page)
     assert before != after
     watched.screenshot(f"voila-{story.topic}-{language}")
