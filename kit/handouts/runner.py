@@ -36,7 +36,7 @@ from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import Printer
 from kit.handouts.plan import Handout
 from kit.handouts.signals import carrying, descendants, held_signals, stop_processes
-from kit.handouts.staging import mark, remove_stale
+from kit.handouts.staging import STAGE_MARKER
 
 KERNEL = "python3"
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
@@ -204,9 +204,9 @@ def run_all(
     written: list[Written] = []
     # every worker's kernel sockets and browser profile in one scratch folder, removed
     # with the pool even when the workers are killed (a failing handout, Ctrl-C, SIGTERM)
-    remove_stale(Path(tempfile.gettempdir()), SCRATCH)
+    STAGE_MARKER.remove_stale(Path(tempfile.gettempdir()), (SCRATCH,))
     scratch = tempfile.mkdtemp(prefix=SCRATCH)
-    mark(Path(scratch))
+    STAGE_MARKER.write(Path(scratch))
     printing = any("pdf" in handout.formats for handout in plan)
     warm = (_notebook_dir(plan[0]), tuple(dict.fromkeys(h.language for h in plan)))
     pool = context.Pool(

@@ -10,30 +10,25 @@ recognised by their name and a marker file inside, and removed on the next start
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import stat
 import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
-
+from kit.folders import STAGE, Marker, leftovers_of
 from kit.handouts.errors import HandoutsError
 from kit.handouts.manifest import GENERATOR, MANIFEST, files_not_listed, kit_manifest
 from kit.handouts.signals import held_signals
 
 MARKER = ".kit-stage"
 """A file in every folder the kit writes for a while (stage, scratch): who made it, when."""
+STAGE_MARKER = Marker(MARKER, GENERATOR)
+"""How ``kit handouts`` marks its stage, old and scratch folders."""
 SYSTEM_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 """Files a file manager leaves in any folder it shows (macOS, Windows): nobody's work."""
-STAGE = ".tmp-"
-OLD = ".old-"
 NAME_OVERHEAD = len(".") + len(STAGE) + 8
 """Characters the stage folder's name adds to the target's (mkdtemp adds 8)."""
 
@@ -62,12 +57,11 @@ def staging_folder(target: Path) -> Iterator[Path]:
     """
     check_name(target)
     created = _check_target(target)
-    for kind in (STAGE, OLD):
-        remove_stale(target.parent, f".{target.name}{kind}")
+    STAGE_MARKER.remove_stale(target.parent, leftovers_of(target.name))
     try:
         stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGE}", dir=target.parent))
         stage.chmod(0o777 & ~_umask())
-        mark(stage)
+        STAGE_MARKER.write(stage)
     except OSError as error:
         _remove_created(created)
         raise HandoutsError(
@@ -77,7 +71,7 @@ def staging_folder(target: Path) -> Iterator[Path]:
         yield stage
         with held_signals():
             check_replaceable(target)
-            _swap_into_place(stage, target)
+            STAGE_MARKER.swap_into_place(stage, target)
             (target / MARKER).unlink()
     except BaseException:
         with held_signals():  # a second Ctrl-C must not leave the stage folder behind
@@ -182,45 +176,6 @@ def _check_target(target: Path) -> list[Path]:
     return created
 
 
-def mark(folder: Path) -> None:
-    """Write the marker that lets a later run tell this folder is the kit's, and whose."""
-    marker = {"generator": GENERATOR, "pid": os.getpid(), "host": socket.gethostname()}
-    marker["since"] = time.time()
-    (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
-
-
-def is_stale(folder: Path) -> bool:
-    """Whether ``folder`` carries the kit's marker of a run that no longer runs here."""
-    try:
-        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        if marker.get("generator") != GENERATOR or marker.get("host") != socket.gethostname():
-            return False
-        pid, since = int(marker["pid"]), float(marker["since"])
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return False  # no marker (or not the kit's): not ours to remove
-    try:
-        # a process that started after the marker was written only reuses the number
-        return psutil.Process(pid).create_time() > since + 1
-    except psutil.NoSuchProcess:
-        return True
-    except psutil.Error:
-        return False
-
-
-def remove_stale(parent: Path, prefix: str) -> list[Path]:
-    """Remove the kit's stale folders named ``prefix...`` in ``parent``; return them."""
-    removed = []
-    try:
-        candidates = [p for p in parent.iterdir() if p.name.startswith(prefix)]
-    except OSError:
-        return removed
-    for folder in candidates:
-        if folder.is_dir() and not folder.is_symlink() and is_stale(folder):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -233,18 +188,3 @@ def _remove_created(created: list[Path]) -> None:
             folder.rmdir()
         except OSError:
             pass
-
-
-def _swap_into_place(stage: Path, target: Path) -> None:
-    if not target.exists():
-        os.rename(stage, target)
-        return
-    old = target.with_name(f".{target.name}{OLD}{uuid.uuid4().hex[:8]}")
-    os.rename(target, old)
-    mark(old)  # should this run be killed now, the next one knows the copy is the kit's
-    try:
-        os.rename(stage, target)
-    except OSError:
-        os.rename(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

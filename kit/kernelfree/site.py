@@ -18,10 +18,7 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import kit
+from kit.folders import STAGE, Marker, leftovers_of
 from kit.text import LANGUAGES, t
 
 MANIFEST = "site.json"
@@ -39,10 +37,10 @@ GENERATOR = "workshop-kit export-site"
 ASSETS = "assets"
 BUNDLE = f"{ASSETS}/vega.js"
 STYLE = f"{ASSETS}/site.css"
-STAGE = ".tmp-"
-OLD = ".old-"
 MARKER = ".kit-export"
 """In a stage or old folder while an export runs: whose it is (pid, host, since)."""
+EXPORT_MARKER = Marker(MARKER, GENERATOR)
+"""How ``kit export-site`` marks its stage and old folders."""
 
 
 class SiteError(Exception):
@@ -355,71 +353,17 @@ def staged(target: Path) -> Iterator[Path]:
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(parent, target.name)
+        EXPORT_MARKER.remove_stale(parent, leftovers_of(target.name))
         stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGE}", dir=parent))
-        _mark(stage)
+        EXPORT_MARKER.write(stage)
     except OSError as error:
         raise SiteError(f"cannot write to the folder {parent}: {error.strerror}") from None
     try:
         yield stage
         stage.chmod(0o755)
         check_target(target)  # nobody put a file there meanwhile
-        _swap(stage, target)
+        EXPORT_MARKER.swap_into_place(stage, target)
         (target / MARKER).unlink()
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-
-
-def _mark(folder: Path) -> None:
-    """Say whose this folder is, so that a later export can tell when it was left behind."""
-    marker = {"generator": GENERATOR, "pid": os.getpid(), "host": socket.gethostname()}
-    marker["since"] = time.time()
-    (folder / MARKER).write_text(json.dumps(marker), encoding="utf-8")
-
-
-def remove_stale(parent: Path, name: str) -> list[Path]:
-    """Remove the stage and old folders of ``name`` that a killed export left in ``parent``."""
-    removed = []
-    prefixes = (f".{name}{STAGE}", f".{name}{OLD}")
-    for folder in parent.iterdir():
-        if folder.name.startswith(prefixes) and folder.is_dir() and not folder.is_symlink():
-            if _left_behind(folder):
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
-    return removed
-
-
-def _left_behind(folder: Path) -> bool:
-    import psutil
-
-    try:
-        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        if marker["generator"] != GENERATOR or marker["host"] != socket.gethostname():
-            return False
-        pid, since = int(marker["pid"]), float(marker["since"])
-    except (OSError, ValueError, TypeError, KeyError):
-        return False  # no marker of ours: not ours to remove
-    try:
-        # a process started after the marker was written only reuses the number
-        return psutil.Process(pid).create_time() > since + 1
-    except psutil.NoSuchProcess:
-        return True
-    except psutil.Error:
-        return False
-
-
-def _swap(stage: Path, target: Path) -> None:
-    if not target.exists():
-        os.rename(stage, target)
-        return
-    old = target.with_name(f".{target.name}{OLD}{uuid.uuid4().hex[:8]}")
-    os.rename(target, old)
-    _mark(old)  # should this export be killed now, the next one knows the copy is ours
-    try:
-        os.rename(stage, target)
-    except OSError:
-        os.rename(old, target)
-        (target / MARKER).unlink()
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -162,13 +162,13 @@ def test_kernelfree_site_removes_what_a_killed_export_left_behind(tmp_path):
     )
     left = tmp_path / ".site.tmp-killed"
     left.mkdir()
-    site._mark(left)
+    site.EXPORT_MARKER.write(left)
     marker = json.loads((left / site.MARKER).read_text())
     marker["pid"] = int(dead.stdout)
     (left / site.MARKER).write_text(json.dumps(marker))
     running = tmp_path / ".site.tmp-running"
     running.mkdir()
-    site._mark(running)  # this process: still running
+    site.EXPORT_MARKER.write(running)  # this process: still running
     foreign = tmp_path / ".site.tmp-someone-elses"
     foreign.mkdir()
     assert main(["export-site", str(tmp_path / "site"), "--lang", "en"]) == 0
