@@ -210,3 +210,11 @@ def find(widget, name: str):
         if found is not None:
             return found
     return None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_index_says_how_the_deck_is_used(language):
+    # a story opens as the deck: its sliders sit beside the charts, not at the page's bottom
+    intro = t("present.intro", language)
+    assert not any(word in intro for word in ("bottom", "onderaan"))
+    assert t("deck.ui.next", language) in intro
