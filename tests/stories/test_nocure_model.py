@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from kit import ParameterError, nocure
 from kit.nocure import SEED_RESULTS
+from kit.stories.nocure import model
 
 
 def test_seed_series_comes_from_the_csv():
@@ -82,6 +83,32 @@ def test_verdict_knobs_are_parameters():
     assert nocure.verdict(SEED_RESULTS, 120, alarm_limit=3, closing_declines=3) == "continue"
     assert nocure.verdict(SEED_RESULTS, 120, alarm_drop=0.7, alarm_limit=3) == "stop"  # closing
     assert nocure.verdict([20, 15, 20, 15, 20, 25], 120, worried_drop=0.3) == "continue"
+
+
+@settings(max_examples=200)
+@given(
+    results=st.lists(st.integers(0, 60), min_size=2, max_size=12),
+    alarm_drop=st.sampled_from([0.3, 0.6, 1.0]),
+    alarm_limit=st.integers(1, 4),
+    closing=st.integers(1, 4),
+    review=st.sampled_from(model.REVIEWS),
+)
+def test_the_rules_reasons_are_what_the_verdict_reads(
+    results, alarm_drop, alarm_limit, closing, review
+):
+    # the sentence under the verdict names these two counts: they must be the verdict's own
+    knobs = model.review_terms(review, len(results))
+    code_red, sour = model.walk_away_reasons(results, 120, 0.0, alarm_drop, **knobs)
+    reviews = model.moods(np.array([results]), 120, 0.0, alarm_drop, **knobs).shape[1]
+    walks = code_red >= alarm_limit or sour >= min(closing, reviews)
+    said = nocure.verdict(results, 120, 0.0, alarm_drop, alarm_limit, closing, **knobs)
+    assert said == ("stop" if walks else "continue")
+
+
+def test_the_rules_reasons_in_the_article():
+    assert model.walk_away_reasons(SEED_RESULTS, 120) == (1, 2)
+    assert model.walk_away_reasons(SEED_RESULTS, 120, alarm_drop=0.2) == (4, 2)  # all falls
+    assert model.walk_away_reasons([20, 20, 5], 60) == (1, 1)
 
 
 def test_month_one_is_judged_against_the_pace():

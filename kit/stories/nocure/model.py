@@ -411,6 +411,41 @@ def _walks_away(mood: np.ndarray, alarm_limit: int, closing_declines: int) -> np
     return too_many_alarms | sour_ending
 
 
+def walk_away_reasons(
+    results: Sequence[int],
+    target: float,
+    worried_drop: float = 0.0,
+    alarm_drop: float = 0.6,
+    review_every: int = 1,
+    average_over: int = 1,
+    minimum_term: int = 1,
+) -> tuple[int, int]:
+    """What the client's rule reads in one contract: code-red reviews, and the sour ending.
+
+    Returns the number of code-red reviews and the number of reviews in a row, counted
+    back from the last, that disappointed (worried or code red). :func:`verdict` says
+    "stop" when the first reaches ``alarm_limit`` or the second ``closing_declines``
+    (or every review, in a contract shorter than that).
+
+    >>> walk_away_reasons(SEED_RESULTS, 120)
+    (1, 2)
+    >>> walk_away_reasons(SEED_RESULTS, 120, review_every=3)
+    (0, 0)
+    """
+    mood = moods(
+        np.array([check_results(results)]),
+        target,
+        worried_drop,
+        alarm_drop,
+        review_every,
+        average_over,
+        minimum_term,
+    )[0]
+    pleased = np.flatnonzero(mood == PLEASED)
+    sour = len(mood) - 1 - pleased[-1] if pleased.size else len(mood)
+    return int((mood == ALARM).sum()), int(sour)
+
+
 def verdict(
     results: Sequence[int],
     target: float,

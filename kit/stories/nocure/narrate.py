@@ -115,6 +115,25 @@ def verdict_text(values: dict[str, Any], decision: str, met: bool) -> str:
     )
 
 
+def rule_text(values: dict[str, Any], reasons: tuple[int, int]) -> str:
+    """The client's rule in the room's numbers, and what these months gave it.
+
+    ``reasons`` is (code-red reviews, reviews in a row that disappointed at the end),
+    as :func:`kit.stories.nocure.model.walk_away_reasons` counts them.
+    """
+    language = values["language"]
+    code_red, sour = reasons
+    return t(
+        "nocure.rule_line",
+        language,
+        limit=number(values["alarm_limit"], language),
+        closing=number(values["closing_declines"], language),
+        alarm=percent(values["alarm_drop"], language),
+        code_red=number(code_red, language),
+        sour=number(sour, language),
+    )
+
+
 def simulation_setup(values: dict[str, Any]) -> str:
     """What the simulation does, in the room's numbers."""
     language = values["language"]

@@ -174,6 +174,14 @@ class NoCureStory(Story):
         v = self.values
         return model.verdict(v["results"], v["target"], **self.rule(), **self.review())
 
+    @computed(*SERIES, *REVIEW)
+    def reasons(self) -> tuple[int, int]:
+        """Code-red reviews and the reviews in a row that disappointed at the end."""
+        v = self.values
+        return model.walk_away_reasons(
+            v["results"], v["target"], v["worried_drop"], v["alarm_drop"], **self.review()
+        )
+
     @computed(*CHANCE)
     def sims(self):
         """Simulated contracts of an equally good provider (contracts x months)."""
@@ -274,7 +282,11 @@ class NoCureStory(Story):
                 Words(
                     "verdict",
                     (*SERIES, *REVIEW),
-                    lambda s: narrate.verdict_text(s.values, s.decision, s.met),
+                    lambda s: (
+                        narrate.verdict_text(s.values, s.decision, s.met)
+                        + "\n\n"
+                        + narrate.rule_text(s.values, s.reasons)
+                    ),
                     on_board=True,
                 ),
             ),

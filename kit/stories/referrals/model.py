@@ -566,6 +566,32 @@ def stalled_share(sims: np.ndarray) -> float:
     return float(np.count_nonzero(sims[:, -1] == 0) / sims.shape[0])
 
 
+def share_ahead(sims: np.ndarray, clients: float) -> float:
+    """Return the share of runs that end with more fans than ``clients`` (the hunter's).
+
+    Parameters
+    ----------
+    sims : numpy.ndarray
+        Result of :func:`simulate`, shape ``(runs, years + 1)``.
+    clients : float
+        What the runs are held against in their last year (the hunter's expected clients).
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+
+    Examples
+    --------
+    >>> share_ahead(np.array([[1, 0, 0], [1, 2, 30], [1, 5, 9]]), 9)
+    0.3333333333333333
+
+    """
+    sims = _check_sims(sims)
+    clients = checks.real_number("clients", clients, 0, math.inf)
+    return float(np.count_nonzero(sims[:, -1] > clients) / sims.shape[0])
+
+
 def band(sims: np.ndarray, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.DataFrame:
     """Summarise the runs per year: a low, middle and high quantile and the mean.
 

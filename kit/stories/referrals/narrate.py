@@ -414,6 +414,23 @@ def passing_text(
     return behind + " " + _r("never_still", language)
 
 
+def ahead_text(values: dict[str, Any], ahead: float) -> str:
+    """How many of the simulated flywheels (their number and seed named) end ahead of the hunter.
+
+    Unlike the average, this share is the simulation's own: other runs or another seed
+    give another share, and the room sees which simulation it is reading.
+    """
+    language = values["language"]
+    return _r(
+        "ahead",
+        language,
+        share=share(ahead, language, 1),
+        flywheels=_plural(values["runs"], "one_flywheel", "many_flywheels", language),
+        seed=str(values["seed"]),  # a label, never 2,024
+        years=years(values["years"], language),
+    )
+
+
 def map_text(values: dict[str, Any]) -> str:
     """How to read the map, in the room's numbers."""
     language = values["language"]

@@ -129,6 +129,11 @@ class ReferralsStory(Story):
         )
 
     @computed(*SIMULATION, "new_logos_per_year")
+    def ahead(self) -> float:
+        """The share of simulated flywheels ahead of the hunter in the last year."""
+        return model.share_ahead(self.sims, self.comparison["hunting"].iloc[-1])
+
+    @computed(*SIMULATION, "new_logos_per_year")
     def passing(self) -> tuple[int | None, int | None, int | None]:
         """The years the flywheel passes the hunter (average, typical run, average in 50 years).
 
@@ -269,7 +274,11 @@ class ReferralsStory(Story):
                 Words(
                     "hunting_text",
                     (*SIMULATION, "new_logos_per_year"),
-                    lambda s: narrate.passing_text(s.values, s.comparison, s.passing, s.growth),
+                    lambda s: (
+                        narrate.passing_text(s.values, s.comparison, s.passing, s.growth)
+                        + " "
+                        + narrate.ahead_text(s.values, s.ahead)
+                    ),
                     True,
                 ),
             ),
