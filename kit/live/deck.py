@@ -22,6 +22,7 @@ The deck notebook itself (which cells, which template, the speaker notes) is mad
 from __future__ import annotations
 
 import html
+import json
 import logging
 from typing import Any
 
@@ -29,6 +30,7 @@ import ipywidgets as w
 from IPython.display import display
 
 from kit.errors import ParameterError
+from kit.live import room_feed
 from kit.live.board import ChartBoard, markdown_item
 from kit.live.panel import SliderLook, list_controls, slider
 from kit.params import Param
@@ -292,6 +294,11 @@ class Slide:
         if scene.text:
             side.append(w.HTML(_fixed_text(scene.text, self.language)).add_class("kit-slide-text"))
         side += [*lists, *(c.widget for c in self.controls.values()), self.message]
+        self.facts = None
+        if scene.name == getattr(story, "votes", None):
+            # what the room votes on (the months and the target), read by the coach's deck.js
+            self.facts = w.HTML().add_class("kit-vote-facts")
+            side.append(self.facts)
         self.board = None
         body = [w.VBox(side).add_class("kit-slide-side")]
         if self.charts:
@@ -334,6 +341,9 @@ class Slide:
         """Rebuild this slide's parts that depend on ``changed``: charts in one message."""
         story = self.deck.story
         updates = {}
+        if self.facts is not None and changed.intersection(self.scene.depends):
+            facts = html.escape(json.dumps(story.vote_facts()))
+            self.facts.value = f'<span hidden data-facts="{facts}"></span>'
         for part in self.scene.parts:
             if not changed.intersection(part.depends):
                 continue
@@ -376,6 +386,10 @@ class Deck:
         self.language = story.language
         self.look = SliderLook.new()
         self.slides: dict[str, Slide] = {}
+        # a story with a room scene takes the room's answers while kit present serves it
+        self.following = (
+            room_feed.start_following(self.take_room) if getattr(story, "votes", None) else None
+        )
 
     def slide(self, scene: Scene) -> Slide:
         """The slide of ``scene`` (made once; shown again it is the same widget)."""
@@ -393,9 +407,22 @@ class Deck:
                 origin.controls[name].slider.value = self.story.values[name]
             origin.show_problem(str(error))
             return
+        origin.message.value = ""
+        self.redraw(moved, origin)
+
+    def take_room(self, values: dict[str, Any]) -> None:
+        """Move the story to the room's answers (from :mod:`kit.live.room_feed`)."""
+        try:
+            moved = self.story.moved(values)
+        except ParameterError as error:  # answers no room could give: keep the last good ones
+            log.warning("room votes refused: %s", error)
+            return
+        self.redraw(moved, self.slides.get(getattr(self.story, "votes_reveal", "")))
+
+    def redraw(self, moved: Story, origin: Slide | None) -> None:
+        """Take the moved story; redraw every slide's parts that depend on what changed."""
         changed = {name for name in moved.values if moved.values[name] != self.story.values[name]}
         self.story = moved
-        origin.message.value = ""
         # the slide the move came from first: its chart reaches the browser before the others'
         for slide in sorted(self.slides.values(), key=lambda slide: slide is not origin):
             for name in changed.intersection(slide.controls):

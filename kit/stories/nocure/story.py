@@ -41,6 +41,11 @@ def _history_is_long_enough(values: dict[str, Any]) -> None:
     model.check_history(values["history"])
 
 
+def _room_could_have_voted(values: dict[str, Any]) -> None:
+    months = values["room_results"] or values["results"]
+    model.check_room(values["room_participants"], values["room_still_in"], len(months))
+
+
 SCHEMA = Schema(
     "nocure",
     (
@@ -67,8 +72,17 @@ SCHEMA = Schema(
         Param("hourly_rate", "float", 75.0, 0.0, 10_000, 5, slider=(0, 250)),
         Param("n_contracts", "int", 10_000, 1, MAX_CONTRACTS, 500, slider=(500, 20_000)),
         SEED,
+        # the room's answers when it played the client (kit handouts --votes fills them in)
+        Param("room_participants", "int", 0, 0, model.MAX_ROOM, 1),
+        Param("room_still_in", "int_list", [], 0, model.MAX_ROOM),
+        Param("room_results", "int_list", [], 0, model.MAX_RESULT),
     ),
-    cross_checks=(_results_match_months, _thresholds_ordered, _history_is_long_enough),
+    cross_checks=(
+        _results_match_months,
+        _thresholds_ordered,
+        _history_is_long_enough,
+        _room_could_have_voted,
+    ),
 )
 
 RULE = ("worried_drop", "alarm_drop", "alarm_limit", "closing_declines")
@@ -81,6 +95,9 @@ OWN = ("history", "months", "n_contracts", "seed")
 """What the provider's own simulated contracts read."""
 CHANCE = ("months", "mean", "volatility", "seasonality", "n_contracts", "seed")
 """What the simulated contracts read."""
+ROOM = ("room_participants", "room_still_in", "room_results", "results", "target")
+"""What the room's answers read: who stayed, and the months they saw (the story's own
+months when the room's are not given)."""
 FEES = (
     "retainer_fee",
     "fee_per_lead",
@@ -105,6 +122,10 @@ class NoCureStory(Story):
 
     name = "nocure"
     schema = SCHEMA
+    votes = "months"
+    """The scene on which a room, playing the client, answers month by month."""
+    votes_reveal = "room"
+    """The scene that shows what the room decided."""
     lists = {
         "results": ListInput(
             parse_text=model.parse_results_text,
@@ -118,6 +139,10 @@ class NoCureStory(Story):
             reset=HISTORY_EXAMPLE,
         ),
     }
+
+    def vote_facts(self) -> dict[str, Any]:
+        """What a room votes on: the months it sees arrive, and the contract's target."""
+        return {"results": list(self.values["results"]), "target": self.values["target"]}
 
     def rule(self) -> dict[str, Any]:
         """The client's verdict knobs, as keyword arguments of the model."""
@@ -145,6 +170,27 @@ class NoCureStory(Story):
     def met(self) -> bool:
         """Whether the contract's target is met: the total is all the contract counts."""
         return bool(model.met_target([self.values["results"]], self.values["target"])[0])
+
+    @computed(*ROOM)
+    def room(self) -> model.RoomVerdict:
+        """What the room, playing the client, decided month by month."""
+        v = self.values
+        return model.RoomVerdict(
+            v["room_participants"],
+            tuple(v["room_still_in"]),
+            tuple(v["room_results"] or v["results"]),
+            v["target"],
+        )
+
+    def show(self, name: str) -> None:
+        """Display one scene; the room's scene only where there is a room's answer to show.
+
+        A handout or notebook page without votes has no room scene at all; the deck
+        always has it, and fills it in as the room answers.
+        """
+        if name == "room" and self.presentation != "deck" and not self["room_participants"]:
+            return
+        super().show(name)
 
     @computed(*SERIES)
     def view(self):
@@ -292,6 +338,18 @@ class NoCureStory(Story):
             ),
             controls=("target", *RULE),
             tab="nocure.tabs.client",
+        ),
+        Scene(
+            "room",
+            "nocure.room.heading",
+            parts=(
+                Words("room_reveal", ROOM, lambda s: narrate.room_reveal(s.room, s.language)),
+                Chart(
+                    "room_line",
+                    ROOM,
+                    lambda s: charts.room_line(s.room.table(), s["target"], s.language),
+                ),
+            ),
         ),
         Scene(
             "chance",
