@@ -35,6 +35,17 @@ UI = (
     "nav",
     "follow",
     "following",
+    "vote_question",
+    "vote_continue",
+    "vote_stop",
+    "vote_counted_continue",
+    "vote_counted_stop",
+    "vote_closed",
+    "vote_failed",
+    "tally",
+    "tally_none",
+    "reset_votes",
+    "reset_confirm",
 )
 """The deck's own words (``deck.ui.*``), handed to the template in the notebook's metadata."""
 

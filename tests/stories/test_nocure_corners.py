@@ -25,6 +25,8 @@ def _list_end(name: str, end: str, months: int) -> list[int]:
     param = SCHEMA[name]
     if name == "results":
         return [int(getattr(param, f"{end}imum"))] * months
+    if name.startswith("room_"):  # the room's answers: none at all, or a full room every month
+        return [int(param.maximum)] * months if end == "max" else []
     # the history: the longest at the top, and the lowest mean the model accepts
     if end == "max":
         return [int(param.maximum)] * model.MAX_HISTORY
@@ -58,6 +60,14 @@ def corners() -> list[dict]:
             if name == "months":
                 values["results"] = [20] * int(values["months"])
             found.append(values)
+    # rooms: one participant who walks away at once; a full hall who all stay; a room that
+    # saw longer months than the story's own
+    found.append({"n_contracts": SMALL, "room_participants": 1, "room_still_in": [0] * 6})
+    top = SCHEMA["room_participants"].maximum
+    found.append({"n_contracts": SMALL, "room_participants": top, "room_still_in": [top]})
+    found.append(
+        {"room_participants": 3, "room_still_in": [3, 2, 2, 1, 1, 1, 0, 0], "room_results": [0] * 8}
+    )
     # a calm provider: no month falls far enough for an alarm (no rebound to count)
     found.append({"n_contracts": SMALL, "volatility": 0.0, "seasonality": 0.0, "mean": 1e4})
     mixes = [{name: "min" for name in names}, {name: "max" for name in names}]
@@ -83,19 +93,22 @@ def _render(story: NoCureStory) -> list[str]:
 
 @pytest.mark.parametrize("language", ["en", "nl"])
 def test_every_corner_of_the_schema_runs_and_reads(language):
-    built = 0
+    built = rooms = 0
     for values in corners():
         try:
             story = NoCureStory({**values, "language": language})
         except ParameterError as error:
             # only the schema's own cross-checks may refuse a corner (e.g. worried above alarm)
-            assert error.name in ("worried_drop", "results", "history"), (values, error)
+            allowed = ("worried_drop", "results", "history", "room_still_in")
+            assert error.name in allowed, (values, error)
             continue
         built += 1
+        rooms += bool(story["room_participants"])
         for text in _render(story):
             assert not NOT_A_NUMBER.search(text), (values, text)
             assert "{" not in text and "}" not in text, (values, text)
     assert built >= 40
+    assert rooms >= 5
 
 
 def test_the_largest_corner_is_drawn_and_validated():

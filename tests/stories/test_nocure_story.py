@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import find_widget as find
 
+from kit.errors import ParameterError
 from kit.stories.nocure.story import NoCureStory
 
 
@@ -110,3 +111,56 @@ def test_a_workshop_file_sets_how_the_client_judges(tmp_path):
     path.write_text(text.replace(section, section + "    review: weekly\n", 1), encoding="utf-8")
     with pytest.raises(WorkshopError, match="review"):
         load_workshop(path)
+
+
+# -- the room as the client -------------------------------------------------------------------
+
+
+def test_the_reveal_counts_who_walked_away_from_a_met_contract():
+    story = NoCureStory(room_participants=24, room_still_in=[24, 22, 10, 10, 10, 10])
+    assert story.room.walked == 14 and story.room.met
+    reveal = story.scene("room").parts[0].write(story)
+    assert "14 of you (58%) walked away from a contract that met its target" in reveal
+    assert "After month 6, 10 of the 24" in reveal
+
+
+def test_the_dutch_reveal_counts_in_dutch():
+    story = NoCureStory(
+        room_participants=2000, room_still_in=[1990, 1500], target=150, language="nl"
+    )
+    reveal = story.scene("room").parts[0].write(story)
+    assert "500 van jullie (25%) stapten uit een contract dat zijn doel niet haalde" in reveal
+    assert "Na maand 2 zaten nog 1.500 van de 2.000" in reveal
+
+
+def test_the_room_line_stops_at_the_last_month_voted_on():
+    story = NoCureStory(room_participants=4, room_still_in=[4, 3, 1], room_results=[1] * 8)
+    table = story.room.table()
+    assert table["month"].tolist() == list(range(1, 9))
+    assert table["cumulative"].tolist() == list(range(1, 9))
+    assert table["still_in_share"].notna().sum() == 3
+
+
+@pytest.mark.parametrize(
+    ("values", "name"),
+    [
+        ({"room_participants": 0, "room_still_in": [1]}, "room_still_in"),
+        ({"room_participants": 3, "room_still_in": []}, "room_still_in"),
+        ({"room_participants": 3, "room_still_in": [2, 3]}, "room_still_in[1]"),
+        ({"room_participants": 3, "room_still_in": [4]}, "room_still_in[0]"),
+        ({"room_participants": 3, "room_still_in": [3] * 7}, "room_still_in"),
+    ],
+)
+def test_answers_no_room_could_have_given_are_refused(values, name):
+    with pytest.raises(ParameterError) as raised:
+        NoCureStory(values)
+    assert raised.value.name == name
+
+
+def test_without_votes_the_page_has_no_room_scene(monkeypatch):
+    shown = []
+    monkeypatch.setattr("kit.live.display.show_scene", lambda story, scene: shown.append(scene))
+    NoCureStory().show("room")
+    assert shown == []
+    NoCureStory(room_participants=1, room_still_in=[1]).show("room")
+    assert [scene.name for scene in shown] == ["room"]

@@ -151,6 +151,75 @@ def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> a
 
 
 @unvalidated
+def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.TopLevelMixin:
+    """The room's line: the share still in the deal, against the contract's forms so far.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :meth:`kit.nocure.RoomVerdict.table`: ``month``, ``cumulative`` and
+        ``still_in_share`` (missing for a month nobody voted on yet).
+    target : number
+        The contract's target, drawn as a line on the forms' axis.
+    language : {"en", "nl"}
+    """
+    x = alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0))
+    forms = (
+        alt.Chart(inline(table[["month", "cumulative"]]))
+        .mark_bar(color="#cbd2d9", cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
+        .encode(
+            x=x,
+            y=alt.Y("cumulative:Q", title=_label("room_forms", language)),
+            tooltip=[
+                alt.Tooltip("month:O", title=_label("month", language)),
+                alt.Tooltip("cumulative:Q", title=_label("room_forms", language)),
+            ],
+        )
+    )
+    goal = pd.DataFrame(
+        {"target": [target], "label": [f"{_label('target', language)}: {number(target, language)}"]}
+    )
+    rule = alt.Chart(inline(goal)).mark_rule(color=INK, strokeDash=[6, 4]).encode(y="target:Q")
+    rule_label = (
+        alt.Chart(inline(goal))
+        .mark_text(align="left", dx=4, dy=-8, color=INK)
+        .encode(y=alt.Y("target:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
+    )
+    voted = table.dropna(subset=["still_in_share"])[["month", "still_in_share"]]
+    still_in = alt.Y(
+        "still_in_share:Q",
+        title=_label("room_still_in", language),
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%", orient="right"),
+    )
+    line = (
+        alt.Chart(inline(voted))
+        .mark_line(color=ACCENT, strokeWidth=4, point=alt.OverlayMarkDef(size=120, color=ACCENT))
+        .encode(
+            x=x,
+            y=still_in,
+            tooltip=[
+                alt.Tooltip("month:O", title=_label("month", language)),
+                alt.Tooltip(
+                    "still_in_share:Q", title=_label("room_still_in", language), format=".0%"
+                ),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(inline(voted))
+        .mark_text(dy=-14, fontWeight="bold", color=ACCENT)
+        .encode(x=x, y=still_in, text=alt.Text("still_in_share:Q", format=".0%"))
+    )
+    chart = (
+        alt.layer(alt.layer(forms, rule, rule_label), alt.layer(line, labels))
+        .resolve_scale(y="independent")
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+    return styled(chart, _label("room_title", language))
+
+
+@unvalidated
 def outcome_bars(
     shares: dict[str, float], n_contracts: int, language: str = "en"
 ) -> alt.TopLevelMixin:

@@ -1036,3 +1036,89 @@ def compare_terms(
             }
         )
     return pd.DataFrame(rows)
+
+
+# -- the room as the client ------------------------------------------------------------------
+
+MAX_ROOM = 10_000
+"""Participants a room's vote may count (a conference hall, with room to spare)."""
+
+
+@dataclass(frozen=True)
+class RoomVerdict:
+    """What a room playing the client decided, month by month.
+
+    Parameters
+    ----------
+    participants : int
+        Everyone who answered at least once.
+    still_in : tuple of int
+        After each month voted on, the participants who had not said "stop" yet.
+    results : tuple of int
+        The months the room saw (forms delivered each month).
+    target : int
+        The contract's target.
+    """
+
+    participants: int
+    still_in: tuple[int, ...]
+    results: tuple[int, ...]
+    target: int
+
+    @property
+    def walked(self) -> int:
+        """Participants who walked away in one of the months voted on."""
+        return self.participants - (self.still_in[-1] if self.still_in else self.participants)
+
+    @property
+    def met(self) -> bool:
+        """Whether the months the room saw meet the contract's target."""
+        return sum(self.results) >= self.target
+
+    def table(self) -> pd.DataFrame:
+        """One row a month: forms so far, and the share of the room still in the deal.
+
+        >>> RoomVerdict(4, (4, 3, 1), (20, 15, 5), 120).table()["still_in_share"].tolist()
+        [1.0, 0.75, 0.25, nan]
+        """
+        months = np.arange(1, len(self.results) + 1)
+        share = np.full(len(months), np.nan)
+        if self.participants:
+            share[: len(self.still_in)] = np.asarray(self.still_in) / self.participants
+        return pd.DataFrame(
+            {
+                "month": months,
+                "cumulative": np.cumsum(self.results, dtype=np.int64),
+                "still_in_share": share,
+            }
+        )
+
+
+def check_room(participants: int, still_in: Sequence[int], months: int) -> None:
+    """Refuse a room's answers that cannot have come from a vote.
+
+    Raises
+    ------
+    ParameterError
+        For months voted on but nobody counted, people counted but no month voted on,
+        more still in than took part, more
+        months voted on than the contract has, or a month with more still in the deal
+        than the month before (a participant who walked away is out).
+    """
+    if not participants and still_in:
+        raise ParameterError("room_still_in", list(still_in), "empty while room_participants = 0")
+    if participants and not still_in:
+        allowed = (
+            f"one number per month voted on, at least one (room_participants = {participants})"
+        )
+        raise ParameterError("room_still_in", [], allowed)
+    if len(still_in) > months:
+        raise ParameterError(
+            "room_still_in", list(still_in), f"at most one number per month ({months} months)"
+        )
+    previous = participants
+    for month, count in enumerate(still_in, start=1):
+        if count > previous:
+            allowed = f"at most {previous} (room_participants, then the month before)"
+            raise ParameterError(f"room_still_in[{month - 1}]", count, allowed)
+        previous = count

@@ -305,3 +305,20 @@ def say_no_text(story: Any) -> str:
     return t(
         "nocure.say_no_text", language, review=review, walks=share(result.pitfall_of_met, language)
     )
+
+
+def room_reveal(room: model.RoomVerdict, language: str) -> str:
+    """The reveal after the room played the client: who walked away from which contract."""
+    if not room.participants:
+        return t("nocure.room.waiting", language)
+    contract = t("nocure.room.met" if room.met else "nocure.room.missed", language)
+    numbers = {
+        "walked": number(room.walked, language),
+        "participants": number(room.participants, language),
+        "share": share(room.walked / room.participants, language),
+        "contract": contract,
+        "month": number(len(room.still_in), language),
+        "still_in": number(room.still_in[-1], language),
+    }
+    key = "nocure.room.reveal" if room.walked else "nocure.room.nobody_walked"
+    return t(key, language, **numbers) + "\n\n" + t("nocure.room.still_in", language, **numbers)
