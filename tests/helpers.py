@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import random
@@ -151,6 +152,46 @@ def presenter(*args: str, startup: float = 60):
     finally:
         stop(process, grace=15)
         log.unlink(missing_ok=True)
+
+
+def room_request(
+    base: str,
+    method: str,
+    path: str,
+    body: bytes | dict | None = None,
+    cookie: str | None = None,
+    headers: dict | None = None,
+    source: str | None = None,
+    connection: http.client.HTTPConnection | None = None,
+) -> tuple[int, object, http.client.HTTPResponse]:
+    """One request to the presenter's room API: (status, the JSON answer or None, response).
+
+    ``body`` as a dict is sent as JSON; ``source`` is the client's own address (another
+    loopback address stands in for a participant's machine); ``connection`` is reused.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    own = connection is None
+    if own:
+        address = (source, 0) if source else None
+        connection = http.client.HTTPConnection(host, int(port), timeout=30, source_address=address)
+    data = json.dumps(body).encode() if isinstance(body, dict) else body
+    sent = dict(headers or {})
+    if cookie is not None:
+        sent["Cookie"] = f"kit-participant={cookie}"
+    try:
+        connection.request(method, path, body=data, headers=sent)
+        response = connection.getresponse()
+        text = response.read()
+    finally:
+        if own:
+            connection.close()
+    return response.status, json.loads(text) if text else None, response
+
+
+def join_room(base: str) -> str:
+    """A new participant's cookie value, from ``GET /kit/room/join``."""
+    _, _, response = room_request(base, "GET", "/kit/room/join")
+    return re.search(r"kit-participant=([^;]+)", response.getheader("Set-Cookie")).group(1)
 
 
 def percentile(values: list[float], share: float) -> float:

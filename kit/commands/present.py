@@ -1,4 +1,4 @@
-"""``kit present [--lang en] [--room] [--ip IP] [--port N] ... [--lab]``.
+"""``kit present [--lang en] [--room] [--ip IP] [--port N] [--record DIR] ... [--lab]``.
 
 Serves the story notebooks as a code-free app (see :mod:`kit.present`). This module
 holds only the command line and the stop signals; :mod:`kit.present` is light to
@@ -8,9 +8,11 @@ import, and Voilà is imported only when the command runs, after its options wer
 from __future__ import annotations
 
 import argparse
+import datetime
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from kit import present
 from kit.commands import EXIT_INTERRUPTED, EXIT_USAGE
@@ -79,6 +81,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="directory with the story notebooks (default: the kit's notebooks/)",
     )
     parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="record the room's votes in DIR (made if missing; its votes.jsonl is carried on); "
+        "default with --room: room/<date_time>/ here; without --room: in memory only",
+    )
+    parser.add_argument(
         "--lab",
         action="store_true",
         help="open JupyterLab on the notebooks instead (with its token; never for the room)",
@@ -99,6 +108,8 @@ def options_from(args: argparse.Namespace):
             "--lab cannot be combined with --room: JupyterLab runs any code a visitor types; "
             "serve the room with `kit present --room`"
         )
+    if args.lab and args.record is not None:
+        raise PresentError("--lab cannot be combined with --record: JupyterLab takes no votes")
     ip = args.ip or (present.room_address() if args.room else LOOPBACK)
     pool = args.pool if args.pool is not None else (2 if args.room else 1)
     return present.Options(
@@ -111,7 +122,15 @@ def options_from(args: argparse.Namespace):
         pool=pool,
         cell_timeout=args.cell_timeout,
         notebooks=args.notebooks,
+        record=args.record if args.record is not None else _room_folder(args.room),
     )
+
+
+def _room_folder(room: bool) -> Path | None:
+    """A room's default record folder: ``room/<YYYY-MM-DD_HHMMSS>/`` here; None otherwise."""
+    if not room:
+        return None
+    return Path.cwd() / "room" / datetime.datetime.now().strftime("%Y-%m-%d_%H%M%S")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,12 +22,15 @@ from typing import Any
 from kit.cache import SERVED_JS, cache_dir
 from kit.present import spares
 from kit.present.address import check_port, qr_code, url_for
-from kit.present.follow import follow_handler
+from kit.present.follow import LOOPBACK_IPS, follow_handler
 from kit.present.notebooks import Story, check_story, prepare_notebooks, stories_in
-from kit.present.options import Options
+from kit.present.options import Options, PresentError
 from kit.present.pages import error_html, index_html, not_found_html, room_full_html
 from kit.present.room import Room, allow_shutdown_beacon, culling
+from kit.present.votes import RoomVotes, give_cookie, vote_handlers
 from kit.text import LANGUAGES, t
+from kit.votes import RecordError
+from kit.votes.box import BallotBox
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 TEMPLATE = "kit"
@@ -88,6 +91,7 @@ def _handlers(language: str) -> list[type]:
         def initialize(self, **kwargs: Any) -> None:
             self.room: Room = kwargs.pop("room")
             self.pages: set[str] = kwargs.pop("pages")
+            self.votes: RoomVotes = kwargs.pop("votes")
             super().initialize(**kwargs)
 
         async def get(self, path: str | None = None) -> None:
@@ -97,6 +101,7 @@ def _handlers(language: str) -> list[type]:
                 self.set_status(404)
                 self.finish(not_found_html(page_language))
                 return
+            give_cookie(self, self.votes)  # the room's pages may vote
             if not self.room.has_place(self.kernel_manager):
                 self.set_status(503)
                 self.set_header("Retry-After", "30")
@@ -233,6 +238,7 @@ def make_app(
     stories: Sequence[Story],
     served: Path,
     announce: Callable[[], None] | None = None,
+    box: BallotBox | None = None,
 ) -> Any:
     """Build the presenter's Voilà application (not yet listening).
 
@@ -244,6 +250,8 @@ def make_app(
         The directory made by :func:`~kit.present.notebooks.prepare_notebooks`.
     announce : callable, optional
         Called once the server listens (prints the address).
+    box : BallotBox, optional
+        The room's votes (default: a ballot in memory only).
     """
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(STATIC), os.environ.get("JUPYTER_PATH", "")) if p
@@ -256,6 +264,7 @@ def make_app(
     unsafe, not_found, index_handler, story_handler = _handlers(options.language)
     room = Room(options.max_participants, options.language)
     pages = {p for s in stories for lang in LANGUAGES for p in (s.page(lang), s.deck(lang))}
+    votes = RoomVotes(box or BallotBox(), options.language, coach_ips(options.ip))
 
     class Presenter(Voila):
         def init_handlers(self) -> list:
@@ -266,7 +275,11 @@ def make_app(
                     handlers.append((pattern, index_handler, {"stories": stories}))
                 elif pattern.endswith("/voila/render/(.*)"):
                     handlers.append(
-                        (pattern, story_handler, {**handler[2], "room": room, "pages": pages})
+                        (
+                            pattern,
+                            story_handler,
+                            {**handler[2], "room": room, "pages": pages, "votes": votes},
+                        )
                     )
                 elif "/voila/tree" in pattern or "/voila/api/contents" in pattern:
                     continue  # the index page replaces Voilà's file browser
@@ -275,6 +288,7 @@ def make_app(
             board = (r"/kit/js/(board-[0-9a-f]+\.js)", StaticFileHandler, {"path": str(scripts)})
             handlers.append(board)
             handlers.append((r"/kit/deck/scene", follow_handler(), {"shown": {}, "pages": pages}))
+            handlers += vote_handlers(votes)
             return handlers
 
         def initialize(self, argv: list[str] | None = None) -> None:
@@ -307,6 +321,34 @@ def make_app(
     app = Presenter(config=voila_config(options, stories))
     app.initialize([str(served)])
     return app
+
+
+def coach_ips(ip: str) -> tuple[str, ...]:
+    """The addresses a request from the presenting machine comes from.
+
+    Loopback, and the address the presenter serves on: a coach's deck opened on the
+    room's address reaches the server from that address.
+
+    >>> coach_ips("192.168.1.20")
+    ('127.0.0.1', '::1', '192.168.1.20')
+    """
+    if ipaddress.ip_address(ip).is_unspecified or ip in LOOPBACK_IPS:
+        return LOOPBACK_IPS
+    return (*LOOPBACK_IPS, ip)
+
+
+def open_ballot_box(options: Options) -> BallotBox:
+    """The room's ballot box: recorded in ``options.record``, or in memory only.
+
+    Raises
+    ------
+    PresentError
+        For a record folder the kit cannot use, or files in it the kit did not write.
+    """
+    try:
+        return BallotBox(options.record)
+    except RecordError as error:
+        raise PresentError(f"--record {error}") from None
 
 
 async def shut_down_kernels(kernel_manager: Any) -> None:
@@ -364,6 +406,8 @@ def announcement(options: Options, stories: Sequence[Story], url: str) -> str:
         minutes = f"{options.idle_minutes:g}"
         limit = options.max_participants
         lines.append(t("present.terminal.room", language, limit=limit, minutes=minutes))
+    if options.record is not None:
+        lines.append(t("present.votes.recording", language, folder=options.record))
     lines.append(t("present.terminal.open_url", language, url=url))
     if options.room:
         lines += [t("present.terminal.scan", language), qr_code(url)]
@@ -382,8 +426,8 @@ def serve(options: Options) -> int:
     Raises
     ------
     PresentError
-        For a port in use, an address that is not this machine's, or a story notebook
-        that cannot be read.
+        For a port in use, an address that is not this machine's, a story notebook
+        that cannot be read, or a record folder the kit cannot use.
     """
     stories = stories_in(options.notebooks)
     for story in stories:
@@ -391,6 +435,7 @@ def serve(options: Options) -> int:
     port = check_port(options.ip, options.port)
     options = dataclasses.replace(options, port=port)
     url = url_for(options.ip, port, f"/?lang={options.language}")
+    box = open_ballot_box(options)
     served = Path(tempfile.mkdtemp(prefix="kit-present-"))
     try:
         if not ipaddress.ip_address(options.ip).is_unspecified:
@@ -402,10 +447,15 @@ def serve(options: Options) -> int:
             spares.start_spares(options.pool, served / options.language)
         prepare_notebooks(stories, options.notebooks, served)
         app = make_app(
-            options, stories, served, lambda: print(announcement(options, stories, url), flush=True)
+            options,
+            stories,
+            served,
+            lambda: print(announcement(options, stories, url), flush=True),
+            box,
         )
         app.start()
     finally:
+        box.shut()
         spares.stop_spares()
         shutil.rmtree(served, ignore_errors=True)
     return 0

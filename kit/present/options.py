@@ -39,6 +39,9 @@ class Options:
         Seconds one notebook cell may run while a page loads.
     notebooks : Path
         Where the story notebooks are.
+    record : Path or None
+        The folder where the room's votes are recorded (``votes.jsonl``); None: the
+        votes live in memory only (a coach rehearsing alone).
     """
 
     language: str = "en"
@@ -50,3 +53,4 @@ class Options:
     pool: int = 1
     cell_timeout: int = 60
     notebooks: Path = NOTEBOOKS
+    record: Path | None = None

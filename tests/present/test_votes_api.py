@@ -1,0 +1,226 @@
+"""The room's votes API against a real ``kit present``: every bad input is one line of JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import join_room, presenter, room_request
+
+from kit.votes.record import RECORD_FILE, replay
+
+STEP = {"month": 3, "choice": "stop"}
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    """One presenter for the module (no kernels: --pool 0), recording in a new folder."""
+    folder = tmp_path_factory.mktemp("votes") / "room"
+    with presenter("--pool", "0", "--record", str(folder)) as (base, _, printed):
+        yield base, folder, printed
+
+
+def test_joining_gives_a_private_signed_cookie_once(room):
+    base, _, _ = room
+    status, body, response = room_request(base, "GET", "/kit/room/join")
+    assert status == 204 and body is None
+    cookie = response.getheader("Set-Cookie")
+    assert cookie.startswith("kit-participant=")
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/"):
+        assert attribute in cookie
+    value = cookie.split(";")[0].split("=", 1)[1]
+    _, _, again = room_request(base, "GET", "/kit/room/join", cookie=value)
+    assert again.getheader("Set-Cookie") is None  # already a participant
+    _, _, forged = room_request(base, "GET", "/kit/room/join", cookie=value[:-2] + "xx")
+    assert forged.getheader("Set-Cookie").startswith("kit-participant=")  # replaced
+
+
+def test_a_vote_is_counted_and_the_summary_shows_it(room):
+    base, folder, _ = room
+    room_request(base, "POST", "/kit/room/control", {"action": "reset"})
+    ann, bob = join_room(base), join_room(base)
+    status, body, _ = room_request(base, "POST", "/kit/room/votes", STEP, cookie=ann)
+    assert status == 200
+    assert body == {"month": 3, "choice": "stop", "counted": True, "answers": {"3": "stop"}}
+    room_request(base, "POST", "/kit/room/votes", {"month": 1, "choice": "continue"}, cookie=bob)
+    room_request(base, "POST", "/kit/room/votes", {"month": 3, "choice": "continue"}, cookie=bob)
+    status, summary, response = room_request(base, "GET", "/kit/room/votes")
+    assert status == 200 and response.getheader("Cache-Control") == "no-store"
+    assert response.getheader("Content-Type").startswith("application/json")
+    assert summary["participants"] == 2 and summary["walked"] == 1
+    assert summary["months"][2] == {"month": 3, "continue": 1, "stop": 1}
+    assert summary["still_in"] == [2, 2, 1, 1, 1, 1]
+    assert summary["story"] == "nocure" and summary["target"] == 120
+    assert "mine" not in summary
+    _, mine, _ = room_request(base, "GET", "/kit/room/votes", cookie=bob)
+    assert mine["mine"] == {"1": "continue", "3": "continue"}
+    assert replay(folder / RECORD_FILE).summary() == summary
+
+
+BAD_VOTES = [
+    # (body, cookie: "valid" / None / "forged", headers, status, words in the error)
+    (b"month=3&choice=stop", "valid", {}, 400, "not a JSON object"),
+    (b'[3, "stop"]', "valid", {}, 400, "not a JSON object"),
+    (b'{"month": NaN, "choice": "stop"}', "valid", {}, 400, "not a JSON object"),
+    (b"\xff\xfe{}", "valid", {}, 400, "not a JSON object"),
+    (b"[" * 900, "valid", {}, 400, "not a JSON object"),
+    (
+        json.dumps({"month": 3, "choice": "stop", "x": "y" * 1000}).encode(),
+        "valid",
+        {},
+        413,
+        "1000",
+    ),
+    (b'{"month": 9, "choice": "stop"}', "valid", {}, 400, "Month 9"),
+    (b'{"month": "3", "choice": "stop"}', "valid", {}, 400, "not a month"),
+    (b'{"month": 3, "choice": "maybe"}', "valid", {}, 400, "continue or stop"),
+    (b'{"month": 3}', "valid", {}, 400, "not a vote"),
+    (b'{"month": 3, "choice": "stop", "who": "bob"}', "valid", {}, 400, "not a vote"),
+    (b'{"month": 3, "choice": "stop"}', None, {}, 403, "No participant cookie"),
+    (b'{"month": 3, "choice": "stop"}', "forged", {}, 403, "not given out by this room"),
+    (
+        b'{"month": 3, "choice": "stop"}',
+        "valid",
+        {"Origin": "http://evil.example"},
+        403,
+        "own pages",
+    ),
+    (b'{"month": 3, "choice": "stop"}', "valid", {"Origin": "null"}, 403, "own pages"),
+    (
+        b'{"month": 3, "choice": "stop"}',
+        "valid",
+        {"Sec-Fetch-Site": "cross-site"},
+        403,
+        "own pages",
+    ),
+]
+
+
+@pytest.mark.parametrize("body, cookie, headers, status, words", BAD_VOTES)
+def test_a_bad_vote_gets_a_4xx_and_one_line_of_json(room, body, cookie, headers, status, words):
+    base, _, printed = room
+    value = join_room(base)
+    sent = {"valid": value, "forged": value[:-3] + "abc", None: None}[cookie]
+    before = room_request(base, "GET", "/kit/room/votes")[1]
+    got, answer, response = room_request(
+        base, "POST", "/kit/room/votes", body, cookie=sent, headers=headers
+    )
+    assert got == status
+    assert list(answer) == ["error"] and words in answer["error"]
+    assert "\n" not in answer["error"] and "Traceback" not in answer["error"]
+    assert response.getheader("Content-Type").startswith("application/json")
+    assert room_request(base, "GET", "/kit/room/votes")[1] == before  # nothing counted
+    assert "Traceback" not in printed()
+
+
+def test_a_vote_from_the_rooms_own_page_is_taken(room):
+    base, _, _ = room
+    host = base.removeprefix("http://")
+    headers = {"Origin": base, "Sec-Fetch-Site": "same-origin", "Host": host}
+    status, _, _ = room_request(
+        base, "POST", "/kit/room/votes", STEP, cookie=join_room(base), headers=headers
+    )
+    assert status == 200
+
+
+def test_a_closed_month_is_a_409_and_other_months_stay_open(room):
+    base, _, _ = room
+    room_request(base, "POST", "/kit/room/control", {"action": "reset"})
+    ann = join_room(base)
+    status, summary, _ = room_request(
+        base, "POST", "/kit/room/control", {"action": "close", "month": 2}
+    )
+    assert status == 200 and summary["closed"] == [2]
+    status, answer, _ = room_request(
+        base, "POST", "/kit/room/votes", {"month": 2, "choice": "stop"}, cookie=ann
+    )
+    assert status == 409 and "closed" in answer["error"]
+    assert room_request(base, "POST", "/kit/room/votes", STEP, cookie=ann)[0] == 200
+
+
+def test_more_than_a_few_votes_a_second_are_a_429(room):
+    base, _, _ = room
+    ann = join_room(base)
+    statuses = [
+        room_request(base, "POST", "/kit/room/votes", STEP, cookie=ann)[0] for _ in range(15)
+    ]
+    assert statuses.count(200) >= 8 and 429 in statuses
+    status, answer, response = room_request(base, "POST", "/kit/room/votes", STEP, cookie=ann)
+    assert status == 429 and response.getheader("Retry-After") == "1" and list(answer) == ["error"]
+    assert room_request(base, "POST", "/kit/room/votes", STEP, cookie=join_room(base))[0] == 200
+
+
+def test_the_coach_resets_and_votes_on_other_months(room):
+    base, _, _ = room
+    ann = join_room(base)
+    room_request(base, "POST", "/kit/room/votes", STEP, cookie=ann)
+    round_before = room_request(base, "GET", "/kit/room/votes")[1]["round"]
+    status, summary, _ = room_request(
+        base, "POST", "/kit/room/control", {"action": "months", "results": [5, 10, 5], "target": 20}
+    )
+    assert status == 200 and summary["round"] == round_before + 1
+    assert summary["results"] == [5, 10, 5] and summary["participants"] == 0
+    assert (
+        room_request(base, "POST", "/kit/room/votes", {"month": 4, "choice": "stop"}, cookie=ann)[0]
+        == 400
+    )
+    status, summary, _ = room_request(base, "POST", "/kit/room/control", {"action": "reset"})
+    assert status == 200 and summary["round"] == round_before + 2
+    room_request(
+        base,
+        "POST",
+        "/kit/room/control",
+        {"action": "months", "results": [20, 15, 5, 45, 20, 15], "target": 120},
+    )
+
+
+BAD_CONTROLS = [
+    (b"reset", {}, 400, "not a JSON object"),
+    (b'{"action": "explode"}', {}, 400, '"explode" is not an action'),
+    (b'{"action": "close"}', {}, 400, "not a vote"),
+    (b'{"action": "close", "month": 0}', {}, 400, "Month 0"),
+    (b'{"action": "months", "results": [1], "target": 1}', {}, 400, "is not allowed"),
+    (b'{"action": "months", "results": [1, 2], "target": 1e9}', {}, 400, "is not allowed"),
+    (b'{"action": "reset", "pad": "' + b"x" * 1000 + b'"}', {}, 413, "1000"),
+    (b'{"action": "reset"}', {"Origin": "http://evil.example"}, 403, "own pages"),
+]
+
+
+@pytest.mark.parametrize("body, headers, status, words", BAD_CONTROLS)
+def test_a_bad_coach_request_gets_a_4xx_and_one_line_of_json(room, body, headers, status, words):
+    base, _, _ = room
+    before = room_request(base, "GET", "/kit/room/votes")[1]
+    got, answer, _ = room_request(base, "POST", "/kit/room/control", body, headers=headers)
+    assert got == status and list(answer) == ["error"] and words in answer["error"]
+    assert room_request(base, "GET", "/kit/room/votes")[1] == before
+
+
+def test_only_the_presenting_machine_may_control_the_votes(room):
+    base, _, _ = room
+    # 127.0.0.2 is another machine as far as the presenter knows (it serves on 127.0.0.1)
+    status, answer, _ = room_request(
+        base, "POST", "/kit/room/control", {"action": "reset"}, source="127.0.0.2"
+    )
+    assert status == 403 and "coach" in answer["error"]
+    status, _, _ = room_request(
+        base, "POST", "/kit/room/votes", STEP, cookie=join_room(base), source="127.0.0.2"
+    )
+    assert status == 200  # participants vote from anywhere
+
+
+def test_other_methods_get_one_line_of_json(room):
+    base, _, printed = room
+    for method, path in [
+        ("PUT", "/kit/room/votes"),
+        ("DELETE", "/kit/room/control"),
+        ("POST", "/kit/room/join"),
+    ]:
+        status, answer, _ = room_request(base, method, path)
+        assert status == 405 and list(answer) == ["error"], (method, path)
+    assert "Traceback" not in printed()
+
+
+def test_the_jupyter_routes_keep_their_xsrf_check(room):
+    base, _, _ = room
+    status, _, _ = room_request(base, "POST", "/voila/api/shutdown/nope", cookie=join_room(base))
+    assert status == 403
