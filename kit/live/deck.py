@@ -35,7 +35,7 @@ from kit.live.board import ChartBoard, markdown_item
 from kit.live.panel import SliderLook, list_controls, slider
 from kit.params import Param
 from kit.stories.base import Chart, Scene, Story, Words
-from kit.stories.look import HEIGHT
+from kit.stories.look import HEIGHT, dress_moods
 from kit.text import money, number, percent, t
 
 log = logging.getLogger(__name__)
@@ -351,7 +351,8 @@ class Slide:
                 if isinstance(part, Chart):
                     updates[part.name] = deck_chart_item(part, story)
                 else:
-                    self.words[part.name].value = markdown_item(part.write(story))["html"]
+                    shown = markdown_item(part.write(story))["html"]
+                    self.words[part.name].value = dress_moods(shown)
             except ParameterError as error:
                 self.show_problem(str(error))
             except Exception:  # a room must never see a traceback

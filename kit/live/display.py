@@ -12,11 +12,13 @@ import json
 from typing import Any
 
 import altair as alt
+import mistune
 import vl_convert as vlc
 from IPython.display import Markdown, display
 
 from kit.cache import MAX_CHARTS, digest, remembered
 from kit.stories.base import Chart
+from kit.stories.look import MOOD_GLYPHS, dress_moods
 from kit.text import t
 
 # The story's money is in euros in both languages; d3's en-US locale would print dollars.
@@ -85,8 +87,20 @@ def heading(key: str, language: str = "en", level: int = 2) -> None:
 
 
 def show_markdown(text: str) -> None:
-    """Display Markdown that a story's narrate module composed."""
-    display(Markdown(text))
+    """Display Markdown that a story's narrate module composed.
+
+    Text with a mood's glyph (the client's diary) is also given as HTML with each glyph
+    in its mood's colour, which the page and the handouts show (the Markdown stays for
+    a reader that takes Markdown only).
+    """
+    if any(glyph in text for glyph in MOOD_GLYPHS.values()):
+        shown = dress_moods(_markdown(text))
+        display({"text/markdown": text, "text/html": shown}, raw=True)
+    else:
+        display(Markdown(text))
+
+
+_markdown = mistune.create_markdown(escape=True, plugins=["table"])
 
 
 def show_scene(story: Any, scene: Any) -> None:

@@ -21,6 +21,8 @@ WIDTH, HEIGHT = 560, 260
 # the mood chart adds a second cue, a shape per mood (MOOD_SHAPES).
 MOOD_COLOURS = {"pleased": "#1f4e8c", "worried": "#f2c12e", "alarm": "#d55e00"}
 MOOD_SHAPES = {"pleased": "circle", "worried": "triangle-down", "alarm": "cross"}
+# The same shapes as characters, for the sentences and tables beside the charts.
+MOOD_GLYPHS = {"pleased": "\u25cf", "worried": "\u25bc", "alarm": "\u271a"}
 INK, MUTED, ACCENT = "#1f2933", "#7b8794", "#1565c0"
 
 
@@ -41,6 +43,24 @@ CONFIG = {
     "title": {"fontSize": 16, "fontWeight": "bold", "anchor": "start", "color": INK},
     "text": {"fontSize": 13},
 }
+
+
+def dress_moods(html: str) -> str:
+    """Give each mood's glyph (:data:`MOOD_GLYPHS`) in rendered HTML the mood's colour.
+
+    The glyph is a shape, the word beside it says the mood, and the colour is the third
+    cue; screen readers read the word only.
+
+    >>> dress_moods("<td>\u25bc worried</td>")  # doctest: +ELLIPSIS
+    '<td><span class="kit-mood kit-mood-worried" style="color:#f2c12e" ...>▼</span> worried</td>'
+    """
+    for mood, glyph in MOOD_GLYPHS.items():
+        html = html.replace(
+            glyph,
+            f'<span class="kit-mood kit-mood-{mood}" style="color:{MOOD_COLOURS[mood]}" '
+            f'aria-hidden="true">{glyph}</span>',
+        )
+    return html
 
 
 def unvalidated(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:

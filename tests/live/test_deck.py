@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
 from kit.errors import ParameterError
-from kit.live import deck, deck_notebook, panel
+from kit.live import deck, deck_notebook, display, panel
 from kit.params import Param
 from kit.stories import STORIES
 from kit.stories.base import Chart
+from kit.stories.look import MOOD_COLOURS, MOOD_GLYPHS
 from kit.stories.nocure.story import NoCureStory
 from kit.text import LANGUAGES, t
 
@@ -218,3 +220,27 @@ def test_the_index_says_how_the_deck_is_used(language):
     intro = t("present.intro", language)
     assert not any(word in intro for word in ("bottom", "onderaan"))
     assert t("deck.ui.next", language) in intro
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_diary_row_has_its_mood_in_colour_shape_and_word(language, monkeypatch):
+    story = NoCureStory(n_contracts=500, language=language)
+    months = story.scene("months")
+    moods = story.view["mood"].tolist()
+    assert set(moods) == set(MOOD_COLOURS)  # the article's months have all three moods
+
+    def check(table: str) -> None:
+        rows = re.findall(r"<tr>.*?</tr>", table, re.DOTALL)[1:]
+        assert len(rows) == len(moods)
+        for row, mood in zip(rows, moods, strict=True):
+            mark = re.search(r'<span class="kit-mood kit-mood-(\w+)" style="color:([^"]+)"', row)
+            assert mark and mark.groups() == (mood, MOOD_COLOURS[mood]), row
+            assert f"{MOOD_GLYPHS[mood]}</span> {t(f'nocure.moods.{mood}', language)}:" in row
+
+    check(deck.Deck(story).slide(months).words["diary"].value)  # the deck
+    shown = []  # the one-page view and the handouts show the notebook's display outputs
+    monkeypatch.setattr(display, "display", lambda data, **kw: shown.append(data))
+    display.show_scene(story, months)
+    tables = [d["text/html"] for d in shown if isinstance(d, dict) and "text/html" in d]
+    assert len(tables) == 1
+    check(tables[0])

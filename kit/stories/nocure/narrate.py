@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.stories.look import MOOD_GLYPHS
 from kit.stories.nocure import model
 from kit.text import money, number, percent, t
 
@@ -76,8 +77,11 @@ def client_diary(view: pd.DataFrame, says: list[str], language: str) -> str:
     lines = [header, "|---:|---:|---:|:---|"]
     for row, key in zip(view.itertuples(), says, strict=True):
         change = "" if pd.isna(row.change_pct) else f"{row.change_pct:+.0f}%"
+        # the mood's shape and word before the client's words, as on the bars
+        mood = f"{MOOD_GLYPHS[row.mood]} {t(f'nocure.moods.{row.mood}', language)}"
         lines.append(
-            f"| {row.month} | {number(row.result, language)} | {change} | {t(key, language)} |"
+            f"| {row.month} | {number(row.result, language)} | {change} "
+            f"| {mood}: {t(key, language)} |"
         )
     return "\n".join(lines)
 
