@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.cache import SERVED_JS, cache_dir
+from kit.live.room_feed import VOTES_URL
 from kit.present import spares
 from kit.present.address import check_port, qr_code, url_for
 from kit.present.follow import LOOPBACK_IPS, follow_handler
@@ -441,6 +442,9 @@ def serve(options: Options) -> int:
         if not ipaddress.ip_address(options.ip).is_unspecified:
             # kernels send the live board's bundle as an address the browser can cache
             os.environ[SERVED_JS] = url_for(options.ip, port, "/kit/js/")
+        # a deck's kernel asks here for the room's answers (kit.live.room_feed)
+        ip = "127.0.0.1" if ipaddress.ip_address(options.ip).is_unspecified else options.ip
+        os.environ[VOTES_URL] = url_for(ip, port, "/kit/room/votes")
         # first the spare kernels, so they start while Voilà is still being imported
         (served / options.language).mkdir()
         if options.pool and spares.available():

@@ -4,6 +4,8 @@
 // scene has its own address (#/months, #/months/3 for the third month). A slide whose
 // chart unfolds (the board marks it with data-steps) shows one month more with each
 // step forward. S opens the speaker notes in a second window that follows the deck.
+// In a room the participants play the client of story A: on each month they answer
+// Continue or Stop on their own screen, and the coach's deck shows the tally as it comes in.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("kit-deck-data").textContent);
@@ -79,6 +81,7 @@
     }
     progress(all.length, steps);
     updateNotes();
+    updateVoting();
     if (ready) tellTheRoom(slide);
   }
 
@@ -132,6 +135,7 @@
 
   function forward() {
     const all = slides();
+    closeMonthMovedOn();
     const steps = stepsOf(all[index]);
     if (steps && step < steps) show(index, step + 1);
     else if (index < all.length - 1) show(index + 1, 1); // a stepped slide starts at month 1
@@ -230,13 +234,19 @@
         "h1{font-size:34px;margin:18px 0 8px}" +
         "ul{font-size:28px;line-height:1.45;padding-left:1.2em}" +
         "p{font-size:22px;color:#cbd2d9}" +
+        "button{font-size:18px;padding:8px 16px;border-radius:6px;border:1px solid #9aa5b1;" +
+        "background:#1f2933;color:#f5f7fa;cursor:pointer}" +
         "</style></head><body>" +
         '<header><span class="kit-notes-progress"></span><span class="kit-notes-clock"></span>' +
         '<span class="kit-notes-elapsed"></span></header>' +
         '<h1 class="kit-notes-heading"></h1><ul class="kit-notes-text"></ul>' +
-        '<p class="kit-notes-next"></p></body></html>'
+        '<p class="kit-notes-next"></p>' +
+        '<p><button type="button" class="kit-notes-reset"></button></p></body></html>'
     );
     doc.close();
+    const reset = doc.querySelector(".kit-notes-reset");
+    reset.textContent = ui.reset_votes;
+    reset.addEventListener("click", resetVotes);
     doc.addEventListener("keydown", onKey, true);
     updateNotes();
   }
@@ -282,6 +292,201 @@
     if (clock) clock.textContent = time;
     const since = doc.querySelector(".kit-notes-elapsed");
     if (since) since.textContent = elapsed;
+  }
+
+  // -- the room plays the client: votes on the participants' pages, the tally on the coach's --
+
+  const room = { answers: new Map(), summary: null, round: null, sentFacts: "", box: null };
+  const inRoom = !onPresentingMachine || new URLSearchParams(location.search).has("follow");
+  const numberFormat = new Intl.NumberFormat(data.language === "nl" ? "nl-NL" : "en-GB");
+  const percentFormat = new Intl.NumberFormat(data.language === "nl" ? "nl-NL" : "en-GB", {
+    style: "percent",
+    maximumFractionDigits: 0,
+  });
+
+  // The slide the room votes on carries what it votes on (the months and the target).
+  function voteFacts(slide) {
+    const el = slide && slide.querySelector(".kit-vote-facts [data-facts]");
+    if (!el) return null;
+    try {
+      return JSON.parse(el.dataset.facts);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  const votingMonth = () => {
+    const slide = slides()[index];
+    return voteFacts(slide) && step ? step : null;
+  };
+
+  async function roomRequest(path, body) {
+    const answer = await fetch(`${server}kit/room/${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let json = {};
+    try {
+      json = await answer.json();
+    } catch (error) {
+      // a 204 or a page that is not ours: no body to read
+    }
+    return { status: answer.status, json };
+  }
+
+  function voteBox() {
+    if (room.box) return room.box;
+    const box = document.createElement("div");
+    box.className = inRoom ? "kit-vote" : "kit-tally";
+    if (inRoom) {
+      box.setAttribute("role", "group");
+      box.innerHTML =
+        '<p class="kit-vote-question"></p><div class="kit-vote-buttons">' +
+        '<button type="button" class="kit-vote-continue" data-choice="continue"></button>' +
+        '<button type="button" class="kit-vote-stop" data-choice="stop"></button></div>' +
+        '<p class="kit-vote-status" role="status" aria-live="polite"></p>';
+      box.querySelector(".kit-vote-continue").textContent = ui.vote_continue;
+      box.querySelector(".kit-vote-stop").textContent = ui.vote_stop;
+      box.querySelectorAll("button").forEach((button) =>
+        button.addEventListener("click", () => vote(button.dataset.choice))
+      );
+    } else {
+      box.innerHTML =
+        '<p class="kit-tally-text" role="status" aria-live="polite"></p>' +
+        '<div class="kit-tally-bar" aria-hidden="true"><div class="kit-tally-stop"></div></div>';
+    }
+    room.box = box;
+    return box;
+  }
+
+  // The box sits under the slide's heading and text, beside the months (on a phone: above).
+  function placeBox(slide) {
+    const box = voteBox();
+    const side = slide.querySelector(".kit-slide-side");
+    const anchor = side && (side.querySelector(".kit-slide-text") || side.querySelector(".kit-slide-heading"));
+    if (anchor && box.previousElementSibling !== anchor) anchor.after(box);
+    else if (!anchor && box.parentElement !== slide) slide.appendChild(box);
+  }
+
+  function updateVoting() {
+    const month = votingMonth();
+    const slide = slides()[index];
+    if (!month) {
+      if (room.box) room.box.hidden = true;
+      return;
+    }
+    placeBox(slide);
+    room.box.hidden = false;
+    if (inRoom) showMyAnswer(month);
+    else showTally(month);
+    if (!inRoom) tellTheMonths(slide);
+  }
+
+  function showMyAnswer(month, statusText) {
+    const box = voteBox();
+    box.querySelector(".kit-vote-question").textContent = fill(ui.vote_question, { n: month });
+    box.setAttribute("aria-label", fill(ui.vote_question, { n: month }));
+    const mine = room.answers.get(month);
+    const closed = Boolean(room.summary && (room.summary.closed || []).includes(month));
+    box.querySelectorAll("button").forEach((button) => {
+      button.setAttribute("aria-pressed", String(button.dataset.choice === mine));
+      button.disabled = closed;
+    });
+    let text = statusText;
+    if (text === undefined) {
+      if (closed) text = fill(ui.vote_closed, { n: month });
+      else if (mine) text = fill(ui[`vote_counted_${mine}`], { n: month });
+      else text = "";
+    }
+    box.querySelector(".kit-vote-status").textContent = text;
+  }
+
+  async function vote(choice) {
+    const month = votingMonth();
+    if (!month) return;
+    let text;
+    try {
+      const { status } = await roomRequest("votes", { month, choice });
+      if (status === 200) {
+        room.answers.set(month, choice);
+        text = undefined;
+      } else if (status === 409) {
+        room.summary = room.summary || { closed: [] };
+        room.summary.closed = [...(room.summary.closed || []), month];
+        text = undefined;
+      } else {
+        text = ui.vote_failed;
+      }
+    } catch (error) {
+      text = ui.vote_failed;
+    }
+    if (votingMonth() === month) showMyAnswer(month, text);
+  }
+
+  function showTally(month) {
+    const box = voteBox();
+    const counts = room.summary && (room.summary.months || []).find((m) => m.month === month);
+    const total = counts ? counts.continue + counts.stop : 0;
+    const text = total
+      ? fill(ui.tally, {
+          n: month,
+          continue: numberFormat.format(counts.continue),
+          stop: numberFormat.format(counts.stop),
+          share: percentFormat.format(counts.stop / total),
+        })
+      : fill(ui.tally_none, { n: month });
+    const line = box.querySelector(".kit-tally-text");
+    if (line.textContent !== text) line.textContent = text;
+    box.querySelector(".kit-tally-stop").style.width = `${total ? (100 * counts.stop) / total : 0}%`;
+    box.dataset.month = String(month);
+    box.dataset.stop = String(counts ? counts.stop : 0);
+    box.dataset.continue = String(counts ? counts.continue : 0);
+  }
+
+  // The coach's deck tells the room which months it votes on (a new set starts a new round).
+  function tellTheMonths(slide) {
+    const facts = voteFacts(slide);
+    const text = facts && JSON.stringify(facts);
+    if (!text || text === room.sentFacts) return;
+    room.sentFacts = text;
+    roomRequest("control", { action: "months", ...facts }).catch(() => {
+      room.sentFacts = ""; // try again at the next chance
+    });
+  }
+
+  // Moving on from a month closes it: the room's answers for it are final.
+  function closeMonthMovedOn() {
+    const month = votingMonth();
+    if (inRoom || !month) return;
+    roomRequest("control", { action: "close", month }).catch(() => {});
+  }
+
+  function resetVotes() {
+    const confirmIn = notesWindow && !notesWindow.closed ? notesWindow : window;
+    if (!confirmIn.confirm(ui.reset_confirm)) return;
+    room.sentFacts = "";
+    roomRequest("control", { action: "reset" })
+      .then(() => updateVoting())
+      .catch(() => {});
+  }
+
+  async function listenToTheRoom() {
+    if (!votingMonth()) return;
+    try {
+      const { status, json } = await roomRequest("votes");
+      if (status !== 200) return;
+      if (room.round !== null && json.round !== room.round) room.answers.clear(); // a new round
+      room.round = json.round;
+      room.summary = json;
+      const month = votingMonth();
+      if (!month) return;
+      if (inRoom) showMyAnswer(month);
+      else showTally(month);
+    } catch (error) {
+      // the presenter is busy or this page is not served by kit present: ask again later
+    }
   }
 
   // -- accessible names for the widgets' controls ----------------------------------------
@@ -348,6 +553,9 @@
     followButton();
   }
   setInterval(followTheCoach, 1000);
+  // the coach's tally every half second; a participant's closed months and rounds every two
+  setInterval(listenToTheRoom, inRoom ? 2000 : 500);
+  if (inRoom) roomRequest("join").catch(() => {});
   document.querySelector(".kit-deck-notes").addEventListener("click", openNotes);
   setInterval(tick, 1000);
 
@@ -367,6 +575,7 @@
         const steps = stepsOf(all[index]);
         if (steps && step !== null && step > steps) show(index, steps); // fewer months typed
         progress(all.length, steps);
+        if (votingMonth()) updateVoting(); // the slide's side column is drawn after the page
       }
     });
   }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-steps", "data-version"] });
