@@ -180,10 +180,10 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
         {"target": [target], "label": [f"{_label('target', language)}: {number(target, language)}"]}
     )
     rule = alt.Chart(inline(goal)).mark_rule(color=INK, strokeDash=[6, 4]).encode(y="target:Q")
-    rule_label = (
+    rule_label = (  # at the right: the room's line starts at the top left
         alt.Chart(inline(goal))
-        .mark_text(align="left", dx=4, dy=-8, color=INK)
-        .encode(y=alt.Y("target:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
+        .mark_text(align="right", dx=-4, dy=-8, color=INK)
+        .encode(y=alt.Y("target:Q"), x=alt.XValue(WIDTH), text=alt.Text("label:N"))
     )
     voted = table.dropna(subset=["still_in_share"])[["month", "still_in_share"]]
     still_in = alt.Y(

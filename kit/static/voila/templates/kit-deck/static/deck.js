@@ -479,6 +479,10 @@
       if (status !== 200) return;
       if (room.round !== null && json.round !== room.round) room.answers.clear(); // a new round
       room.round = json.round;
+      if (json.mine) {
+        // the answers the room counted for this page's participant (also after a reload)
+        room.answers = new Map(Object.entries(json.mine).map(([m, c]) => [Number(m), c]));
+      }
       room.summary = json;
       const month = votingMonth();
       if (!month) return;
