@@ -9,11 +9,9 @@ the parts of later scenes that depend on it. The pipeline is the live panel's
 (:meth:`Story.moved`, :func:`kit.live.panel.board_item`, :func:`kit.live.panel.slider`,
 :func:`kit.live.panel.list_controls`); only the layout is the deck's.
 
-Readouts are the page's language (``2.000``, ``0,50``, ``€ 1.600``): ipywidgets'
-own readout formats with d3 and no locale, so it is hidden and a text field written
-from Python (:func:`readout_text`) takes its place; a value typed there is read in the
-page's language (:func:`read_typed`) and clamped to the slider's range, and the
-readout says so.
+Readouts are the page's language (``2.000``, ``0,50``, ``€ 1.600``), typed values are
+read the same way and clamped with a note: each slider is a
+:class:`kit.live.readout.Control`, as in the one-page view's panel.
 
 The deck notebook itself (which cells, which template, the speaker notes) is made by
 :mod:`kit.live.deck_notebook`, light enough for the presenter to import.
@@ -33,18 +31,17 @@ from kit.errors import ParameterError
 from kit.live import room_feed
 from kit.live.board import ChartBoard, markdown_item
 from kit.live.panel import SliderLook, list_controls, slider
-from kit.params import Param
+from kit.live.readout import Control
+from kit.live.readout import read_typed as read_typed  # the deck's names, kept
+from kit.live.readout import readout_text as readout_text
 from kit.stories.base import Chart, Scene, Story, Words
 from kit.stories.look import HEIGHT, dress_moods
-from kit.text import money, number, percent, t
+from kit.text import t
 
 log = logging.getLogger(__name__)
 
 UNFOLDS = {"mood_bars": "month"}
 """Charts the deck shows step by step, and the field they step along (story A's months)."""
-
-MONEY = frozenset({"retainer_fee", "fee_per_lead", "hybrid_base", "hybrid_per_lead", "hourly_rate"})
-"""Parameters read as euros."""
 
 # Chart type for a room: every label at least 16 px on screen when the chart is drawn at its
 # own width (the board never scales a chart up, and at 1024 wide scales it down by < 10%).
@@ -65,134 +62,6 @@ DECK_FONTS = {
 
 DECK_HEIGHT = 210
 """A chart's plot height on a slide (a notebook's is :data:`kit.stories.look.HEIGHT`)."""
-
-
-# -- readouts in the page's language ---------------------------------------------------------
-
-
-def decimals(param: Param) -> int:
-    """Decimals a readout shows: as many as the parameter's step has (0.05 -> 2)."""
-    step = param.step or 1
-    text = f"{step:g}"
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def is_share(param: Param) -> bool:
-    """A share from 0 to 1, read as a percentage."""
-    return param.kind == "float" and (param.minimum, param.maximum) == (0, 1)
-
-
-def readout_text(param: Param, value: float, language: str) -> str:
-    """A slider's value as the room reads it: ``2.000``, ``0,50``, ``€ 1.600``, ``50%``.
-
-    >>> from kit.params import Param
-    >>> readout_text(Param("fee", "float", 0, 0, 9, 0.05), 0.5, "nl")
-    '0,50'
-    >>> readout_text(Param("seed", "int", 0, 0, 9999, 1), 2024, "nl")
-    '2024'
-    """
-    if is_share(param):
-        return percent(value, language, max(0, decimals(param) - 2))
-    if param.name in MONEY:
-        return money(value, language)
-    if param.name == "seed":  # a label, not an amount: 2024, never 2,024
-        return str(int(value))
-    if param.kind == "int":
-        return number(value, language)
-    return number(value, language, decimals(param))
-
-
-def read_typed(text: str, param: Param, language: str) -> float:
-    """A value typed into a readout, read in the page's language (``2.000,5`` in Dutch).
-
-    A euro sign, a percent sign and spaces may be typed along; a share typed as a
-    percentage (``50`` or ``50%``) is read as 0.5.
-
-    Raises
-    ------
-    ValueError
-        For text that is not a finite number; the message says so in ``language``.
-    """
-    plain = text.replace("€", "").replace("%", "").replace("\u00a0", "").replace(" ", "")
-    if language == "nl":
-        plain = plain.replace(".", "").replace(",", ".")
-    else:
-        plain = plain.replace(",", "")
-    try:
-        value = float(plain)
-    except ValueError:
-        value = float("nan")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError(
-            t("deck.not_read", language, value=text, allowed=t("deck.a_number", language))
-        )
-    return value / 100 if is_share(param) else value
-
-
-class Control:
-    """A slider with its readout in the page's language, which also takes typed values.
-
-    Parameters
-    ----------
-    param : Param
-    value : number
-        The starting value.
-    language : {"en", "nl"}
-    look : SliderLook
-        The deck's shared slider layout and style.
-    story : str
-        The story's name (labels of choice buttons).
-    """
-
-    def __init__(self, param: Param, value: Any, language: str, look: SliderLook, story: str):
-        self.param = param
-        self.language = language
-        self.slider = slider(param, value, language, look, story)
-        self.note = w.HTML().add_class("kit-readout-note")
-        if param.kind == "choice":
-            self.readout = None
-            self.widget = w.VBox([self.slider]).add_class("kit-control")
-        else:
-            self.slider.readout = False
-            self.readout = w.Text(
-                value=readout_text(param, value, language),
-                continuous_update=False,
-                layout=w.Layout(width="7.5em"),
-            ).add_class("kit-readout")
-            self.readout.observe(lambda change: self.typed(change["new"]), "value")
-            self.slider.observe(lambda change: self.show_value(change["new"]), "value")
-            row = w.HBox([self.slider, self.readout]).add_class("kit-control-row")
-            self.widget = w.VBox([row, self.note]).add_class("kit-control")
-        self.widget.add_class(f"kit-control-{param.name}")
-
-    def show_value(self, value: Any) -> None:
-        """Write the slider's value into the readout (and forget an old note)."""
-        self.readout.value = readout_text(self.param, value, self.language)
-        self.note.value = ""
-
-    def typed(self, text: str) -> None:
-        """Take a typed value: read it, clamp it to the slider's range, and say so."""
-        try:
-            value = read_typed(text, self.param, self.language)
-        except ValueError as error:
-            self.readout.value = readout_text(self.param, self.slider.value, self.language)
-            self.note.value = _note(str(error))
-            return
-        low, high = self.slider.min, self.slider.max
-        clamped = min(max(value, low), high)
-        if self.param.kind == "int":
-            clamped = round(clamped)
-        if clamped == self.slider.value:
-            self.readout.value = readout_text(self.param, clamped, self.language)
-        self.slider.value = clamped  # moves the story (and rewrites the readout)
-        if clamped != value:
-            shown = readout_text(self.param, clamped, self.language)
-            key = "deck.clamped_high" if value > high else "deck.clamped_low"
-            self.note.value = _note(t(key, self.language, value=shown))
-
-
-def _note(text: str) -> str:
-    return f'<span role="status">{html.escape(text)}</span>'
 
 
 # -- slides -----------------------------------------------------------------------------------
@@ -279,7 +148,11 @@ class Slide:
         }
         self.message = w.HTML().add_class("kit-message")
         self.controls = {
-            name: Control(story.schema[name], story[name], self.language, deck.look, story.name)
+            name: Control(
+                story.schema[name],
+                slider(story.schema[name], story[name], self.language, deck.look, story.name),
+                self.language,
+            )
             for name in scene.controls
             if name not in story.lists
         }

@@ -21,6 +21,7 @@ import ipywidgets as w
 
 from kit.errors import ParameterError
 from kit.live.board import ChartBoard, chart_item, markdown_item
+from kit.live.readout import Control
 from kit.params import Param
 from kit.stories.base import Chart, ListInput, Part, Story
 from kit.text import number, t
@@ -122,16 +123,22 @@ class Panel:
         self.message = w.HTML().add_class("kit-message")
         look = SliderLook.new()
         scenes = [s for s in story.scenes if s.tab and s.controls]
-        self.controls = {
-            name: slider(story.schema[name], story[name], self.language, look, story.name)
+        # each slider with its readout in the page's language (2.000, 0,50, € 1.600)
+        self.readouts = {
+            name: Control(
+                story.schema[name],
+                slider(story.schema[name], story[name], self.language, look, story.name),
+                self.language,
+            )
             for scene in scenes
             for name in scene.controls
         }
+        self.controls = {name: control.slider for name, control in self.readouts.items()}
         for name, control in self.controls.items():
             control.observe(lambda change, name=name: self.update(name, change["new"]), "value")
         self.board = ChartBoard(self.language)
         tabs = w.Tab(
-            children=[w.VBox([self.controls[n] for n in scene.controls]) for scene in scenes]
+            children=[w.VBox([self.readouts[n].widget for n in scene.controls]) for scene in scenes]
         )
         for index, scene in enumerate(scenes):
             tabs.set_title(index, t(scene.tab, self.language))

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from kit.errors import ParameterError
-from kit.live import deck, deck_notebook, display, panel
+from kit.live import deck, deck_notebook, display, panel, readout
 from kit.params import Param
 from kit.stories import STORIES
 from kit.stories.base import Chart
@@ -62,7 +62,7 @@ def test_text_that_is_no_number_is_refused_in_the_rooms_language(text):
 
 
 def test_a_typed_value_outside_the_slider_is_clamped_and_the_readout_says_so():
-    control = deck.Control(TARGET, 120, "nl", deck.SliderLook.new(), "nocure")
+    control = readout.Control(TARGET, panel.slider(TARGET, 120, "nl"), "nl")
     control.readout.value = "100.000"
     assert control.slider.value == 600
     assert control.readout.value == "600"
@@ -173,9 +173,9 @@ def test_shown_scene_reads_only_a_plain_show_call():
 
 
 def test_share_and_decimals():
-    assert deck.decimals(Param("x", "float", 0, 0, 9, 0.05)) == 2
-    assert deck.decimals(Param("x", "int", 0, 0, 9, 500)) == 0
-    assert deck.is_share(SHARE) and not deck.is_share(VOLATILITY)
+    assert readout.decimals(Param("x", "float", 0, 0, 9, 0.05)) == 2
+    assert readout.decimals(Param("x", "int", 0, 0, 9, 500)) == 0
+    assert readout.is_share(SHARE) and not readout.is_share(VOLATILITY)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from helpers import find_widget as find
 
 from kit.errors import ParameterError
-from kit.live.panel import board_item
+from kit.live.panel import Panel, board_item
 from kit.stories.nocure.story import NoCureStory
 from kit.stories.referrals.story import ReferralsStory
 
@@ -17,7 +17,7 @@ def item(panel, slot):
 
 
 def spec(panel, slot):
-    return item(panel, slot)["spec"]
+    return find(panel, "kit-board").spec(slot)
 
 
 def html(panel, slot):
@@ -46,6 +46,7 @@ def test_every_nocure_slot_is_on_the_board_in_order(story_a):
         "mood_bars",
         "progress",
         "verdict",
+        "room_line",
         "outcomes",
         "regression",
         "income",
@@ -203,3 +204,22 @@ def test_flywheel_panel_scale_switch_and_summary():
     assert "grows by <strong>85%</strong> a year" in html(panel, "summary")
     find(panel, "kit-slider-per_fan").value = 3
     assert "1 + 3 + 9 + 27 = 40" in html(panel, "tree_text")
+
+
+def test_the_panels_readouts_are_in_the_pages_language():
+    # ipywidgets' own readout would say 2,000 and 0.50 on a Dutch page
+    story = NoCureStory(n_contracts=500, language="nl", retainer_fee=1600.0, target=2000)
+    shown = Panel(story)
+    readouts = shown.readouts
+    assert readouts["target"].readout.value == "2.000"
+    assert readouts["volatility"].readout.value == "0,50"
+    assert readouts["retainer_fee"].readout.value.replace("\u00a0", " ") == "€ 1.600"
+    assert not shown.controls["target"].readout  # ipywidgets' readout is hidden
+    shown.controls["volatility"].value = 0.75  # a move rewrites the readout, Dutch
+    assert readouts["volatility"].readout.value == "0,75"
+    readouts["target"].readout.value = "100.000"  # typed the Dutch way, clamped, said so
+    assert shown.story["target"] == shown.controls["target"].max == 2000
+    readouts["target"].readout.value = "1.000,4"
+    assert shown.story["target"] == 1000 and readouts["target"].readout.value == "1.000"
+    readouts["target"].readout.value = "9.999.999"
+    assert shown.story["target"] == 2000 and "hoogste" in readouts["target"].note.value
