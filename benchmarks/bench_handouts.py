@@ -10,7 +10,9 @@ minute, so a ratio is only fair between neighbours):
 3. the floor for each: the same number of papermill runs of an empty notebook, each on a
    fresh kernel, in parallel with the same --jobs.
 
-Figures quoted in benchmarks/README.md.
+``--floor N`` runs only the floor of N notebooks (the ``--jobs`` given) and exits: the
+yardstick for timing ``kit handouts`` as a whole process, pair by pair, with an outside
+timer such as ``hyperfine`` or ``/usr/bin/time``. Figures quoted in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from jupyter_client.manager import KernelManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import roster_workshop  # noqa: E402 - the tests' roster workshop, shared
@@ -34,27 +37,34 @@ from kit.handouts import Outcome, write_handouts  # noqa: E402
 from kit.workshop import DEFAULT_WORKSHOP, load_workshop  # noqa: E402
 
 
-def empty_run(task: tuple[str, str]) -> None:
-    """One plain papermill run on a fresh kernel (TCP ports picked by jupyter_client).
+class IpcKernelManager(KernelManager):
+    """A kernel manager whose kernel talks over Unix sockets, as the kit's kernels do.
 
-    Kernels started at the same moment can pick the same free port; such a run is
-    repeated, as a trainer would.
+    Over TCP, kernels started at the same moment can pick the same free port and one of
+    the runs then waits or starts again: a floor that measured those collisions would be
+    slow by chance (it ranged 1.3-4.7 s for four runs), and the kit look fast beside it.
     """
+
+    folder: str | None = None  # where the sockets go: the floor's temporary folder
+
+    def __init__(self, **kwargs):
+        # sockets in a folder of the run's own: IPC's default name is the same for all
+        sockets = tempfile.mkdtemp(prefix="kernel-", dir=self.folder)
+        super().__init__(transport="ipc", ip=os.path.join(sockets, "k"), **kwargs)
+
+
+def empty_run(task: tuple[str, str]) -> None:
+    """One plain papermill run of an empty notebook on a fresh kernel."""
     source, output = task
-    for attempt in range(3):
-        try:
-            pm.execute_notebook(
-                source,
-                output,
-                kernel_name="python3",
-                progress_bar=False,
-                start_timeout=30,
-                execution_timeout=30,
-            )
-            return
-        except (ValueError, RuntimeError, TimeoutError):
-            if attempt == 2:
-                raise
+    pm.execute_notebook(
+        source,
+        output,
+        kernel_name="python3",
+        progress_bar=False,
+        start_timeout=30,
+        execution_timeout=30,
+        kernel_manager_class=IpcKernelManager,
+    )
 
 
 def floor(runs: int, jobs: int, folder: Path) -> float:
@@ -67,18 +77,12 @@ def floor(runs: int, jobs: int, folder: Path) -> float:
     }
     source = folder / "empty.ipynb"
     nbformat.write(notebook, source)
+    IpcKernelManager.folder = str(folder)
     tasks = [(str(source), str(folder / f"empty-{i}.ipynb")) for i in range(runs)]
-    for _ in range(3):
-        started = time.perf_counter()
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            try:
-                # a kernel that lost its TCP port to another can leave papermill waiting
-                # for good: such a floor is measured again
-                pool.map_async(empty_run, tasks, chunksize=1).get(timeout=30 + 10 * runs)
-                return time.perf_counter() - started
-            except multiprocessing.TimeoutError:
-                print(f"  (floor of {runs} runs stuck; measured again)")
-    raise RuntimeError("the papermill floor got stuck three times")
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        pool.map_async(empty_run, tasks, chunksize=1).get(timeout=30 + 10 * runs)
+    return time.perf_counter() - started
 
 
 def made_up_roster(participants: int) -> str:
@@ -127,7 +131,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--participants", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3, help="pairs for the default workshop")
+    parser.add_argument("--floor", type=int, metavar="N", help="run only the floor of N notebooks")
     args = parser.parse_args()
+    if args.floor is not None:
+        with tempfile.TemporaryDirectory(prefix="kit-floor-") as tmp:
+            floor(args.floor, args.jobs, Path(tmp))
+        return 0
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         folder = Path(tmp)

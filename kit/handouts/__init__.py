@@ -6,10 +6,10 @@ The package is split by concern:
 - :mod:`~kit.handouts.plan`: which handouts a workshop asks for, with their cover texts;
 - :mod:`~kit.handouts.staging`: the stage folder beside ``--out`` and the atomic swap;
 - :mod:`~kit.handouts.runner`: worker processes, each with one warm kernel, run the
-  notebooks with papermill;
+  notebooks with papermill and export the HTML;
 - :mod:`~kit.handouts.export`: the executed notebook as one offline HTML page;
 - :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium, one
-  browser per worker for all of its PDFs;
+  browser for every PDF of a run, in a printing process of its own;
 - :mod:`~kit.handouts.manifest`: manifest.json, with every file's sha256, and how the
   kit recognises a folder it wrote;
 - :mod:`~kit.handouts.signals`: SIGTERM and SIGHUP stop a run as Ctrl-C does, and no

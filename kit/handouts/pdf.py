@@ -1,20 +1,24 @@
-"""A4 PDFs from the handout HTML: one headless Chromium per worker prints them all.
+"""A4 PDFs from the handout HTML: one headless Chromium prints every PDF of a run.
 
-Starting Chromium costs about a second, so each worker process starts Debian's
-Chromium once, through Playwright, and prints every PDF of its handouts in one page
-of it. The network is off: every request that is not for a local file is aborted
-(the handouts load nothing, and this makes sure of it), and the host resolver and
-proxy flags stop the browser itself from reaching out. The browser's profile and its
+Starting Chromium costs about a second of both cores, so a run starts Debian's Chromium
+once, through Playwright (the DevTools protocol over a pipe), in a printing process of its
+own (:class:`PrintingProcess`) that starts while the first notebooks run. Every handout's
+HTML is printed there, a page per worker at the same time, while the workers' kernels go
+on with the next notebooks. The network is off: every request that is not for a local file
+is aborted (the handouts load nothing, and this makes sure of it), and the host resolver
+and proxy flags stop the browser itself from reaching out. The browser's profile and its
 temporary files live in the run's scratch folder, so a killed run leaves none behind.
-The browser starts in a thread of its own while the first notebook runs.
 """
 
 from __future__ import annotations
 
-import queue
+import asyncio
+import os
 import shutil
+import signal
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,8 @@ CHROMIUM_FLAGS = (
 )
 TIMEOUT_MS = 120_000
 """How long Chromium may take to start, or to open one handout, before the handout fails."""
+ORPHAN_CHECK = 1.0
+"""Seconds between the printing process's looks at whether its run is still there."""
 
 
 def chromium() -> str:
@@ -43,44 +49,70 @@ def chromium() -> str:
     return str(path)
 
 
-def _local_only(route: Any) -> None:
+async def _local_only(route: Any) -> None:
     """Let a page load local files only; anything else (http, https, ws) is aborted."""
     if route.request.url.startswith("file:"):
-        route.continue_()
+        await route.continue_()
     else:
-        route.abort("blockedbyclient")
+        await route.abort("blockedbyclient")
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or ["no message"])[0]
 
 
 class Printer:
-    """One headless Chromium, in a thread of its own, that prints every PDF of this process.
+    """One headless Chromium that prints up to ``pages`` PDFs at a time, from a thread of its own.
 
-    :meth:`start` launches the browser in the background, so that it starts while the
-    worker's kernel runs the first notebook; :meth:`print` waits for it if need be.
-    Playwright's synchronous API belongs to the thread that started it, so every call
-    to the browser is made from that one thread.
+    :meth:`start` launches the browser in the background; :meth:`submit` hands it a page
+    to print and returns at once; :meth:`print` waits for the PDF. Playwright's asyncio
+    API runs in the printer's thread (its event loop), so every call to the browser is
+    made from there, and several pages print at the same time in one browser.
 
     Parameters
     ----------
     scratch : str, optional
         Where the browser's profile goes (the run's scratch folder, removed even when
         this process is killed); the temporary folder when omitted.
+    pages : int
+        Pages printed at the same time (one per worker of the run).
     """
 
-    def __init__(self, scratch: str | None = None) -> None:
+    def __init__(self, scratch: str | None = None, pages: int = 1) -> None:
+        if pages < 1:
+            raise ValueError(f"pages = {pages!r}: the printer needs at least 1 page")
         self.scratch = scratch
+        self.pages = pages
         self.profile: str | None = None
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._playwright: Any = None
         self._context: Any = None
-        self._page: Any = None
+        self._idle: list[Any] = []
+        self._launching: asyncio.Lock | None = None
+        self._slots: asyncio.Semaphore | None = None
 
     def start(self) -> None:
         """Start the browser in the background (once); errors show at the first print."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._serve, name="kit-printer", daemon=True)
+            self._loop = asyncio.new_event_loop()
+            self._thread = threading.Thread(
+                target=self._loop.run_forever, name="kit-printer", daemon=True
+            )
             self._thread.start()
-            self._submit(self._open)
+            asyncio.run_coroutine_threadsafe(self._launch_quietly(), self._loop)
+
+    def submit(self, html: Path, pdf: Path) -> Future:
+        """Print ``html`` to ``pdf`` in the background; the future holds the outcome.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            Done when the PDF is written; its exception is a :class:`HandoutError` when
+            Chromium could not start, open the page or print it.
+        """
+        self.start()
+        return asyncio.run_coroutine_threadsafe(self._print(Path(html), Path(pdf)), self._loop)
 
     def print(self, html: Path, pdf: Path) -> None:
         """Print ``html`` to ``pdf``: A4 (the page's own @page size), backgrounds, no header.
@@ -90,54 +122,44 @@ class Printer:
         HandoutError
             When Chromium cannot start, open the page or print it.
         """
-        self.start()
-        self._submit(self._print, html, pdf).result()
-        if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise HandoutError(f"Chromium could not print {html.name}: it wrote no PDF")
+        self.submit(html, pdf).result()
 
     def close(self, timeout: float = 30) -> None:
         """Close the browser and Playwright's driver, and remove the profile."""
-        if self._thread is not None:
-            thread, self._thread = self._thread, None
-            self._jobs.put(None)
-            thread.join(timeout)
-
-    def _submit(self, job: Any, *args: Any) -> Future:
-        done: Future = Future()
-        self._jobs.put((job, args, done))
-        return done
-
-    def _serve(self) -> None:
-        while (item := self._jobs.get()) is not None:
-            job, args, done = item
-            try:
-                done.set_result(job(*args))
-            except BaseException as error:  # noqa: BLE001 - handed to the waiting caller
-                done.set_exception(error)
-        self._shut()
-
-    def _print(self, html: Path, pdf: Path) -> None:
-        from playwright.sync_api import Error as PlaywrightError
-
+        if self._thread is None:
+            return
+        thread, self._thread = self._thread, None
+        loop = self._loop
         try:
-            page = self._open()
-            page.goto(html.resolve().as_uri(), wait_until="load", timeout=TIMEOUT_MS)
-            page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
-        except PlaywrightError as error:
-            self._shut()  # start afresh for the next handout
-            first = (str(error).strip().splitlines() or ["no message"])[0]
-            raise HandoutError(f"Chromium could not print {html.name}: {first}") from None
+            asyncio.run_coroutine_threadsafe(self._shut(), loop).result(timeout)
+        except Exception:  # noqa: BLE001, S110 - a browser that does not close is killed by the run
+            pass
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
 
-    def _open(self) -> Any:
-        if self._page is not None:
-            return self._page
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+    async def _launch_quietly(self) -> None:
+        try:
+            await self._browser()
+        except HandoutError:
+            pass  # said again, by the first print
+
+    async def _browser(self) -> Any:
+        if self._launching is None:
+            self._launching = asyncio.Lock()
+            self._slots = asyncio.Semaphore(self.pages)
+        async with self._launching:
+            if self._context is None:
+                await self._launch()
+            return self._context
+
+    async def _launch(self) -> None:
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import async_playwright
 
         try:
             self.profile = tempfile.mkdtemp(prefix="chromium-", dir=self.scratch)
-            self._playwright = sync_playwright().start()
-            self._context = self._playwright.chromium.launch_persistent_context(
+            self._playwright = await async_playwright().start()
+            self._context = await self._playwright.chromium.launch_persistent_context(
                 self.profile,
                 executable_path=chromium(),
                 headless=True,
@@ -147,27 +169,161 @@ class Printer:
                 handle_sigterm=False,
                 handle_sighup=False,
             )
-            self._context.route("**/*", _local_only)
-            self._page = self._context.new_page()
+            await self._context.route("**/*", _local_only)
+            # the persistent context opens with one empty page: the first to print in
+            self._idle = list(self._context.pages[: self.pages])
         except PlaywrightError as error:
-            self._shut()
-            first = (str(error).strip().splitlines() or ["no message"])[0]
-            raise HandoutError(f"Chromium did not start: {first}") from None
-        return self._page
+            await self._shut()
+            raise HandoutError(f"Chromium did not start: {_first_line(error)}") from None
 
-    def _shut(self) -> None:
+    async def _print(self, html: Path, pdf: Path) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        context = await self._browser()
+        async with self._slots:
+            try:
+                page = self._idle.pop() if self._idle else await context.new_page()
+                await page.goto(html.resolve().as_uri(), wait_until="load", timeout=TIMEOUT_MS)
+                await page.pdf(
+                    path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True
+                )
+            except PlaywrightError as error:
+                if self._context is context:
+                    await self._shut()  # start afresh for the next handout
+                raise HandoutError(
+                    f"Chromium could not print {html.name}: {_first_line(error)}"
+                ) from None
+            if self._context is context:
+                self._idle.append(page)
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise HandoutError(f"Chromium could not print {html.name}: it wrote no PDF")
+
+    async def _shut(self) -> None:
         context, playwright = self._context, self._playwright
-        self._context = self._playwright = self._page = None
+        self._context = self._playwright = None
+        self._idle = []
         try:
             if context is not None:
-                context.close()
-        except Exception:  # noqa: BLE001 - a browser that is already gone is fine
+                await context.close()
+        except Exception:  # noqa: BLE001, S110 - a browser that is already gone is fine
             pass
         try:
             if playwright is not None:
-                playwright.stop()
-        except Exception:  # noqa: BLE001 - nor is a driver that is gone
+                await playwright.stop()
+        except Exception:  # noqa: BLE001, S110 - nor is a driver that is gone
             pass
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
+
+
+class PrintingProcess:
+    """The run's one :class:`Printer`, in a process of its own, fed over a pipe.
+
+    The process ignores Ctrl-C and a closed terminal, as the workers do: the run stops
+    it, its driver and its browser explicitly (``pid``). It leaves by itself when the
+    run that started it is gone (``kill -9``).
+
+    Parameters
+    ----------
+    context : multiprocessing context
+        The run's (``fork``).
+    scratch : str
+        The run's scratch folder: the browser's profile and temporary files go there.
+    pages : int
+        PDFs printed at the same time.
+    on_printed : callable
+        Called as ``on_printed(key, error)`` from a thread of this object's, once a PDF
+        is written (``error`` None) or could not be (``error`` says why, in one line).
+    """
+
+    def __init__(
+        self,
+        context: Any,
+        scratch: str,
+        pages: int,
+        on_printed: Callable[[Any, str | None], None],
+    ) -> None:
+        ours, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_serve_prints, args=(theirs, scratch, pages), name="kit-printer"
+        )
+        self.process.start()
+        theirs.close()
+        self.connection = ours
+        self.on_printed = on_printed
+        self._reader = threading.Thread(target=self._read, name="kit-printed", daemon=True)
+        self._reader.start()
+
+    @property
+    def pid(self) -> int:
+        """The printing process's id."""
+        return self.process.pid
+
+    def submit(self, key: Any, html: Path, pdf: Path) -> None:
+        """Have ``html`` printed to ``pdf``; ``on_printed(key, ...)`` follows.
+
+        Raises
+        ------
+        HandoutError
+            When the printing process is gone.
+        """
+        try:
+            self.connection.send((key, str(html), str(pdf)))
+        except OSError:
+            raise HandoutError("the printing process (Chromium) stopped") from None
+
+    def _read(self) -> None:
+        while True:
+            try:
+                key, error = self.connection.recv()
+            except (EOFError, OSError):
+                self.on_printed(None, "the printing process (Chromium) stopped")
+                return
+            self.on_printed(key, error)
+
+    def join(self) -> None:
+        """Wait for the process to end (it is stopped by the run) and close the pipe."""
+        self.process.join()
+        self.connection.close()
+
+
+def _serve_prints(connection: Any, scratch: str, pages: int) -> None:
+    """The printing process: print every page the run sends, answer each when it is written."""
+    parent = os.getppid()
+    for signum in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Playwright's driver and Chromium inherit it: the run finds them by it
+    os.environ["TMPDIR"] = scratch
+    printer = Printer(scratch, pages)
+    printer.start()  # the browser starts while the first notebooks run
+    sending = threading.Lock()
+
+    def answer(key: Any, printed: Future) -> None:
+        error = printed.exception()
+        if error is not None and not isinstance(error, HandoutError):
+            error = f"Chromium could not print: {type(error).__name__}: {error}"
+        with sending:
+            try:
+                connection.send((key, None if error is None else str(error)))
+            except OSError:  # the run is gone
+                pass
+
+    try:
+        while True:
+            if not connection.poll(ORPHAN_CHECK):
+                if os.getppid() != parent:
+                    break
+                continue
+            job = connection.recv()
+            if job is None:
+                break
+            key, html, pdf = job
+            printer.submit(Path(html), Path(pdf)).add_done_callback(
+                lambda printed, key=key: answer(key, printed)
+            )
+    except (EOFError, OSError):
+        pass
+    finally:
+        printer.close(timeout=5)

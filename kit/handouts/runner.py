@@ -1,10 +1,13 @@
-"""Running the notebooks: worker processes, each with one warm kernel, and the pool.
+"""Running the notebooks: worker processes, each with one warm kernel, and one printer.
 
 papermill runs each handout's notebook with the workshop's parameters. Each worker keeps
 one kernel warm and clears its namespace before every run (``%reset -f``), so only the
-first run of a worker pays for starting Python and importing Altair and pandas.
-Randomness in the kit always takes the explicit ``seed``, so a warm kernel gives the
-same numbers as a fresh one.
+first run of a worker pays for starting Python and importing Altair and pandas; a run
+that fails ends its kernel, so the next one starts on a fresh kernel. Randomness in the
+kit always takes the explicit ``seed``, so a warm kernel gives the same numbers as a
+fresh one. A worker exports the HTML in its own process and hands the page on: the run's
+one browser (:class:`~kit.handouts.pdf.PrintingProcess`) prints it while the worker's
+kernel runs the next notebook.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.util
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -31,9 +35,9 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from kit.handouts.errors import HandoutError
-from kit.handouts.export import LIVE_ONLY, TRY_IT, exporter, handout_html
+from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
-from kit.handouts.pdf import Printer
+from kit.handouts.pdf import Printer, PrintingProcess
 from kit.handouts.plan import Handout
 from kit.handouts.signals import carrying, descendants, held_signals, stop_processes
 from kit.handouts.staging import STAGE_MARKER
@@ -132,6 +136,7 @@ class WarmKernel:
 
 _KERNEL = WarmKernel()
 _PRINTER = Printer()
+"""The printer of :func:`write_handout` called on its own (a run prints in a process of its own)."""
 _PARENT: int | None = None
 """The process that started this worker (set by the pool's initializer)."""
 
@@ -167,9 +172,14 @@ class WarmKernelEngine(NBClientEngine):
         )
         client.kc = kernel_client  # connected and ready: nbclient uses it as it is
         try:
-            return client.execute()
-        finally:
-            _KERNEL.clear_soon()
+            executed = client.execute()
+        except BaseException:
+            # whatever a failed run left behind (a half-run cell, a busy kernel) must not
+            # reach the next handout: that one starts on a fresh kernel
+            _KERNEL.shutdown()
+            raise
+        _KERNEL.clear_soon()
+        return executed
 
 
 def run_all(
@@ -183,7 +193,8 @@ def run_all(
     stage : Path
         The stage folder.
     jobs : int
-        Worker processes (each with one warm kernel).
+        Worker processes (each with one warm kernel); the one browser prints as many
+        PDFs at a time.
     report : callable, optional
         Called as ``report(done, total, written)`` after each handout.
 
@@ -200,54 +211,135 @@ def run_all(
     if not plan:
         return []
     context = multiprocessing.get_context("fork")
-    tasks = [(handout, str(stage)) for handout in plan]
-    written: list[Written] = []
-    # every worker's kernel sockets and browser profile in one scratch folder, removed
-    # with the pool even when the workers are killed (a failing handout, Ctrl-C, SIGTERM)
+    jobs = min(jobs, len(plan))
+    # every worker's kernel sockets and the browser's profile in one scratch folder,
+    # removed with the pool even when the workers are killed (a failing handout, Ctrl-C)
     STAGE_MARKER.remove_stale(Path(tempfile.gettempdir()), (SCRATCH,))
     scratch = tempfile.mkdtemp(prefix=SCRATCH)
     STAGE_MARKER.write(Path(scratch))
-    printing = any("pdf" in handout.formats for handout in plan)
-    warm = (_notebook_dir(plan[0]), tuple(dict.fromkeys(h.language for h in plan)))
-    pool = context.Pool(
-        min(jobs, len(plan)), initializer=_start_worker, initargs=(scratch, printing, warm)
-    )
-    workers = [process.pid for process in pool._pool]
+    events: queue.SimpleQueue = queue.SimpleQueue()
+    printer = pool = None
     try:
-        results = pool.imap_unordered(_write_in_worker, tasks)
-        for _ in plan:
-            try:
-                result = results.next(timeout=STALL_TIMEOUT)
-            except multiprocessing.TimeoutError:
-                raise HandoutError(
-                    f"no handout finished in {STALL_TIMEOUT} s; a notebook run is stuck "
-                    f"(done: {len(written)} of {len(plan)})"
-                ) from None
-            if isinstance(result, HandoutError):
-                raise result
-            written.append(result)
-            if report is not None:
-                report(len(written), len(plan), result)
+        if any("pdf" in handout.formats for handout in plan):
+            # first, so that the browser starts while the kernels start
+            printer = PrintingProcess(
+                context, scratch, jobs, lambda key, error: events.put(("printed", key, error))
+            )
+        warm = (_notebook_dir(plan[0]), _one_per_language(plan))
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=(scratch, warm))
+        for index, handout in enumerate(plan):
+            pool.apply_async(
+                _write_in_worker,
+                ((handout, str(stage)),),
+                callback=lambda result, index=index: events.put(("ran", index, result)),
+                error_callback=lambda error, index=index: events.put(
+                    ("ran", index, HandoutError(f"{plan[index].label}: {error}"))
+                ),
+            )
+        written = _collect(plan, stage, events, printer, report)
     finally:
         with held_signals():  # a second Ctrl-C must not stop the stopping
-            _stop_pool(pool, workers, scratch)
+            _stop_pool(pool, printer, scratch)
     order = {handout.stem: index for index, handout in enumerate(plan)}
     return sorted(written, key=lambda w: order[w.handout.stem])
 
 
-def _stop_pool(pool: Any, workers: list[int], scratch: str) -> None:
-    """End the workers and everything they started, at once, wait, and remove ``scratch``.
+def _collect(
+    plan: list[Handout],
+    stage: Path,
+    events: queue.SimpleQueue,
+    printer: PrintingProcess | None,
+    report: Callable | None,
+) -> list[Written]:
+    """Wait for every handout: run and exported by a worker, then printed (if asked for).
+
+    Raises
+    ------
+    HandoutError
+        The first failure, or when nothing finished for ``STALL_TIMEOUT`` seconds.
+    """
+    written: list[Written] = []
+    printing: dict[int, tuple[Written, float]] = {}
+    while len(written) < len(plan):
+        try:
+            kind, index, result = events.get(timeout=STALL_TIMEOUT)
+        except queue.Empty:
+            raise HandoutError(
+                f"no handout finished in {STALL_TIMEOUT} s; a notebook run or a PDF is stuck "
+                f"(done: {len(written)} of {len(plan)})"
+            ) from None
+        if kind == "ran":
+            if isinstance(result, HandoutError):
+                raise result
+            if "pdf" in result.handout.formats:
+                base = stage / result.handout.stem
+                printing[index] = (result, time.perf_counter())
+                printer.submit(index, base.with_suffix(".html"), base.with_suffix(".pdf"))
+                continue
+            done = result
+        else:  # printed
+            if result is not None:
+                label = plan[index].label if index is not None else "PDF"
+                raise HandoutError(f"{label}: {result}")
+            ran, queued = printing.pop(index)
+            done = with_pdf(ran, stage, time.perf_counter() - queued)
+        written.append(done)
+        if report is not None:
+            report(len(written), len(plan), done)
+    return written
+
+
+def with_pdf(written: Written, stage: Path, seconds: float = 0.0) -> Written:
+    """``written`` with its printed PDF, and without the HTML when only the PDF was asked for.
+
+    Parameters
+    ----------
+    written : Written
+        The run and exported handout (its notebook, and its HTML if asked for).
+    stage : Path
+        The stage folder.
+    seconds : float
+        How long the PDF took (added to the handout's time).
+
+    Returns
+    -------
+    Written
+    """
+    handout = written.handout
+    base = stage / handout.stem
+    notebook, *page = written.files
+    if "html" not in handout.formats:
+        base.with_suffix(".html").unlink()
+    files = [notebook, file_record(base.with_suffix(".pdf"), stage), *page]
+    return Written(handout, files, written.seconds + seconds)
+
+
+def _one_per_language(plan: list[Handout]) -> tuple[Handout, ...]:
+    return tuple({handout.language: handout for handout in reversed(plan)}.values())
+
+
+def _stop_pool(pool: Any, printer: PrintingProcess | None, scratch: str) -> None:
+    """End the workers, the printer and everything they started, at once, wait, remove ``scratch``.
 
     Every handout is on disk by now (or the run failed), so nothing needs a goodbye:
-    the workers get SIGTERM, and their kernels and browsers, which run in sessions of
-    their own and would outlive them, are killed. This takes a tenth of a second where
-    closing each browser and kernel politely took one to two. A process that was being
-    started as its worker died is found by the TMPDIR it inherited (the scratch folder).
+    the workers and the printing process get SIGTERM, and the kernels and the browser,
+    which run in sessions of their own and would outlive them, are killed. This takes
+    a tenth of a second where closing each browser and kernel politely took one to two.
+    A process that was being started as its parent died is found by the TMPDIR it
+    inherited (the scratch folder).
     """
+    workers = [process.pid for process in pool._pool] if pool is not None else []
+    if printer is not None:
+        workers.append(printer.pid)
     started = descendants(workers)
-    pool.terminate()
-    pool.join()
+    if printer is not None:
+        printer.process.terminate()
+    if pool is not None:
+        pool.terminate()
+        pool.join()
     stop_processes(started, grace=0)
+    if printer is not None:
+        printer.join()
     # on a loaded machine a process that was starting may still write there for a while:
     # keep ending such processes and removing the folder for up to 10 s
     deadline = time.monotonic() + 10
@@ -261,8 +353,7 @@ def _stop_pool(pool: Any, workers: list[int], scratch: str) -> None:
 
 def _start_worker(
     scratch: str | None = None,
-    printing: bool = False,
-    warm: tuple[str, tuple[str, ...]] | None = None,
+    warm: tuple[str, tuple[Handout, ...]] | None = None,
 ) -> None:
     """Pool initializer: stopping is the parent's to handle; the warm kernel ends with us.
 
@@ -272,44 +363,40 @@ def _start_worker(
     Parameters
     ----------
     scratch : str, optional
-        The folder for this worker's kernel sockets and browser profile (the parent
-        removes it).
-    printing : bool
-        Whether this run prints PDFs (then the browser starts at once, in the background).
+        The folder for this worker's kernel sockets (the parent removes it).
     warm : tuple, optional
-        The notebooks' folder and the run's languages: the kernel starts there at once
-        and imports the stories while this worker builds its HTML exporters.
+        The notebooks' folder and one handout per language of the run: the kernel starts
+        there at once and imports the stories while this worker readies its HTML export.
     """
     global _PARENT
     _PARENT = os.getppid()
-    _KERNEL.root = _PRINTER.scratch = scratch
+    _KERNEL.root = scratch
     if scratch is not None:
-        # the kernels', Playwright's and Chromium's own temporary files go with the run
+        # the kernels' own temporary files go with the run
         os.environ["TMPDIR"] = scratch
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     papermill_engines.register(ENGINE, WarmKernelEngine)
     multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
-    multiprocessing.util.Finalize(None, _PRINTER.close, exitpriority=10)
-    if printing:
-        _PRINTER.start()  # the browser starts while the first notebook runs
     if warm is not None:
         _warm_up(*warm)
 
 
-def _warm_up(cwd: str, languages: tuple[str, ...]) -> None:
-    """Start the kernel and have it import the stories while the exporters are built.
+def _warm_up(cwd: str, handouts: tuple[Handout, ...]) -> None:
+    """Start the kernel and have it import the stories while the HTML export gets ready.
 
-    Only a head start: should anything fail here, the first handout starts the kernel
-    again and reports what went wrong.
+    The export's templates are compiled on first use (about half a second): an empty
+    notebook exported once per language does that while the kernel imports. Only a head
+    start: should anything fail here, the first handout starts the kernel again and
+    reports what went wrong.
     """
     try:
         _KERNEL.get(cwd)
         _KERNEL.client.execute(WARM_UP, silent=True, store_history=False)
         _KERNEL.clear_soon()
-        for language in languages:
-            exporter(language)
+        for handout in handouts:
+            handout_html(nbformat.v4.new_notebook(), handout)
     except Exception:  # noqa: BLE001, S110 - see the docstring
         _KERNEL.shutdown()
 
@@ -321,7 +408,7 @@ def _notebook_dir(handout: Handout) -> str:
 def _write_in_worker(task: tuple[Handout, str]) -> Written | HandoutError:
     handout, stage = task
     try:
-        result = write_handout(handout, Path(stage))
+        result = run_and_export(handout, Path(stage))
     except HandoutError as failure:
         result = failure
     except Exception as error:  # noqa: BLE001 - reported with the handout's name instead
@@ -338,12 +425,11 @@ def _leave_if_orphaned() -> None:
     trainer's terminal; the next run removes the stage folder that was left.
     """
     if _PARENT is not None and os.getppid() != _PARENT:
-        _PRINTER.close(timeout=5)
         _KERNEL.shutdown()
         os._exit(0)
 
 
-def write_handout(handout: Handout, stage: Path) -> Written:
+def write_handout(handout: Handout, stage: Path, printer: Printer | None = None) -> Written:
     """Run, export and print one handout into ``stage``; return its files.
 
     Parameters
@@ -351,10 +437,37 @@ def write_handout(handout: Handout, stage: Path) -> Written:
     handout : Handout
     stage : Path
         The temporary output folder.
+    printer : Printer, optional
+        The browser that prints the PDF (default: one kept by this process).
 
     Returns
     -------
     Written
+
+    Raises
+    ------
+    HandoutError
+        When a cell raises: names the notebook, language, participant and cell.
+    """
+    written = run_and_export(handout, stage)
+    if "pdf" not in handout.formats:
+        return written
+    started = time.perf_counter()
+    base = stage / handout.stem
+    (printer or _PRINTER).print(base.with_suffix(".html"), base.with_suffix(".pdf"))
+    return with_pdf(written, stage, time.perf_counter() - started)
+
+
+def run_and_export(handout: Handout, stage: Path) -> Written:
+    """Run one handout's notebook and export its HTML into ``stage`` (the page is printed later).
+
+    The HTML is always written, a PDF being printed from it; :func:`with_pdf` removes it
+    when only the PDF was asked for.
+
+    Returns
+    -------
+    Written
+        The executed notebook, and the HTML when it was asked for.
 
     Raises
     ------
@@ -366,15 +479,9 @@ def write_handout(handout: Handout, stage: Path) -> Written:
     base.parent.mkdir(parents=True, exist_ok=True)
     executed = run_notebook(handout, base.with_suffix(".ipynb"))
     files = [base.with_suffix(".ipynb")]
-    html = handout_html(executed, handout)
-    base.with_suffix(".html").write_text(html, encoding="utf-8")
-    if "pdf" in handout.formats:
-        _PRINTER.print(base.with_suffix(".html"), base.with_suffix(".pdf"))
-        files.append(base.with_suffix(".pdf"))
+    base.with_suffix(".html").write_text(handout_html(executed, handout), encoding="utf-8")
     if "html" in handout.formats:
         files.append(base.with_suffix(".html"))
-    else:
-        base.with_suffix(".html").unlink()
     records = [file_record(path, stage) for path in files]
     return Written(handout, records, time.perf_counter() - started)
 
