@@ -1,4 +1,4 @@
-"""``kit handouts [WORKSHOP] [--out DIR] [--lang nl,en] [--format html,pdf] [--jobs N] [--yes]``.
+"""``kit handouts [WORKSHOP] [--out DIR] [--lang nl,en] [--format html,pdf] [--votes DIR] ...``.
 
 Writes a workshop's handouts, with progress on the terminal and a summary table.
 pydantic, papermill, nbconvert and rich are imported only when the command runs.
@@ -59,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"handouts written at the same time (default: {os.cpu_count() or 1}, the cores)",
     )
     parser.add_argument(
+        "--votes",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the room's votes (the folder of `kit present --record DIR`): story A's handouts "
+        "add what the room decided (default: the workshop's votes: key, if any)",
+    )
+    parser.add_argument(
         "--yes",
         action="store_true",
         help="go ahead with a large run (over 200 handouts, e.g. a long roster) without asking",
@@ -86,9 +94,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace) -> int:
     from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
+    from kit.workshop.votes import with_room_votes
 
     try:
         workshop = load_workshop(args.workshop or DEFAULT_WORKSHOP)
+        if args.votes is not None:
+            workshop = with_room_votes(workshop, args.votes)
     except WorkshopError as error:
         return _mistake(error)
     from kit import handouts  # papermill and nbconvert: only once the input is sound

@@ -91,6 +91,15 @@ def build_manifest(
             "sha256": workshop.roster_sha256,
             "participants": [p.name for p in workshop.roster],
         }
+    votes = None
+    if workshop.votes_path is not None:
+        room = workshop.notebooks["nocure"]
+        votes = {
+            "file": str(workshop.votes_path),
+            "sha256": workshop.votes_sha256,
+            "participants": room["room_participants"],
+            "still_in": room["room_still_in"],
+        }
     return {
         "generator": GENERATOR,
         "kit": kit.__version__,
@@ -104,6 +113,7 @@ def build_manifest(
             "coach": workshop.coach,
             "organisation": workshop.organisation,
             "roster": roster,
+            "votes": votes,
         },
         "languages": sorted({h.language for h in plan}),
         "formats": list(plan[0].formats) if plan else [],

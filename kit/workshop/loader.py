@@ -9,6 +9,7 @@ A workshop file is YAML::
     organisation: Acme Sales Academy
     languages: [nl, en]
     roster: roster_example.csv            # optional, next to this file
+    votes: room/2025-03-14_093000         # optional: the room's votes (kit present --record)
     notebooks:
       nocure:
         target: 120
@@ -44,11 +45,12 @@ from kit.workshop.files import decode, read_limited
 from kit.workshop.locate import Locator
 from kit.workshop.roster import ROSTER_STORY, Participant, read_roster
 from kit.workshop.safe_yaml import KeyPath, compose
+from kit.workshop.votes import with_room_votes
 
 DEFAULT_WORKSHOP = DATA / "workshops" / "default.yaml"
 """The embedded default workshop (``kit handouts`` without a file)."""
 
-KEYS = (*cover.FIELDS, "date", "languages", "roster", "notebooks")
+KEYS = (*cover.FIELDS, "date", "languages", "roster", "notebooks", "votes")
 REQUIRED = (*cover.REQUIRED, "date", "notebooks")
 
 
@@ -76,6 +78,9 @@ class Workshop:
         Empty when the workshop has no roster.
     roster_path : Path or None
     roster_sha256 : str or None
+    votes_path : Path or None
+        The room's ``votes.jsonl`` whose answers story A's handouts show.
+    votes_sha256 : str or None
     subtitle : str or None
         The subtitle, in the same language as ``title``, when the file gives one.
     cover_texts : dict
@@ -93,6 +98,8 @@ class Workshop:
     roster: tuple[Participant, ...] = ()
     roster_path: Path | None = None
     roster_sha256: str | None = None
+    votes_path: Path | None = None
+    votes_sha256: str | None = None
     subtitle: str | None = None
     cover_texts: cover.CoverTexts = field(default_factory=dict, repr=False, compare=False)
     lines: dict[KeyPath, int] = field(default_factory=dict, repr=False, compare=False)
@@ -196,6 +203,8 @@ def load_workshop(path: str | Path) -> Workshop:
         cover_texts=texts,
         lines=composed.lines,
     )
+    if "votes" in data:
+        workshop = with_room_votes(workshop, _file_next_to(data, "votes", where, "a record folder"))
     if roster_path is None:
         return workshop
     if ROSTER_STORY not in workshop.notebooks:
@@ -250,10 +259,14 @@ def _languages(value: Any, where: Locator) -> tuple[str, ...]:
 def _roster_path(data: Mapping[str, Any], where: Locator) -> Path | None:
     if "roster" not in data:
         return None
-    value = data["roster"]
+    return _file_next_to(data, "roster", where, "the name of a CSV file")
+
+
+def _file_next_to(data: Mapping[str, Any], key: str, where: Locator, allowed: str) -> Path:
+    value = data[key]
     if not isinstance(value, str) or not value.strip():
-        shown = where.shown(("roster",), value)
-        raise where.error(("roster",), f"roster = {shown} is not allowed: the name of a CSV file")
+        shown = where.shown((key,), value)
+        raise where.error((key,), f"{key} = {shown} is not allowed: {allowed}")
     return (where.path.parent / value.strip()).resolve()
 
 
