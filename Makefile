@@ -60,6 +60,7 @@ bench: $(STAMP)  ## the speed figures the README quotes
 	$(BIN)/python benchmarks/bench_handouts.py
 	$(BIN)/python benchmarks/bench_deck.py
 	$(BIN)/python benchmarks/bench_kernelfree.py
+	$(BIN)/python benchmarks/bench_votes.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
