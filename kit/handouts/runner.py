@@ -171,13 +171,7 @@ class WarmKernelEngine(NBClientEngine):
             stderr_file=stderr_file,
         )
         client.kc = kernel_client  # connected and ready: nbclient uses it as it is
-        try:
-            executed = client.execute()
-        except BaseException:
-            # whatever a failed run left behind (a half-run cell, a busy kernel) must not
-            # reach the next handout: that one starts on a fresh kernel
-            _KERNEL.shutdown()
-            raise
+        executed = client.execute()  # a cell's error is raised after, by papermill
         _KERNEL.clear_soon()
         return executed
 
@@ -511,14 +505,24 @@ def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:
             # a handout's notebook is written once, when it has run
             request_save_on_cell_execute=False,
         )
-    except HandoutError as error:
-        raise HandoutError(f"{handout.label}: {error}") from None
-    except PapermillExecutionError as error:
+    except BaseException as error:
+        # whatever a failed run left behind (a half-set namespace, a cell still running)
+        # must not reach the next handout: that one starts on a fresh kernel
+        _KERNEL.shutdown()
+        raise _named(handout, error) from None
+
+
+def _named(handout: Handout, error: BaseException) -> BaseException:
+    """A failed run's error as the trainer reads it: the handout, the cell and the error."""
+    if isinstance(error, HandoutError):
+        return HandoutError(f"{handout.label}: {error}")
+    if isinstance(error, PapermillExecutionError):
         first_line = next((line for line in error.source.splitlines() if line.strip()), "")
-        raise HandoutError(
+        return HandoutError(
             f"{handout.label}: cell {error.cell_index} (In [{error.exec_count}], "
             f"{first_line.strip()!r}) raised {error.ename}: {error.evalue}"
-        ) from None
+        )
+    return error
 
 
 NOT_IN_HANDOUTS = {LIVE_ONLY, TRY_IT}

@@ -1,0 +1,143 @@
+"""The runner's promises: a warm kernel shows what a fresh one shows, one browser prints every
+PDF of a run, and nothing it started outlives it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kit import handouts
+from kit.handouts import HandoutError, runner
+from kit.stories import STORIES
+from kit.workshop import DEFAULT_WORKSHOP, load_workshop
+
+pytestmark = pytest.mark.notebook
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def shown(notebook: nbformat.NotebookNode) -> list:
+    """What each cell of an executed notebook showed: type, source, count and outputs.
+
+    Vega numbers its clip paths on over a kernel's lifetime; that counter is left out.
+    """
+    cells = []
+    for cell in notebook.cells:
+        outputs = []
+        for output in cell.get("outputs", []):
+            data = {
+                kind: re.sub(r"clip\d+", "clip", value) if kind == "image/svg+xml" else value
+                for kind, value in output.get("data", {}).items()
+            }
+            kind = output["output_type"]
+            outputs.append((kind, output.get("text"), data, output.get("metadata")))
+        cells.append((cell.cell_type, cell.source, cell.get("execution_count"), outputs))
+    return cells
+
+
+def test_a_warm_kernel_shows_what_a_fresh_one_shows_and_a_failure_is_not_passed_on(tmp_path):
+    """A handout run on a worker's warm kernel, after a handout that failed half-way (its
+    namespace half set) and after the other story, shows every cell exactly as on a fresh
+    kernel: the same cells, outputs and seeded numbers; the failed run's kernel is not reused."""
+    folder = tmp_path / "notebooks"  # one folder: the warm kernel stays in its cwd
+    folder.mkdir()
+    for story in STORIES.values():
+        shutil.copy(story.notebook_path, folder / story.notebook)
+    broken = nbformat.read(STORIES["nocure"].notebook_path, as_version=4)
+    broken.cells.insert(5, nbformat.v4.new_code_cell("raise RuntimeError('the projector broke')"))
+    nbformat.write(broken, folder / "broken.ipynb")
+    plan = handouts.plan_handouts(load_workshop(DEFAULT_WORKSHOP), ["en"], ["html"])
+    nocure, referrals = (
+        dataclasses.replace(h, notebook=str(folder / Path(h.notebook).name)) for h in plan
+    )
+    failing = dataclasses.replace(nocure, notebook=str(folder / "broken.ipynb"))
+    try:
+        fresh = runner.run_notebook(nocure, tmp_path / "fresh.ipynb")
+        first_kernel = runner._KERNEL.manager.provisioner.pid
+        with pytest.raises(HandoutError, match="the projector broke"):
+            runner.run_notebook(failing, tmp_path / "failing.ipynb")
+        assert runner._KERNEL.manager is None  # ended, not cleared for the next handout
+        runner.run_notebook(referrals, tmp_path / "referrals.ipynb")
+        assert runner._KERNEL.manager.provisioner.pid != first_kernel
+        warm = runner.run_notebook(nocure, tmp_path / "warm.ipynb")
+    finally:
+        runner._KERNEL.shutdown()
+    assert shown(warm) == shown(fresh)
+    assert [o for cell in warm.cells for o in cell.get("outputs", []) if "text" in o] == []
+
+
+COUNTING_CHROMIUM = """#!/bin/sh
+# The real Chromium, each browser start (not --version) counted in a file first.
+case "$*" in *--version*) ;; *) echo started >> "$KIT_BROWSER_STARTS";; esac
+exec {chromium} "$@"
+"""
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium")
+def test_one_browser_prints_every_pdf_and_nothing_outlives_the_run(tmp_path):
+    """Two handouts on two workers: one Chromium started in all, two PDFs, and when
+    `kit handouts` has exited no process it started (kernels, driver, browser) is left."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    (bin_folder / "chromium").write_text(COUNTING_CHROMIUM.format(chromium=CHROMIUM))
+    (bin_folder / "chromium").chmod(0o755)
+    starts = tmp_path / "starts"
+    mark = uuid.uuid4().hex
+    temporary = Path(f"/tmp/kr-{mark[:8]}")  # short: kernel sockets are Unix sockets
+    temporary.mkdir()
+    env = {
+        **os.environ,
+        "PATH": f"{bin_folder}:{os.environ['PATH']}",
+        "KIT_BROWSER_STARTS": str(starts),
+        "KIT_RUN_MARK": mark,
+        "TMPDIR": str(temporary),
+    }
+    out = tmp_path / "handouts"
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "kit",
+                "handouts",
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+                "--jobs",
+                "2",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        survivors = [
+            entry.name
+            for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and _carries(entry, f"KIT_RUN_MARK={mark}")
+        ]
+        assert survivors == []
+        assert list(temporary.iterdir()) == []
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) == 2 and all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    assert starts.read_text().splitlines() == ["started"]
+
+
+def _carries(entry: Path, mark: str) -> bool:
+    try:
+        return mark.encode() in (entry / "environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
