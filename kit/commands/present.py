@@ -82,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--record",
-        type=Path,
+        type=record_folder,
         metavar="DIR",
         help="record the room's votes in DIR (made if missing; its votes.jsonl is carried on); "
         "default with --room: room/<date_time>/ here; without --room: in memory only",
@@ -124,6 +124,17 @@ def options_from(args: argparse.Namespace):
         notebooks=args.notebooks,
         record=args.record if args.record is not None else _room_folder(args.room),
     )
+
+
+def record_folder(text: str) -> Path:
+    """An argparse ``type``: a folder for the room's votes, checked when the server starts.
+
+    >>> record_folder("room/monday").name
+    'monday'
+    """
+    if not text.strip() or "\x00" in text:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a folder name")
+    return Path(text)
 
 
 def _room_folder(room: bool) -> Path | None:

@@ -59,6 +59,10 @@ def test_a_folder_with_a_votes_file_the_kit_did_not_write_is_refused_untouched(t
     assert os.listdir(tmp_path / "thesis") == [RECORD_FILE]
 
 
+def test_an_empty_record_folder_name_is_exit_2():
+    one_error_line(run_cli("--record", " "), "argument --record: ' ' is not a folder name")
+
+
 def test_lab_takes_no_record(tmp_path):
     one_error_line(run_cli("--lab", "--record", str(tmp_path)), "--lab cannot be combined")
 
