@@ -15,6 +15,7 @@ naming the file and the line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -247,8 +248,14 @@ class Record:
         if self._size + len(line) > MAX_BYTES:
             raise RecordFullError(limit=f"{MAX_BYTES // 1_000_000}")
         view = memoryview(line)
-        while view:  # O_APPEND: each write goes to the end; one write for a short line
-            view = view[os.write(self._descriptor, view) :]
+        try:
+            while view:  # O_APPEND: each write goes to the end; one write for a short line
+                view = view[os.write(self._descriptor, view) :]
+        except OSError:
+            # a disk that filled up half-way: no half line may stay before the next event
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._descriptor, self._size)
+            raise
         self._size += len(line)
         self._written.set()
 

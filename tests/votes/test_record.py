@@ -281,3 +281,28 @@ def test_a_record_is_not_reopened_as_the_wrong_object(tmp_path):
     assert ballot.summary()["participants"] == 0
     record_.close()
     record_.close()  # twice is harmless
+
+
+def test_a_write_the_disk_refuses_half_way_counts_nothing_and_leaves_whole_lines(
+    tmp_path, monkeypatch
+):
+    box = BallotBox(tmp_path / "room")
+    box.vote(ANN, 1, "stop")
+    real_write = os.write
+
+    def half_then_full(descriptor, data):
+        monkeypatch.setattr(record.os, "write", failing)
+        return real_write(descriptor, bytes(data[:20]))
+
+    def failing(descriptor, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(record.os, "write", half_then_full)
+    with pytest.raises(OSError, match="No space left"):
+        box.vote(BOB, 2, "stop")
+    monkeypatch.setattr(record.os, "write", real_write)
+    assert box.ballot.summary()["participants"] == 1  # not recorded: not counted
+    box.vote(BOB, 3, "continue")
+    box.shut()
+    assert replay(tmp_path / "room").summary() == box.ballot.summary()
+    assert len((tmp_path / "room" / RECORD_FILE).read_text().splitlines()) == 2
