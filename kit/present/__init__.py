@@ -28,6 +28,8 @@ The package, one concern per module:
 - :mod:`~kit.present.pages`: the index, "the room is full" and "no such story" pages;
 - :mod:`~kit.present.room`: a seat per participant up to the cap, leaving, idle kernels;
 - :mod:`~kit.present.app`: the Voilà app, its handlers and configuration, and :func:`serve`;
+- :mod:`~kit.present.votes`: the room's votes API (``/kit/room/votes``, ``join``, ``control``)
+  over :mod:`kit.votes`;
 - :mod:`~kit.present.lab`: JupyterLab for the coach, behind its token;
 - :mod:`~kit.present.spares` and :mod:`~kit.present.provisioner`: kernels started before
   Voilà is imported, and the jupyter_client provisioner that hands them out.
