@@ -7,17 +7,24 @@ Vega-Embed. The JavaScript (Vega, Vega-Lite and Vega-Embed) comes from
 vl-convert's offline bundle, shipped inside the widget: nothing is fetched from a
 CDN, so the board works with no network in JupyterLab and Voila alike.
 
-Most slider moves change a chart's numbers, not its shape. The browser keeps each
-chart's Vega view and, when only the rows changed, hands it the new rows: the SVG
-on screen is updated in place (5-8 ms for three charts, against about 50 ms for
-building them again).
+Most slider moves change a chart's numbers, not its shape. A chart whose builder
+has a row function (:func:`kit.stories.base.drawn_from`) is built with Altair once
+per shape: its spec is split into a skeleton, kept here and sent once (the board's
+``shapes``), and its rows, which are all a later move computes and sends
+(:func:`chart_board_item`). The browser keeps each chart's Vega view and, when only
+the rows changed, hands it the new rows: the SVG on screen is updated in place
+(5-8 ms for three charts, against about 50 ms for building them again).
 
 Static output (papermill, handouts) keeps using :func:`kit.live.display.chart_output`.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,9 @@ import vl_convert as vlc
 
 from kit.cache import SERVED_JS, cache_dir, digest, remembered
 from kit.live.display import LOCALES
+from kit.stories.base import Chart, ChartRows, Story
+
+log = logging.getLogger(__name__)
 
 BOARD_JS = (Path(__file__).resolve().parent.parent / "static" / "board.js").read_text(
     encoding="utf-8"
@@ -69,6 +79,10 @@ def board_source() -> str:
 class ChartBoard(anywidget.AnyWidget):
     """Charts and Markdown texts of one panel, in order, redrawn item by item.
 
+    A chart item is either a whole Vega-Lite spec (``spec``) or a shape and its rows
+    (``shape``, ``rows``): the shape's skeleton travels in ``shapes`` only when it is
+    new, so a move that changes numbers only sends the rows.
+
     Parameters
     ----------
     language : {"en", "nl"}
@@ -76,6 +90,7 @@ class ChartBoard(anywidget.AnyWidget):
     """
 
     items = traitlets.List(traitlets.Dict()).tag(sync=True)
+    shapes = traitlets.Dict().tag(sync=True)
     locale = traitlets.Dict().tag(sync=True)
     version = traitlets.Int(0).tag(sync=True)
 
@@ -86,9 +101,27 @@ class ChartBoard(anywidget.AnyWidget):
     def show(self, updates: dict[str, dict[str, Any]]) -> None:
         """Replace the named items (adding new names at the end) in one message."""
         items = {item["name"]: item for item in self.items}
-        items.update({name: {"name": name, **item} for name, item in updates.items()})
-        self.items = list(items.values())
-        self.version += 1
+        shapes = dict(self.shapes)
+        for name, update in updates.items():
+            item = {"name": name, **update}
+            skeleton = item.pop("skeleton", None)
+            if skeleton is not None:
+                shapes[item["shape"]] = skeleton
+            items[name] = item
+        used = {item.get("shape") for item in items.values()}
+        shapes = {key: skeleton for key, skeleton in shapes.items() if key in used}
+        with self.hold_sync():  # shapes, items and version reach the browser together
+            if shapes.keys() != self.shapes.keys():
+                self.shapes = shapes
+            self.items = list(items.values())
+            self.version += 1
+
+    def spec(self, name: str) -> dict[str, Any]:
+        """The named chart's Vega-Lite spec as the browser draws it (its skeleton with rows)."""
+        item = next(item for item in self.items if item["name"] == name)
+        if "spec" in item:
+            return item["spec"]
+        return joined(self.shapes[item["shape"]], item["rows"])
 
 
 def chart_item(chart) -> dict[str, Any]:
@@ -102,3 +135,132 @@ def markdown_item(text: str) -> dict[str, Any]:
 
 
 _markdown = mistune.create_markdown(escape=True, plugins=["table"])
+
+
+# -- a chart built once per shape --------------------------------------------------------------
+
+SHAPES_KEPT = 256
+"""Skeletons a kernel keeps (a participant's moves reach a few dozen)."""
+
+_skeletons: OrderedDict[Hashable, tuple[str, dict[str, Any], dict[str, str]] | None] = OrderedDict()
+
+
+def chart_board_item(
+    part: Chart,
+    story: Story,
+    dress: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    variant: Hashable = (),
+    rows: ChartRows | Any = None,
+) -> dict[str, Any]:
+    """A board item for a story's chart: its shape and rows, or its whole spec.
+
+    The spec is built with Altair once per shape (the chart, the story's language, the
+    rows' shape, ``variant``) and split into a skeleton and rows; later moves of the
+    same shape only compute the rows. A chart whose builder has no row function, or
+    whose rows cannot be told apart, is sent whole every time.
+
+    Parameters
+    ----------
+    part : Chart
+    story : Story
+    dress : callable, optional
+        ``spec -> spec``: what a view adds to every spec (the deck's type sizes).
+    variant : hashable
+        Whatever else ``dress`` reads beyond the shape (the deck's steps).
+    rows : ChartRows, optional
+        ``part.rows(story)`` when the caller already has it.
+    """
+    rows = part.rows(story) if rows is None else rows
+    if not isinstance(rows, ChartRows):  # a builder without a row function: the chart
+        return {"kind": "chart", "spec": _dressed(rows.to_dict(validate=False), dress)}
+    key = (type(story).__name__, part.name, story.language, rows.shape, variant)
+    if key not in _skeletons:
+        _skeletons[key] = _built_shape(part.draw(story), rows, dress)
+        if len(_skeletons) > SHAPES_KEPT:
+            _skeletons.popitem(last=False)
+    _skeletons.move_to_end(key)
+    built = _skeletons[key]
+    if built is None:
+        return {"kind": "chart", "spec": _dressed(part.draw(story).to_dict(validate=False), dress)}
+    shape, skeleton, slots = built
+    tables = {slot: list(rows.tables[table]) for slot, table in slots.items()}
+    return {"kind": "chart", "shape": shape, "skeleton": skeleton, "rows": tables}
+
+
+def _dressed(spec: dict[str, Any], dress: Callable | None) -> dict[str, Any]:
+    return dress(spec) if dress else spec
+
+
+def _built_shape(chart, rows: ChartRows, dress: Callable | None):
+    """The skeleton of ``chart`` and which table fills which of its data slots.
+
+    None when a slot's rows are none of the tables, or two tables that differ by name
+    hold the same rows (the slot could take either later): such a chart goes whole.
+    """
+    skeleton, slot_rows = split(_dressed(chart.to_dict(validate=False), dress))
+    slots = {}
+    for slot, values in slot_rows.items():
+        names = [name for name, table in rows.tables.items() if list(table) == list(values)]
+        if len(names) != 1:
+            log.warning("chart rows do not match its spec (%s: %s)", slot, names or "none")
+            return None
+        slots[slot] = names[0]
+    text = json.dumps(skeleton, sort_keys=True, default=str)
+    return digest(text), skeleton, slots
+
+
+CONTAINERS = ("layer", "hconcat", "vconcat", "concat", "spec")
+
+
+def split(spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
+    """A Vega-Lite spec's skeleton and its rows, moved out under stable names ``kit<path>``.
+
+    The rows are inline (``data.values``) or in Altair's top-level ``datasets``; each
+    data slot becomes ``{"name": "kit<path>"}`` (``kit_layer_0`` for the first layer),
+    as the board's ``split`` in ``board.js`` names them.
+    """
+    datasets = spec.get("datasets", {})
+    rows: dict[str, list] = {}
+
+    def strip(node: Any, path: str) -> Any:
+        if isinstance(node, list):
+            return [strip(child, f"{path}_{i}") for i, child in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        copy = {}
+        for key, value in node.items():
+            if key == "data" and isinstance(value, dict) and _holds_rows(value, datasets):
+                rest = {k: v for k, v in value.items() if k not in ("values", "name")}
+                values = value.get("values")
+                given = values if isinstance(values, list | tuple) else datasets[value["name"]]
+                rows[f"kit{path}"] = list(given)
+                copy["data"] = {**rest, "name": f"kit{path}"}
+            elif key in CONTAINERS:
+                copy[key] = strip(value, f"{path}_{key}")
+            elif key != "datasets" or path != "":
+                copy[key] = value
+        return copy
+
+    return strip(spec, ""), rows
+
+
+def _holds_rows(data: dict[str, Any], datasets: dict[str, Any]) -> bool:
+    return isinstance(data.get("values"), list | tuple) or data.get("name") in datasets
+
+
+def joined(skeleton: dict[str, Any], rows: dict[str, list]) -> dict[str, Any]:
+    """A skeleton with its rows put back inline: a spec any Vega-Lite renderer draws."""
+
+    def fill(node: Any) -> Any:
+        if isinstance(node, list):
+            return [fill(child) for child in node]
+        if not isinstance(node, dict):
+            return node
+        copy = {key: fill(value) for key, value in node.items()}
+        data = node.get("data")
+        if isinstance(data, dict) and data.get("name") in rows:
+            rest = {k: v for k, v in data.items() if k != "name"}
+            copy["data"] = {**rest, "values": rows[data["name"]]}
+        return copy
+
+    return fill(skeleton)

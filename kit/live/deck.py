@@ -29,12 +29,12 @@ from IPython.display import display
 
 from kit.errors import ParameterError
 from kit.live import room_feed
-from kit.live.board import ChartBoard, markdown_item
+from kit.live.board import ChartBoard, chart_board_item, markdown_item
 from kit.live.panel import SliderLook, list_controls, slider
 from kit.live.readout import Control
 from kit.live.readout import read_typed as read_typed  # the deck's names, kept
 from kit.live.readout import readout_text as readout_text
-from kit.stories.base import Chart, Scene, Story, Words
+from kit.stories.base import Chart, ChartRows, Scene, Story, Words
 from kit.stories.look import HEIGHT, dress_moods
 from kit.text import t
 
@@ -72,9 +72,29 @@ def deck_chart_item(part: Chart, story: Story) -> dict[str, Any]:
 
     A chart named in :data:`UNFOLDS` unfolds step by step (the deck's Right key shows
     the next month): the item says how many steps it has, and the board sets the
-    chart's ``reveal`` parameter.
+    chart's ``reveal`` parameter. Like the panel's, the chart is built once per shape
+    and its steps; a later move sends its rows (:func:`kit.live.board.chart_board_item`).
     """
-    spec = part.draw(story).to_dict(validate=False)
+    rows = part.rows(story)
+    field = UNFOLDS.get(part.name)
+    steps = steps_in(rows.tables.values(), field) if field and isinstance(rows, ChartRows) else 0
+    item = chart_board_item(
+        part,
+        story,
+        dress=lambda spec: _for_the_wall(spec, part, story.language),
+        variant=("deck", steps),
+        rows=rows,
+    )
+    spec = item.get("spec") or item["skeleton"]
+    item["alt"] = spec["description"]
+    reveal = [p["value"] for p in spec.get("params", ()) if p.get("name") == "reveal"]
+    if reveal:
+        item["steps"] = reveal[0]
+    return item
+
+
+def _for_the_wall(spec: dict[str, Any], part: Chart, language: str) -> dict[str, Any]:
+    """A chart's spec with the deck's type sizes, its height on a slide, alt text and steps."""
     config = dict(spec.get("config", {}))
     for key, fonts in DECK_FONTS.items():
         config[key] = {**config.get(key, {}), **fonts}
@@ -82,7 +102,7 @@ def deck_chart_item(part: Chart, story: Story) -> dict[str, Any]:
     if spec.get("height") == HEIGHT:  # a chart and its sentences share the screen's height
         spec["height"] = DECK_HEIGHT
     try:
-        alt = t(f"deck.alt.{part.name}", story.language)
+        alt = t(f"deck.alt.{part.name}", language)
     except KeyError:  # a chart added without alt text: its title rather than nothing
         log.warning("no alt text deck.alt.%s", part.name)
         alt = str(
@@ -91,12 +111,15 @@ def deck_chart_item(part: Chart, story: Story) -> dict[str, Any]:
             else spec.get("title", "")
         )
     spec["description"] = alt
-    item = {"kind": "chart", "spec": spec, "alt": alt}
     if part.name in UNFOLDS:
-        steps = unfolding(spec, UNFOLDS[part.name])
-        if steps:
-            item["steps"] = steps
-    return item
+        unfolding(spec, UNFOLDS[part.name])
+    return spec
+
+
+def steps_in(tables, field: str) -> int:
+    """The largest whole ``field`` in any of the rows (a chart's last step; 0: none)."""
+    values = (row.get(field) for rows in tables for row in rows)
+    return max((value for value in values if isinstance(value, int)), default=0)
 
 
 def unfolding(spec: dict[str, Any], field: str) -> int:
@@ -111,10 +134,9 @@ def unfolding(spec: dict[str, Any], field: str) -> int:
     int
         The number of steps: the largest value of ``field`` in the chart's rows (0: none).
     """
-    rows = [row for values in spec.get("datasets", {}).values() for row in values]
-    for layer in spec.get("layer", [spec]):
-        rows += list(layer.get("data", {}).get("values", ()))
-    steps = max((row[field] for row in rows if isinstance(row.get(field), int)), default=0)
+    tables = list(spec.get("datasets", {}).values())
+    tables += [layer.get("data", {}).get("values", ()) for layer in spec.get("layer", [spec])]
+    steps = steps_in(tables, field)
     if not steps:
         return 0
     spec["params"] = [*spec.get("params", []), {"name": "reveal", "value": steps}]

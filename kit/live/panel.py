@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as w
 
 from kit.errors import ParameterError
-from kit.live.board import ChartBoard, chart_item, markdown_item
+from kit.live.board import ChartBoard, chart_board_item, markdown_item
 from kit.live.readout import Control
 from kit.params import Param
 from kit.stories.base import Chart, ListInput, Part, Story
@@ -191,9 +191,9 @@ class Panel:
 
 
 def board_item(part: Part, story: Story) -> dict[str, Any]:
-    """One part of a scene as a board item: a chart's spec or rendered Markdown."""
+    """One part of a scene as a board item: a chart's shape and rows, or rendered Markdown."""
     if isinstance(part, Chart):
-        return chart_item(part.draw(story))
+        return chart_board_item(part, story)
     return markdown_item(part.write(story))
 
 

@@ -2,8 +2,11 @@
 //
 // A new chart is drawn off screen and swapped in when ready, so a redraw never flashes
 // an empty box. A chart whose spec changed only in its rows keeps its Vega view and takes
-// the new rows: the SVG on screen is updated in place. vegaEmbed comes from vl-convert's
-// offline bundle, which kit/live.py wraps around this file.
+// the new rows: the SVG on screen is updated in place. A chart item comes either whole
+// ("spec") or as a shape and its rows ("shape", "rows"): the shape's skeleton is sent once,
+// in the model's "shapes" (kit/live/board.py), and a move that changes only numbers sends
+// the rows. vegaEmbed comes from vl-convert's offline bundle, which kit/live/board.py wraps
+// around this file.
 
 // A Vega-Lite spec with its rows (inline, or in altair's top-level "datasets" under names
 // that hash the rows) moved out under stable names ("kit<path>"), so that two specs with the
@@ -74,7 +77,8 @@ async function render({ model, el }) {
   };
   window.addEventListener("kit-reveal", onReveal);
 
-  async function draw(item, entry) {
+  // shape: the item's skeleton as it was when the item arrived (a later message may drop it)
+  async function draw(item, entry, shape) {
     if (item.kind === "html") {
       entry.div.innerHTML = item.html;
       return;
@@ -84,7 +88,9 @@ async function render({ model, el }) {
       entry.div.setAttribute("role", "img");
       entry.div.setAttribute("aria-label", item.alt);
     }
-    const { skeleton, key, rows } = split(item.spec);
+    const { skeleton, key, rows } = shape
+      ? { skeleton: structuredClone(shape), key: item.shape, rows: item.rows }
+      : split(item.spec);
     if (entry.view && entry.key === key) {
       // same chart, new numbers: Vega recomputes and updates the SVG in place
       for (const [name, values] of Object.entries(rows)) entry.view.data(name, values);
@@ -117,6 +123,7 @@ async function render({ model, el }) {
 
   async function update() {
     const items = model.get("items");
+    const shapes = model.get("shapes") || {};
     const jobs = [];
     for (const item of items) {
       const json = JSON.stringify(item);
@@ -133,7 +140,8 @@ async function render({ model, el }) {
         // one chart is drawn in the order of the moves: a slow first drawing must not
         // land on screen after the quick one that followed it
         const target = entry;
-        target.drawing = target.drawing.then(() => draw(item, target)).catch((error) => {
+        const shape = item.shape ? shapes[item.shape] : null;
+        target.drawing = target.drawing.then(() => draw(item, target, shape)).catch((error) => {
           target.div.textContent = String(error);
         });
         jobs.push(target.drawing);

@@ -18,7 +18,9 @@ walk the same scenes. Nobody writes the pipeline twice.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Mapping, Sequence
+import contextvars
+import functools
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -62,6 +64,51 @@ class computed:  # noqa: N801 - used as a decorator, like functools.cached_prope
 
 
 @dataclass(frozen=True)
+class ChartRows:
+    """A chart's numbers apart from its shape: what a live board sends when only numbers move.
+
+    Parameters
+    ----------
+    shape : hashable
+        Everything besides the rows that the chart's Vega-Lite spec depends on (the
+        language, numbers in its title, a scale's domain, which layers it has): two
+        calls with the same shape give specs that differ in their rows only.
+    tables : mapping of str to tuple of dict
+        The chart's row tables by name, each as :func:`kit.stories.look.inline` gives
+        its ``values``.
+    """
+
+    shape: Hashable
+    tables: Mapping[str, tuple[dict[str, Any], ...]]
+
+    def data(self, name: str) -> dict[str, Any]:
+        """One table as a chart's inline data (``{"values": rows}``)."""
+        return {"values": self.tables[name]}
+
+
+_ROWS_ONLY = contextvars.ContextVar("rows_only", default=False)
+
+
+def drawn_from(rows: Callable[..., ChartRows]) -> Callable[[Callable], Callable]:
+    """Declare a chart builder's row function: same arguments, its :class:`ChartRows`.
+
+    A story's :class:`Chart` calls its builder through ``draw``; inside
+    :meth:`Chart.rows` that same call returns the row function's answer instead of
+    building the chart, so a live board gets the numbers without Altair.
+    """
+
+    def declare(builder: Callable) -> Callable:
+        @functools.wraps(builder)
+        def build(*args: Any, **kwargs: Any) -> Any:
+            return (rows if _ROWS_ONLY.get() else builder)(*args, **kwargs)
+
+        build.rows = rows
+        return build
+
+    return declare
+
+
+@dataclass(frozen=True)
 class Chart:
     """A chart of a scene.
 
@@ -81,6 +128,18 @@ class Chart:
     depends: tuple[str, ...]
     draw: Callable[[Story], Any]
     on_board: bool = True
+
+    def rows(self, story: Story) -> ChartRows | Any:
+        """The chart's :class:`ChartRows` for ``story``, or the chart itself.
+
+        ``draw`` runs with every builder declared :func:`drawn_from` a row function
+        answering with that function; a builder without one draws the chart as always.
+        """
+        token = _ROWS_ONLY.set(True)
+        try:
+            return self.draw(story)
+        finally:
+            _ROWS_ONLY.reset(token)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from kit.errors import ParameterError
-from kit.live import deck, deck_notebook, display, panel, readout
+from kit.live import board, deck, deck_notebook, display, panel, readout
 from kit.params import Param
 from kit.stories import STORIES
 from kit.stories.base import Chart
@@ -108,8 +108,9 @@ def test_a_refused_move_is_one_line_on_its_slide():
 def test_deck_charts_have_room_sized_type_and_alt_text():
     story = NoCureStory(n_contracts=500, language="nl")
     item = deck.deck_chart_item(NoCureStory.scene("contract").parts[1], story)
-    assert item["spec"]["config"]["axis"]["labelFontSize"] >= 16
-    assert item["spec"]["description"] == t("deck.alt.progress", "nl") == item["alt"]
+    spec = board.joined(item["skeleton"], item["rows"])
+    assert spec["config"]["axis"]["labelFontSize"] >= 16
+    assert spec["description"] == t("deck.alt.progress", "nl") == item["alt"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -25,10 +25,11 @@ def html(panel, slot):
 
 
 def rows(chart_spec):
-    values = [row for data in chart_spec.get("datasets", {}).values() for row in data]
+    """The rows of a chart's first layer that has any (the months of the mood bars)."""
     for layer in [chart_spec, *chart_spec.get("layer", [])]:
-        values += layer.get("data", {}).get("values", [])
-    return values
+        if "values" in layer.get("data", {}):
+            return layer["data"]["values"]
+    return []
 
 
 def message(panel):

@@ -75,9 +75,8 @@ def test_the_decision_aid_in_the_live_panel():
         in (after["own_history_reading"]["html"])
     )
     find(panel, "kit-choice-review").value = "quarter"
-    spec = board(panel)["terms"]["spec"]
-    rows = [row for data in spec.get("datasets", {}).values() for row in data]
-    rows += [row for layer in spec["layer"] for row in layer.get("data", {}).get("values", [])]
+    spec = find(panel, "kit-board").spec("terms")
+    rows = [row for layer in spec["layer"] for row in layer.get("data", {}).get("values", [])]
     assert {r["term"] for r in rows} >= {"month", "quarter", "total", "hybrid", "minimum_term"}
     typed.value = "20, 15, 5"
     assert "between 12 and 120 monthly results" in find(panel, "kit-message").value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from kit.stories.base import ChartRows, drawn_from
 from kit.stories.look import (
     ACCENT,
     HEIGHT,
@@ -28,6 +29,19 @@ def _label(key: str, language: str) -> str:
 # -- story A ------------------------------------------------------------------------------------
 
 
+def mood_rows(view: pd.DataFrame, language: str = "en", says: list[str] | None = None) -> ChartRows:
+    """The rows of :func:`mood_bars`: a month each, with its mood, words and change."""
+    says = says or [f"nocure.reactions.{r}" for r in view["reaction"]]
+    data = view.assign(
+        mood_label=[t(f"nocure.moods.{m}", language) for m in view["mood"]],
+        says=[t(key, language) for key in says],
+        change_label=[_signed_percent(c) for c in view["change_pct"]],
+        monthly_pace=view["pace"].iloc[0],
+    )
+    return ChartRows((language,), {"months": inline(data)["values"]})
+
+
+@drawn_from(mood_rows)
 @unvalidated
 def mood_bars(
     view: pd.DataFrame, language: str = "en", says: list[str] | None = None
@@ -44,19 +58,13 @@ def mood_bars(
         default the rule's words for the view's reactions.
     """
     moods = list(MOOD_COLOURS)
-    says = says or [f"nocure.reactions.{r}" for r in view["reaction"]]
-    data = view.assign(
-        mood_label=[t(f"nocure.moods.{m}", language) for m in view["mood"]],
-        says=[t(key, language) for key in says],
-        change_label=[_signed_percent(c) for c in view["change_pct"]],
-        monthly_pace=view["pace"].iloc[0],
-    )
+    rows = mood_rows(view, language, says)
     x = alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0))
     mood_names = [t(f"nocure.moods.{m}", language) for m in moods]
     mood_scale = alt.Scale(domain=mood_names, range=[MOOD_COLOURS[m] for m in moods])
     colour = alt.Color("mood_label:N", title=_label("mood", language), scale=mood_scale)
     bars = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("months"))
         .mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
@@ -71,19 +79,19 @@ def mood_bars(
         )
     )
     labels = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("months"))
         .mark_text(dy=-8, fontWeight="bold", color=INK)
         .encode(x=x, y=alt.Y("result:Q"), text=alt.Text("change_label:N"))
     )
     pace = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("months"))
         .mark_rule(strokeDash=[6, 4], color=MUTED)
         .encode(y=alt.Y("mean(monthly_pace):Q"))
     )
     # a second cue besides colour (colour-blind readers, greyscale print): a shape per mood at
     # the foot of each bar, and in the legend
     shapes = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("months"))
         .mark_point(filled=True, size=180, stroke=INK, strokeWidth=1.5, yOffset=-14, opacity=1)
         .encode(
             x=x,
@@ -105,21 +113,44 @@ def _signed_percent(change: float) -> str:
     return "" if pd.isna(change) else f"{change:+.0f}%"
 
 
+def progress_rows(view: pd.DataFrame, target: float, language: str = "en") -> ChartRows:
+    """The rows of :func:`progress_chart`: the two lines, and the target with its label."""
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "month": view["month"],
+                    "forms": view["cumulative"],
+                    "series": _label("cumulative", language),
+                }
+            ),
+            pd.DataFrame(
+                {"month": view["month"], "forms": view["pace"], "series": _label("pace", language)}
+            ),
+        ]
+    )
+    return ChartRows(
+        (language,), {"lines": inline(data)["values"], "goal": _goal(target, language)}
+    )
+
+
+def _goal(target: float, language: str) -> tuple[dict, ...]:
+    """The contract's target as a row, with its label."""
+    goal = pd.DataFrame(
+        {"target": [target], "label": [f"{_label('target', language)}: {number(target, language)}"]}
+    )
+    return inline(goal)["values"]
+
+
+@drawn_from(progress_rows)
 @unvalidated
 def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> alt.TopLevelMixin:
     """Cumulative results against the steady pace, with the contract's target as a line."""
     delivered = _label("cumulative", language)
     steady = _label("pace", language)
-    data = pd.concat(
-        [
-            pd.DataFrame(
-                {"month": view["month"], "forms": view["cumulative"], "series": delivered}
-            ),
-            pd.DataFrame({"month": view["month"], "forms": view["pace"], "series": steady}),
-        ]
-    )
+    rows = progress_rows(view, target, language)
     lines = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("lines"))
         .mark_line(point=True, strokeWidth=3)
         .encode(
             x=alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0)),
@@ -137,12 +168,9 @@ def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> a
             tooltip=[alt.Tooltip("month:O"), alt.Tooltip("series:N"), alt.Tooltip("forms:Q")],
         )
     )
-    goal = pd.DataFrame(
-        {"target": [target], "label": [f"{_label('target', language)}: {number(target, language)}"]}
-    )
-    rule = alt.Chart(inline(goal)).mark_rule(color=INK).encode(y=alt.Y("target:Q"))
+    rule = alt.Chart(rows.data("goal")).mark_rule(color=INK).encode(y=alt.Y("target:Q"))
     text = (
-        alt.Chart(inline(goal))
+        alt.Chart(rows.data("goal"))
         .mark_text(align="left", dx=4, dy=-8, color=INK)
         .encode(y=alt.Y("target:Q"), x=alt.XValue(0), text=alt.Text("label:N"))
     )
@@ -150,6 +178,18 @@ def progress_chart(view: pd.DataFrame, target: float, language: str = "en") -> a
     return styled(chart, _label("progress_title", language))
 
 
+def room_rows(table: pd.DataFrame, target: float, language: str = "en") -> ChartRows:
+    """The rows of :func:`room_line`: forms so far, the target, and the months voted on."""
+    voted = table.dropna(subset=["still_in_share"])[["month", "still_in_share"]]
+    tables = {
+        "forms": inline(table[["month", "cumulative"]])["values"],
+        "goal": _goal(target, language),
+        "voted": inline(voted)["values"],
+    }
+    return ChartRows((language,), tables)
+
+
+@drawn_from(room_rows)
 @unvalidated
 def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.TopLevelMixin:
     """The room's line: the share still in the deal, against the contract's forms so far.
@@ -163,9 +203,10 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
         The contract's target, drawn as a line on the forms' axis.
     language : {"en", "nl"}
     """
+    rows = room_rows(table, target, language)
     x = alt.X("month:O", title=_label("month", language), axis=alt.Axis(labelAngle=0))
     forms = (
-        alt.Chart(inline(table[["month", "cumulative"]]))
+        alt.Chart(rows.data("forms"))
         .mark_bar(color="#cbd2d9", cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
@@ -176,16 +217,12 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
             ],
         )
     )
-    goal = pd.DataFrame(
-        {"target": [target], "label": [f"{_label('target', language)}: {number(target, language)}"]}
-    )
-    rule = alt.Chart(inline(goal)).mark_rule(color=INK, strokeDash=[6, 4]).encode(y="target:Q")
+    rule = alt.Chart(rows.data("goal")).mark_rule(color=INK, strokeDash=[6, 4]).encode(y="target:Q")
     rule_label = (  # at the right: the room's line starts at the top left
-        alt.Chart(inline(goal))
+        alt.Chart(rows.data("goal"))
         .mark_text(align="right", dx=-4, dy=-8, color=INK)
         .encode(y=alt.Y("target:Q"), x=alt.XValue(WIDTH), text=alt.Text("label:N"))
     )
-    voted = table.dropna(subset=["still_in_share"])[["month", "still_in_share"]]
     still_in = alt.Y(
         "still_in_share:Q",
         title=_label("room_still_in", language),
@@ -193,7 +230,7 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
         axis=alt.Axis(format="%", orient="right"),
     )
     line = (
-        alt.Chart(inline(voted))
+        alt.Chart(rows.data("voted"))
         .mark_line(color=ACCENT, strokeWidth=4, point=alt.OverlayMarkDef(size=120, color=ACCENT))
         .encode(
             x=x,
@@ -207,7 +244,7 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
         )
     )
     labels = (
-        alt.Chart(inline(voted))
+        alt.Chart(rows.data("voted"))
         .mark_text(dy=-14, fontWeight="bold", color=ACCENT)
         .encode(x=x, y=still_in, text=alt.Text("still_in_share:Q", format=".0%"))
     )
@@ -219,11 +256,8 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
     return styled(chart, _label("room_title", language))
 
 
-@unvalidated
-def outcome_bars(
-    shares: dict[str, float], n_contracts: int, language: str = "en"
-) -> alt.TopLevelMixin:
-    """Horizontal bars: share of simulated contracts per outcome (met, alarm, stop, pitfall)."""
+def outcome_rows(shares: dict[str, float], n_contracts: int, language: str = "en") -> ChartRows:
+    """The rows of :func:`outcome_bars`: an outcome each, with its share."""
     order = list(shares)
     data = pd.DataFrame(
         {
@@ -232,9 +266,20 @@ def outcome_bars(
             "key": order,
         }
     )
+    return ChartRows((language, n_contracts, tuple(order)), {"outcomes": inline(data)["values"]})
+
+
+@drawn_from(outcome_rows)
+@unvalidated
+def outcome_bars(
+    shares: dict[str, float], n_contracts: int, language: str = "en"
+) -> alt.TopLevelMixin:
+    """Horizontal bars: share of simulated contracts per outcome (met, alarm, stop, pitfall)."""
+    order = list(shares)
+    rows = outcome_rows(shares, n_contracts, language)
     y = alt.Y("outcome:N", title=None, sort=None)
     bars = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("outcomes"))
         .mark_bar(cornerRadiusEnd=3)
         .encode(
             y=y,
@@ -248,7 +293,7 @@ def outcome_bars(
         )
     )
     labels = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("outcomes"))
         .mark_text(align="left", dx=4, color=INK)
         .encode(y=y, x=alt.X("share:Q"), text=alt.Text("share:Q", format=".0%"))
     )
@@ -258,15 +303,23 @@ def outcome_bars(
     )
 
 
-@unvalidated
-def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
-    """Average results the month before, of and after an alarm, against the overall average."""
+def regression_rows(table: pd.DataFrame, language: str = "en") -> ChartRows:
+    """The rows of :func:`regression_chart`: a step each, and the overall average."""
     data = table.assign(
         step_label=[t(f"nocure.regression_steps.{s}", language) for s in table["step"]]
     )
+    tables = {"steps": inline(data)["values"], "overall": inline(data.head(1))["values"]}
+    return ChartRows((language, tuple(table["step"])), tables)
+
+
+@drawn_from(regression_rows)
+@unvalidated
+def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """Average results the month before, of and after an alarm, against the overall average."""
+    rows = regression_rows(table, language)
     x = alt.X("step_label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0))
     bars = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("steps"))
         .mark_bar(size=60, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
@@ -276,17 +329,17 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
         )
     )
     labels = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("steps"))
         .mark_text(dy=-8, color=INK)
         .encode(x=x, y=alt.Y("average:Q"), text=alt.Text("average:Q", format=".1f"))
     )
     overall = (
-        alt.Chart(inline(data.head(1)))
+        alt.Chart(rows.data("overall"))
         .mark_rule(strokeDash=[6, 4], color=INK)
         .encode(y=alt.Y("overall:Q"))
     )
     overall_label = (
-        alt.Chart(inline(data.head(1)))
+        alt.Chart(rows.data("overall"))
         .mark_text(align="center", dy=-8, x=WIDTH / 2, color=INK)
         .encode(y=alt.Y("overall:Q"), text=alt.TextValue(_label("overall", language)))
     )
@@ -294,21 +347,28 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
     return styled(chart, _label("regression_title", language))
 
 
+def income_rows(risk: pd.DataFrame, language: str = "en") -> ChartRows:
+    """The rows of :func:`income_chart`: a way of being paid each, with its spread."""
+    data = risk.assign(scheme_label=[t(f"nocure.schemes.{s}", language) for s in risk["scheme"]])
+    return ChartRows((language,), {"schemes": inline(data)["values"]})
+
+
+@drawn_from(income_rows)
 @unvalidated
 def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     """The spread of one month's income per scheme: 5-95% whisker, middle half, median tick."""
-    data = risk.assign(scheme_label=[t(f"nocure.schemes.{s}", language) for s in risk["scheme"]])
+    rows = income_rows(risk, language)
     y = alt.Y("scheme_label:N", title=None, sort=None)
     money = alt.Axis(format="$,.0f")
     whisker = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("schemes"))
         .mark_rule(strokeWidth=2, color=MUTED)
         .encode(
             y=y, x=alt.X("p5:Q", title=_label("income", language), axis=money), x2=alt.X2("p95:Q")
         )
     )
     box = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("schemes"))
         .mark_bar(size=22, color=ACCENT, opacity=0.85)
         .encode(
             y=y,
@@ -321,7 +381,7 @@ def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
         )
     )
     median = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("schemes"))
         .mark_tick(size=30, thickness=3, color=INK)
         .encode(y=y, x=alt.X("median:Q"))
     )
@@ -329,6 +389,22 @@ def income_chart(risk: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
     return styled(chart, _label("income_title", language))
 
 
+def terms_rows(
+    terms: pd.DataFrame, labels: dict[str, str], review: str, language: str = "en"
+) -> ChartRows:
+    """The rows of :func:`terms_chart`: a term each, with the share of met deals walked from."""
+    data = pd.DataFrame(
+        {
+            "term": list(terms["term"]),
+            "label": [labels[term] for term in terms["term"]],
+            "walks": terms["pitfall_of_met"].fillna(0.0).to_numpy(),
+        }
+    )
+    shape = (language, tuple(data["term"]), review)
+    return ChartRows(shape, {"terms": inline(data)["values"]})
+
+
+@drawn_from(terms_rows)
 @unvalidated
 def terms_chart(
     terms: pd.DataFrame, labels: dict[str, str], review: str, language: str = "en"
@@ -344,17 +420,11 @@ def terms_chart(
     review : str
         The room's way of judging (its bar is drawn in red).
     """
-    data = pd.DataFrame(
-        {
-            "term": list(terms["term"]),
-            "label": [labels[term] for term in terms["term"]],
-            "walks": terms["pitfall_of_met"].fillna(0.0).to_numpy(),
-        }
-    )
+    rows = terms_rows(terms, labels, review, language)
     # whole term names: the default 180-pixel label limit cut the Dutch ones short
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=400))
     bars = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("terms"))
         .mark_bar(cornerRadiusEnd=3)
         .encode(
             y=y,
@@ -364,11 +434,11 @@ def terms_chart(
                 axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            color=highlight("term", list(data["term"]), review, MOOD_COLOURS["alarm"]),
+            color=highlight("term", list(terms["term"]), review, MOOD_COLOURS["alarm"]),
         )
     )
     text = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("terms"))
         .mark_text(align="left", dx=4, color=INK)
         .encode(y=y, x=alt.X("walks:Q"), text=alt.Text("walks:Q", format=".0%"))
     )

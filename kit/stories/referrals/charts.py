@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from kit.stories.base import ChartRows, drawn_from
 from kit.stories.look import (
     ACCENT,
     HEIGHT,
@@ -38,15 +39,8 @@ def _fans_scale(scale: str) -> alt.Scale:
     return alt.Scale(type="symlog") if scale == "log" else alt.Scale(type="linear")
 
 
-@unvalidated
-def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
-    """People reached per generation of introductions, labelled with the running total.
-
-    Parameters
-    ----------
-    table : DataFrame
-        :func:`kit.referrals.generation_table` (``generation``, ``new``, ``total``).
-    """
+def generation_rows(table: pd.DataFrame, language: str = "en") -> ChartRows:
+    """The rows of :func:`generation_bars`: one per generation, with its label."""
     # floats: Vega-Lite's JSON takes no integer beyond 64 bits (100 ** 12 people)
     labels = [count(n, language) for n in table["new"]]
     if len(labels) > 7 or max(map(len, labels)) > 9:
@@ -56,9 +50,23 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
         total=table["total"].astype(float),
         label=labels,
     )
+    return ChartRows((language,), {"generations": inline(data)["values"]})
+
+
+@drawn_from(generation_rows)
+@unvalidated
+def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMixin:
+    """People reached per generation of introductions, labelled with the running total.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`kit.referrals.generation_table` (``generation``, ``new``, ``total``).
+    """
+    rows = generation_rows(table, language)
     x = alt.X("generation:O", title=_b("generation", language), axis=alt.Axis(labelAngle=0))
     bars = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("generations"))
         .mark_bar(color=ACCENT, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
@@ -67,7 +75,7 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
         )
     )
     labels = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("generations"))
         .mark_text(dy=-8, color=INK, fontWeight="bold")
         .encode(x=x, y=alt.Y("new:Q"), text=alt.Text("label:N"))
     )
@@ -75,15 +83,25 @@ def generation_bars(table: pd.DataFrame, language: str = "en") -> alt.TopLevelMi
     return styled(chart, _b("tree_title", language))
 
 
+def doubling_rows(table: pd.DataFrame, language: str = "en", scale: str = "linear") -> ChartRows:
+    """The rows of :func:`doubling_chart`: fans per year, and the last year labelled."""
+    data = table.assign(fans=table["fans"].astype(float))
+    last = data.tail(1).assign(label=[count(v, language) for v in data["fans"].tail(1)])
+    return ChartRows(
+        (language, scale), {"years": inline(data)["values"], "last": inline(last)["values"]}
+    )
+
+
+@drawn_from(doubling_rows)
 @unvalidated
 def doubling_chart(
     table: pd.DataFrame, language: str = "en", scale: str = "linear"
 ) -> alt.TopLevelMixin:
     """Fans per year when every fan brings new fans and nobody leaves (the article's 1,024)."""
-    data = table.assign(fans=table["fans"].astype(float))
+    rows = doubling_rows(table, language, scale)
     x = alt.X("year:O", title=_b("year", language), axis=alt.Axis(labelAngle=0))
     bars = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("years"))
         .mark_bar(color=PROMISE, cornerRadiusTopLeft=3, cornerRadiusTopRight=3)
         .encode(
             x=x,
@@ -93,9 +111,8 @@ def doubling_chart(
             tooltip=[alt.Tooltip("year:O"), alt.Tooltip("fans:Q", format=",.0f")],
         )
     )
-    last = data.tail(1).assign(label=[count(v, language) for v in data["fans"].tail(1)])
     label = (
-        alt.Chart(inline(last))
+        alt.Chart(rows.data("last"))
         .mark_text(dy=-8, color=INK, fontWeight="bold")
         .encode(x=x, y=alt.Y("fans:Q"), text=alt.Text("label:N"))
     )
@@ -103,6 +120,44 @@ def doubling_chart(
     return styled(chart, _b("doubling_title", language))
 
 
+def band_rows(
+    band: pd.DataFrame,
+    promised: pd.DataFrame,
+    target_fans: int,
+    runs: int,
+    language: str = "en",
+    scale: str = "linear",
+) -> ChartRows:
+    """The rows of :func:`flywheel_band`: the band, the three lines and the goal."""
+    middle, median, mean = _b("band_middle", language), _b("median", language), _b("mean", language)
+    lines = pd.concat(
+        [
+            pd.DataFrame({"year": band["year"], "fans": band["median"], "series": median}),
+            pd.DataFrame({"year": band["year"], "fans": band["mean"], "series": mean}),
+            pd.DataFrame(
+                {
+                    "year": promised["year"],
+                    "fans": promised["fans"].astype(float),
+                    "series": _b("promised", language),
+                }
+            ),
+        ]
+    )
+    goal = pd.DataFrame(
+        {
+            "fans": [float(target_fans)],
+            "label": [_b("target", language, target=count(target_fans, language))],
+        }
+    )
+    tables = {
+        "band": inline(band.assign(series=middle))["values"],
+        "lines": inline(lines)["values"],
+        "goal": inline(goal)["values"],
+    }
+    return ChartRows((language, scale, runs), tables)
+
+
+@drawn_from(band_rows)
 @unvalidated
 def flywheel_band(
     band: pd.DataFrame,
@@ -127,24 +182,12 @@ def flywheel_band(
     """
     middle, median, mean = _b("band_middle", language), _b("median", language), _b("mean", language)
     promise = _b("promised", language)
-    lines = pd.concat(
-        [
-            pd.DataFrame({"year": band["year"], "fans": band["median"], "series": median}),
-            pd.DataFrame({"year": band["year"], "fans": band["mean"], "series": mean}),
-            pd.DataFrame(
-                {
-                    "year": promised["year"],
-                    "fans": promised["fans"].astype(float),
-                    "series": promise,
-                }
-            ),
-        ]
-    )
+    rows = band_rows(band, promised, target_fans, runs, language, scale)
     y_scale = _fans_scale(scale)
     x = alt.X("year:Q", title=_b("year", language), axis=alt.Axis(tickMinStep=1, format="d"))
     # the band has its own legend entry (fill), beside the lines' (colour and dash)
     area = (
-        alt.Chart(inline(band.assign(series=middle)))
+        alt.Chart(rows.data("band"))
         .mark_area(opacity=0.25)
         .encode(
             x=x,
@@ -160,7 +203,7 @@ def flywheel_band(
     )
     series = [median, mean, promise]
     trend = (
-        alt.Chart(inline(lines))
+        alt.Chart(rows.data("lines"))
         .mark_line(strokeWidth=3)
         .encode(
             x=x,
@@ -182,19 +225,13 @@ def flywheel_band(
             ],
         )
     )
-    goal = pd.DataFrame(
-        {
-            "fans": [float(target_fans)],
-            "label": [_b("target", language, target=count(target_fans, language))],
-        }
-    )
     rule = (
-        alt.Chart(inline(goal))
+        alt.Chart(rows.data("goal"))
         .mark_rule(color=MOOD_COLOURS["alarm"])
         .encode(y=alt.Y("fans:Q", scale=y_scale))
     )
     rule_label = (
-        alt.Chart(inline(goal))
+        alt.Chart(rows.data("goal"))
         .mark_text(align="left", dx=4, dy=-8, color=MOOD_COLOURS["alarm"])
         .encode(y=alt.Y("fans:Q", scale=y_scale), x=alt.XValue(0), text=alt.Text("label:N"))
     )
@@ -207,6 +244,48 @@ def flywheel_band(
     return styled(chart, title)
 
 
+def hunting_rows(
+    comparison: pd.DataFrame,
+    language: str = "en",
+    scale: str = "linear",
+    horizon: int | None = None,
+    passing: int | None = None,
+) -> ChartRows:
+    """The rows of :func:`hunting_chart`; its shape says which lines and marks it has."""
+    names = _hunting_names(language)
+    columns = [c for c in names if c in comparison]
+    data = comparison.melt("year", value_vars=columns, var_name="key", value_name="clients")
+    data = data[data["clients"].notna()]
+    data["series"] = data["key"].map(names)
+    tables = {"lines": inline(data)["values"]}
+    last = int(comparison["year"].iloc[-1])
+    edge = horizon is not None and horizon < last
+    if edge:
+        rows = pd.DataFrame({"year": [horizon], "label": [_b("horizon", language, years=horizon)]})
+        tables["edge"] = inline(rows)["values"]
+    passes = passing is not None and passing <= last
+    if passes:
+        row = comparison[comparison["year"] == passing].iloc[0]
+        point = pd.DataFrame(
+            {
+                "year": [passing],
+                "clients": [float(row["flywheel"])],
+                "label": [_b("passes", language, year=passing)],
+            }
+        )
+        tables["passing"] = inline(point)["values"]
+    return ChartRows((language, scale, tuple(columns), edge, passes), tables)
+
+
+def _hunting_names(language: str) -> dict[str, str]:
+    return {
+        "flywheel": _b("flywheel", language),
+        "flywheel_median": _b("flywheel_median", language),
+        "hunting": _b("hunting", language),
+    }
+
+
+@drawn_from(hunting_rows)
 @unvalidated
 def hunting_chart(
     comparison: pd.DataFrame,
@@ -227,21 +306,15 @@ def hunting_chart(
     passing : int, optional
         The year the average flywheel passes the hunter: labelled on its line.
     """
-    names = {
-        "flywheel": _b("flywheel", language),
-        "flywheel_median": _b("flywheel_median", language),
-        "hunting": _b("hunting", language),
-    }
+    names = _hunting_names(language)
     columns = [c for c in names if c in comparison]
-    data = comparison.melt("year", value_vars=columns, var_name="key", value_name="clients")
-    data = data[data["clients"].notna()]
-    data["series"] = data["key"].map(names)
+    rows = hunting_rows(comparison, language, scale, horizon, passing)
     domain = [names[c] for c in columns]
     palette = {"flywheel": INK, "flywheel_median": ACCENT, "hunting": MOOD_COLOURS["worried"]}
     y_scale = _fans_scale(scale)
     x = alt.X("year:Q", title=_b("year", language), axis=alt.Axis(tickMinStep=1, format="d"))
     lines = (
-        alt.Chart(inline(data))
+        alt.Chart(rows.data("lines"))
         .mark_line(strokeWidth=3, point=True)
         .encode(
             x=x,
@@ -259,26 +332,17 @@ def hunting_chart(
         )
     )
     layers = [lines]
-    last = int(comparison["year"].iloc[-1])
-    if horizon is not None and horizon < last:
-        edge = pd.DataFrame({"year": [horizon], "label": [_b("horizon", language, years=horizon)]})
-        layers.append(alt.Chart(inline(edge)).mark_rule(color=MUTED, strokeDash=[4, 4]).encode(x=x))
+    if "edge" in rows.tables:
+        rule = alt.Chart(rows.data("edge")).mark_rule(color=MUTED, strokeDash=[4, 4])
+        layers.append(rule.encode(x=x))
         layers.append(
-            alt.Chart(inline(edge))
+            alt.Chart(rows.data("edge"))
             .mark_text(align="right", dx=-4, baseline="top", color=MUTED)
             .encode(x=x, y=alt.YValue(0), text=alt.Text("label:N"))
         )
-    if passing is not None and passing <= last:
-        row = comparison[comparison["year"] == passing].iloc[0]
-        point = pd.DataFrame(
-            {
-                "year": [passing],
-                "clients": [float(row["flywheel"])],
-                "label": [_b("passes", language, year=passing)],
-            }
-        )
+    if "passing" in rows.tables:
         layers.append(
-            alt.Chart(inline(point))
+            alt.Chart(rows.data("passing"))
             .mark_text(align="right", dx=-8, dy=-10, color=INK, fontWeight="bold")
             .encode(x=x, y=alt.Y("clients:Q", scale=y_scale), text=alt.Text("label:N"))
         )
@@ -286,6 +350,53 @@ def hunting_chart(
     return styled(chart, _b("hunting_title", language))
 
 
+def map_rows(
+    table: pd.DataFrame,
+    conversion: float,
+    churn: float,
+    new_logos_per_year: int,
+    language: str = "en",
+    years: int = 50,
+) -> ChartRows:
+    """The rows of :func:`passing_map_chart`: its squares, and the room's square.
+
+    Its shape holds the legend's groups that are present: they change the legend.
+    """
+    groups = _map_groups(language, years)
+    data = table.assign(
+        conversion=(100 * table["conversion"]).round().astype(int),
+        churn=(100 * table["churn"]).round().astype(int),
+        label=[("" if pd.isna(y) else str(int(y))) for y in table["year"]],
+        # squares outside the green scale still get drawn, in a colour of their own
+        group=[
+            groups["never"] if pd.isna(y) else groups["later"] if y > years else None
+            for y in table["year"]
+        ],
+    )
+    shown = tuple(g for g in groups.values() if (data["group"] == g).any())
+    you = pd.DataFrame(
+        {
+            "conversion": [_nearest(conversion, table["conversion"])],
+            "churn": [_nearest(churn, table["churn"])],
+            "label": [_b("you", language)],
+        }
+    )
+    tables = {"squares": inline(data)["values"], "you": inline(you)["values"]}
+    return ChartRows((language, years, new_logos_per_year, shown), tables)
+
+
+MAP_LIMIT = 50
+"""The years the passing map looks at."""
+
+
+def _map_groups(language: str, years: int) -> dict[str, str]:
+    return {
+        "later": _b("later_than", language, years=years),
+        "never": _b("not_within", language, limit=MAP_LIMIT),
+    }
+
+
+@drawn_from(map_rows)
 @unvalidated
 def passing_map_chart(
     table: pd.DataFrame,
@@ -313,22 +424,9 @@ def passing_map_chart(
     years : int, default 50
         The room's horizon: the passes within it are the green squares.
     """
-    limit = 50
-    groups = {
-        "later": _b("later_than", language, years=years),
-        "never": _b("not_within", language, limit=limit),
-    }
-    data = table.assign(
-        conversion=(100 * table["conversion"]).round().astype(int),
-        churn=(100 * table["churn"]).round().astype(int),
-        label=[("" if pd.isna(y) else str(int(y))) for y in table["year"]],
-        # squares outside the green scale still get drawn, in a colour of their own
-        group=[
-            groups["never"] if pd.isna(y) else groups["later"] if y > years else None
-            for y in table["year"]
-        ],
-    )
-    shown = [g for g in groups.values() if (data["group"] == g).any()]
+    groups = _map_groups(language, years)
+    rows = map_rows(table, conversion, churn, new_logos_per_year, language, years)
+    shown = list(rows.shape[-1])
     sort = alt.SortOrder("ascending")
     x = alt.X(
         "conversion:O",
@@ -373,15 +471,8 @@ def passing_map_chart(
         text=alt.Text("label:N"),
         color=alt.condition(f"datum.year <= {years / 2}", alt.value("white"), alt.value(INK)),
     )
-    you = pd.DataFrame(
-        {
-            "conversion": [_nearest(conversion, table["conversion"])],
-            "churn": [_nearest(churn, table["churn"])],
-            "label": [_b("you", language)],
-        }
-    )
     mark = (
-        alt.Chart(inline(you))
+        alt.Chart(rows.data("you"))
         .mark_rect(fill=None, strokeWidth=3)
         .encode(
             x=x,
@@ -395,7 +486,7 @@ def passing_map_chart(
         )
     )
     chart = (
-        alt.layer(outside, within, labels, mark, data=inline(data))
+        alt.layer(outside, within, labels, mark, data=rows.data("squares"))
         .resolve_scale(color="independent", fill="independent", stroke="independent")
         .properties(width=WIDTH, height=WIDTH * 0.6)
     )
