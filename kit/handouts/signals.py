@@ -98,7 +98,8 @@ def descendants(pids: Iterable[int]) -> list[psutil.Process]:
 def stop_processes(processes: Iterable[psutil.Process], grace: float = GRACE) -> None:
     """Wait up to ``grace`` seconds for ``processes`` to leave, then kill the rest.
 
-    Returns only when every one of them is gone (so none is reaped after the kit exits).
+    Returns when every one of them is gone, however short the grace (so none is still
+    there when the kit exits), or after ``GRACE`` seconds more at the most.
     """
     processes = list(processes)
     _, alive = psutil.wait_procs(processes, timeout=grace)
@@ -107,7 +108,7 @@ def stop_processes(processes: Iterable[psutil.Process], grace: float = GRACE) ->
             process.kill()
         except psutil.Error:
             continue
-    psutil.wait_procs(alive, timeout=grace)
+    psutil.wait_procs(alive, timeout=GRACE)
 
 
 def carrying(variable: str, value: str) -> list[psutil.Process]:
