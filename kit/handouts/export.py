@@ -3,6 +3,11 @@
 nbconvert exports with the kit's template (``kit/templates/handout``): cells tagged
 ``live-only`` and widget views are left out, the code is hidden, charts are the SVGs
 the kit drew in the kernel, and nothing on the page loads from the network.
+
+A scene with a kernel-free form (:mod:`kit.kernelfree`) keeps its sliders: on screen the
+page shows the chart drawn in the browser, its sliders bound to Vega parameters and
+started at the workshop's values, with Vega packed into the page once; in print (the
+PDF) it shows the SVG drawn in the kernel, as chosen in the workshop.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import base64
 import copy
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +100,56 @@ def exporter(language: str) -> HTMLExporter:
     return _EXPORTERS[language]
 
 
+def live_charts(handout: Handout) -> dict[str, str]:
+    """Chart name -> its scene's kernel-free form (HTML), for the scenes that have one.
+
+    Each grid goes on the page once, packed. A story without kernel-free scenes, or
+    whose values the grids do not hold, gets fewer (or none): its charts stay static.
+    """
+    from kit.kernelfree import embed, specs
+    from kit.stories import STORIES
+    from kit.stories.base import Chart
+
+    entry = STORIES.get(handout.story)
+    free = specs.SCENES.get(handout.story, {})
+    if entry is None or not free:
+        return {}
+    story_class = entry.story
+    story = story_class(
+        {
+            name: value
+            for name, value in handout.parameters.items()
+            if name in story_class.schema.names
+        }
+    )
+    grids_on_page: set[str] = set()
+    charts = {}
+    for scene in story.scenes:
+        if scene.name not in free:
+            continue
+        fragment = embed.scene_fragment(story, scene.name, grids_on_page, packed=True)
+        chart = next((part.name for part in scene.parts if isinstance(part, Chart)), None)
+        if fragment is not None and chart is not None:
+            charts[chart] = fragment
+    return charts
+
+
+def prepare_kernel_free(handouts: list[Handout]) -> None:
+    """Simulate, once, the grids the handouts' sliders read and the cache lacks.
+
+    Called before the workers start: each would otherwise simulate the same grid.
+    Says so on stderr, as it takes a minute or two.
+    """
+    from kit.kernelfree import grids
+
+    stories = {handout.story for handout in handouts} & set(grids.missing())
+    if not stories:
+        return
+    print(t("site.computing", handouts[0].language), file=sys.stderr, flush=True)
+    for story in sorted(stories):
+        {"nocure": grids.outcome_grid, "referrals": grids.band_grid}[story]()
+
+
 def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
     """The executed notebook as one self-contained, offline HTML page with the workshop's cover.
 
@@ -116,7 +172,15 @@ def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
         "css_footer": css_string(f"{handout.cover['title']} \u00b7 {handout.cover['date']}"),
         "css_page": css_string(handout.cover["page"]),
         "css_of": css_string(handout.cover["of"]),
+        "live": live_charts(handout),
     }
+    if cover["live"]:
+        from kit.kernelfree import embed
+
+        cover["live_note"] = t("handouts.live_note", handout.language)
+        cover["live_scripts"] = embed.packed_bundle_script() + (
+            f'<script type="module">\n{embed.embed_script()}</script>'
+        )
     html, _ = exporter(handout.language).from_notebook_node(notebook, resources={"kit": cover})
     return without_css_comments(html)
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kit.handouts.export import prepare_kernel_free
 from kit.handouts.manifest import (
     Written,
     ask_chromium_version,
@@ -86,6 +87,7 @@ def write_handouts(
     with interrupt_on_signals(), staging_folder(target) as stage:
         if on_start is not None:
             on_start(plan)
+        prepare_kernel_free(plan)  # the sliders' grids, simulated once for every worker
         chromium_version = ask_chromium_version()  # answers while the notebooks run
         try:
             written = run_all(plan, stage, jobs or os.cpu_count() or 1, report)

@@ -14,6 +14,9 @@ with. A handout for ``target = 90`` keeps its static chart of the chance scene.
 
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
 import json
 from html import escape
 from typing import Any
@@ -28,6 +31,12 @@ SPEC_CLASS = "kit-kernel-free-spec"
 """The class of the JSON script that carries a scene's spec."""
 GRID_CLASS = "kit-kernel-free-grid"
 """The class of the CSV script that carries a grid, once per page."""
+BUNDLE_ID = "kit-vega-bundle"
+"""The id of the script that carries the Vega bundle packed into a page (a handout)."""
+PACKED = "gzip-base64"
+"""``data-packed`` of a script whose text is gzip, written in base64: a handout carries
+Vega (0.9 MB) and story B's band (0.6 MB) in a third of their size, and the browser
+unpacks them itself (``DecompressionStream``), offline."""
 GRID_RESULTS = {"outcomes": "outcomes", "band": "band"}
 """A grid's name in :data:`kit.kernelfree.specs.SCENES` -> the story result it holds."""
 SLICED = {"band": ("years",)}
@@ -64,7 +73,9 @@ def scene_spec(story: Any, scene: str) -> tuple[dict[str, Any], Any] | None:
     return fitted(chart.to_dict(validate=False)), grid
 
 
-def scene_fragment(story: Any, scene: str, grids_on_page: set[str] | None = None) -> str | None:
+def scene_fragment(
+    story: Any, scene: str, grids_on_page: set[str] | None = None, *, packed: bool = False
+) -> str | None:
     """One scene's chart box, spec and (for a grid) a note on the runs; None if it has none.
 
     Parameters
@@ -77,6 +88,8 @@ def scene_fragment(story: Any, scene: str, grids_on_page: set[str] | None = None
         Grids already on the page (updated here). A grid goes on a page once, however
         many scenes read it: story B's band is 0.6 MB. Without it, the fragment carries
         the grids it reads.
+    packed : bool
+        Write a grid gzipped in base64 (:data:`PACKED`), for a page that must stay small.
     """
     found = scene_spec(story, scene)
     if found is None:
@@ -89,9 +102,10 @@ def scene_fragment(story: Any, scene: str, grids_on_page: set[str] | None = None
         name = grid_name(grid)
         spec = _grid_by_name(spec, grid.csv(), name)
         if grids_on_page is None or name not in grids_on_page:
-            # numbers and names only: nothing in it can close the script
-            html += f'<script type="text/csv" class="{GRID_CLASS}" data-name="{name}">'
-            html += f"{grid.csv()}</script>"
+            # numbers and names (or base64) only: nothing in it can close the script
+            html += f'<script type="text/csv" class="{GRID_CLASS}" data-name="{name}"'
+            html += f' data-packed="{PACKED}">{pack(grid.csv())}' if packed else f">{grid.csv()}"
+            html += "</script>"
         if grids_on_page is not None:
             grids_on_page.add(name)
     payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
@@ -107,6 +121,32 @@ def scene_fragment(story: Any, scene: str, grids_on_page: set[str] | None = None
         note = t("site.grid_note", language, runs=number(grid.runs, language))
         html += f'<p class="note">{escape(note)}</p>'
     return html
+
+
+@functools.lru_cache(maxsize=8)
+def pack(text: str) -> str:
+    """``text`` gzipped and written in base64 (:data:`PACKED`); the same text, the same bytes.
+
+    Remembered: every handout of a run packs the same bundle and grids.
+
+    >>> import base64, gzip
+    >>> gzip.decompress(base64.b64decode(pack("year,fans"))).decode()
+    'year,fans'
+    """
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii")
+
+
+def packed_bundle_script() -> str:
+    """The Vega bundle packed into one page (:data:`PACKED`), unpacked by :func:`embed_script`.
+
+    The page then needs no file beside it: a handout mailed on its own keeps its sliders.
+    """
+    from kit.kernelfree.site import vega_bundle
+
+    return (
+        f'<script type="text/plain" id="{BUNDLE_ID}" data-packed="{PACKED}">'
+        f"{pack(vega_bundle())}</script>"
+    )
 
 
 def grid_name(grid: Any) -> str:
@@ -163,12 +203,30 @@ def embed_script() -> str:
     """JavaScript that draws every kernel-free box on the page (after Vega-Embed loaded).
 
     Numbers follow ``<html lang>`` (:data:`kit.live.display.LOCALES`), the slider
-    readouts too (0,6 in Dutch). Each drawn view is kept in ``window.kitViews``.
+    readouts too (0,6 in Dutch). Each drawn view is kept in ``window.kitViews``. It runs
+    as a module (``<script type="module">``): packed grids and a packed bundle
+    (:func:`packed_bundle_script`) are unpacked first, then every chart is drawn;
+    ``<html>`` gets the class ``kit-interactive`` once they all are.
     """
     from kit.live.display import LOCALES
 
     locales = json.dumps(LOCALES, separators=(",", ":"))
     return (
+        "async function kitUnpack(source) {  // data-packed: gzip in base64, unpacked here\n"
+        f"  if (source.dataset.packed !== '{PACKED}') return source.textContent;\n"
+        "  const text = atob(source.textContent.trim());\n"
+        "  const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));\n"
+        "  const unzip = new DecompressionStream('gzip');\n"
+        "  const stream = new Blob([bytes]).stream().pipeThrough(unzip);\n"
+        "  return new Response(stream).text();\n"
+        "}\n"
+        f"const kitBundle = document.getElementById('{BUNDLE_ID}');\n"
+        "if (kitBundle && !window.vegaEmbed) {  // a page that carries Vega itself\n"
+        "  const code = new Blob([await kitUnpack(kitBundle)], {type: 'text/javascript'});\n"
+        "  const address = URL.createObjectURL(code);\n"
+        "  await import(address);\n"
+        "  URL.revokeObjectURL(address);\n"
+        "}\n"
         f"const kitLocales = {locales};\n"
         "const kitLanguage = document.documentElement.lang in kitLocales\n"
         "  ? document.documentElement.lang : 'en';\n"
@@ -203,7 +261,7 @@ def embed_script() -> str:
         "}\n"
         "const kitGrids = {};\n"
         f"for (const source of document.querySelectorAll('script.{GRID_CLASS}')) {{\n"
-        "  kitGrids[source.dataset.name] = source.textContent;\n"
+        "  kitGrids[source.dataset.name] = await kitUnpack(source);\n"
         "}\n"
         "function kitWithGrids(node) {  // a grid named in a spec gets the page's rows\n"
         "  if (Array.isArray(node)) return node.map(kitWithGrids);\n"
@@ -214,14 +272,17 @@ def embed_script() -> str:
         "  }\n"
         "  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, kitWithGrids(v)]));\n"
         "}\n"
+        "const kitDrawn = [];\n"
         f"for (const source of document.querySelectorAll('script.{SPEC_CLASS}')) {{\n"
         "  const name = source.dataset.chart, box = document.getElementById(`chart-${name}`);\n"
         "  const spec = kitWithGrids(JSON.parse(source.textContent));\n"
-        "  window.vegaEmbed(box, spec, {actions: false,\n"
+        "  kitDrawn.push(window.vegaEmbed(box, spec, {actions: false,\n"
         "    renderer: 'svg', formatLocale: kitLocales[kitLanguage]}).then((result) => {\n"
         "    kitReadouts(box);\n"
         "    kitShare(result.view);\n"
         "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"
-        "  });\n"
+        "  }));\n"
         "}\n"
+        "await Promise.all(kitDrawn);\n"
+        "document.documentElement.classList.add('kit-interactive');\n"
     )

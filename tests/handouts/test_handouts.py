@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT
 from helpers import previous_handouts, roster_workshop
 from jupyter_client.blocking import BlockingKernelClient
+from live.test_deck_browser import axe_source, serious_violations
 from PIL import Image, ImageStat
 
 from kit import handouts, resources
@@ -27,12 +28,21 @@ from kit.chromium import HEADLESS_FLAGS
 from kit.cli import main
 from kit.handouts import HandoutError, svg_images, write_handouts
 from kit.stories import STORIES
+from kit.text import t
 from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
 pytestmark = pytest.mark.notebook
+__all__ = ["axe_source"]  # a fixture shared with the deck's browser tests
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium")
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+KIT_SCRIPT = re.compile(
+    r'(?:\s+(?:type="(?:module|application/json|text/csv|text/plain)"|class="kit-kernel-free-\w+"'
+    r'|id="kit-vega-bundle"|data-(?:chart|name|packed)="[\w-]+"))+'
+)
+"""The attributes of the only scripts a handout has: its sliders' (kit.kernelfree.embed)."""
 NETWORK_LOAD = re.compile(
     r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//"""
     r"""|url\(\s*["']?\s*(?:https?:)?//|@import""",
@@ -154,8 +164,10 @@ def test_html_is_offline_small_and_shows_the_charts_without_code(default_run):
             html = path.read_text(encoding="utf-8")
             assert path.stat().st_size < 2_000_000
             assert not NETWORK_LOAD.search(html), NETWORK_LOAD.search(html)
-            assert "http://" not in html and "https://" not in html
-            assert "<script" not in html.lower()
+            # scripts: only the sliders' own, inline (a spec's "$schema" names, never loads)
+            assert all("src" not in attributes for attributes in SCRIPT_TAG.findall(html))
+            outside = SCRIPT.sub("", html)
+            assert "http://" not in outside and "https://" not in outside
             expected = charts_of(out / language / f"{stem}.ipynb")
             assert expected and svg_images(html) == expected
             assert "show_chart(" not in html and "from kit import" not in html
@@ -317,7 +329,8 @@ def test_roster_participants_get_their_own_escaped_handouts(tmp_path, capsys):
     script = (folder / "01_no_cure_no_pay--script-alert-1-script.html").read_text()
     jansen = (folder / "01_no_cure_no_pay--jansen-zn.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in script
-    assert "<script>alert" not in script and "<script" not in script.lower()
+    assert "<script>alert" not in script
+    assert all(KIT_SCRIPT.fullmatch(tag) for tag in SCRIPT_TAG.findall(script))  # the kit's own
     assert "Jansen &amp; Zn" in jansen and "Jansen & Zn" not in jansen
     assert "140 of 120" in script  # their own months: 30 + 10 + 25 + 20 + 40 + 15
     assert "120 of 120" in jansen
@@ -404,3 +417,108 @@ def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["handouts"]
+
+
+# -- the handout HTML keeps its sliders (kit.kernelfree) -----------------------------------------
+
+LIVE_SCENES = {
+    "01_no_cure_no_pay": ["months", "contract", "chance"],
+    "02_referral_flywheel": ["tree", "doubling", "honest", "hunting"],
+}
+"""The scenes with a kernel-free form that the default workshop's values allow."""
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def test_html_carries_the_sliders_of_every_kernel_free_scene_once(default_run):
+    from kit.kernelfree import embed
+
+    out, _ = default_run
+    for language in ("nl", "en"):
+        for stem in stories():
+            html = (out / language / f"{stem}.html").read_text(encoding="utf-8")
+            scenes = re.findall(rf'class="{embed.SPEC_CLASS}" data-chart="([a-z_]+)"', html)
+            assert scenes == LIVE_SCENES[stem]
+            assert html.count('class="jp-OutputArea-output kit-live"') == len(scenes)
+            assert html.count(f'id="{embed.BUNDLE_ID}"') == 1  # Vega once per page
+            assert html.count(f'class="{embed.GRID_CLASS}"') == 1  # each grid once
+            assert t("handouts.live_note", language) in html
+
+
+@needs_chromium
+def test_the_pdf_prints_the_workshops_charts_not_the_sliders(default_run):
+    out, _ = default_run
+    for language in ("nl", "en"):
+        for stem in stories():
+            pdf = out / language / f"{stem}.pdf"
+            text = subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+            assert t("handouts.live_note", language).split(":")[0] not in text
+
+
+MOVE = """([name, value]) => {
+    const input = document.querySelector(`input[name="p_${name}"]`);
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+}"""
+CHART_TEXTS = """name => Array.from(document.querySelectorAll(`#chart-${name} svg text`))
+    .map(e => e.textContent)"""
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize(
+    ("language", "stem", "chart", "slider", "value", "shown"),
+    [
+        ("en", "02_referral_flywheel", "tree", "per_fan", 3, "Total: 40"),
+        ("nl", "01_no_cure_no_pay", "chance", "volatility", 0, None),
+    ],
+)
+def test_a_handout_slider_redraws_its_chart_offline_and_passes_axe(
+    default_run, axe_source, language, stem, chart, slider, value, shown
+):
+    """The handout opened from disk: its chart drawn in the browser, a slider moved redraws
+    it, nothing is asked of any server, no console error, no serious axe violation; in
+    print media the kernel's chart is back and the sliders are gone."""
+    from playwright.sync_api import sync_playwright
+
+    from kit.chromium import HEADLESS_FLAGS
+
+    out, _ = default_run
+    path = out / language / f"{stem}.html"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(HEADLESS_FLAGS))
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 800})
+            errors, requests = [], []
+            page.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri())
+            page.wait_for_function(
+                "() => document.documentElement.classList.contains('kit-interactive')",
+                timeout=60_000,
+            )
+            before = page.evaluate(CHART_TEXTS, chart)
+            static = page.locator(".kit-static").first
+            assert not static.is_visible() and page.locator(".kit-live").first.is_visible()
+            page.evaluate(MOVE, [slider, value])
+            page.wait_for_function(
+                f"before => JSON.stringify({CHART_TEXTS.replace(chr(10), ' ')}('{chart}'))"
+                " !== JSON.stringify(before)",
+                arg=before,
+                timeout=10_000,
+            )
+            after = page.evaluate(CHART_TEXTS, chart)
+            violations = serious_violations(page, axe_source)
+            page.emulate_media(media="print")
+            printed = static.is_visible(), page.locator(".kit-live").first.is_visible()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"handout-{language}-{stem}.png"), full_page=True)
+        finally:
+            browser.close()
+    assert shown is None or shown in after, after
+    assert [url for url in requests if not url.startswith(("file:", "data:", "blob:"))] == []
+    assert errors == []
+    assert violations == []
+    assert printed == (True, False)
