@@ -2,7 +2,8 @@
 
 Two phones and a laptop follow the coach's deck of story A (``?follow``). On each month they
 answer Continue or Stop; the coach's deck shows the month's tally, closes a month when it
-moves on, and its room scene reveals who walked away from a contract that met its target.
+moves on, and its room scene reveals who walked away from a contract that met its target;
+the notes view starts the votes again.
 The offline guarantees of the deck's tests hold (no request leaves 127.0.0.1, no console
 error), axe-core finds no serious violation on the voting phone or the coach's tally, and
 screenshots go to the deck's artefacts folder.
@@ -127,13 +128,28 @@ def test_three_participants_vote_and_the_coach_sees_the_room_walk_away(browser, 
         coach.page.evaluate(f"window.kitDeck.show({scenes.index('room')}, null)")
         coach.page.wait_for_function(
             "document.querySelector('.kit-current .kit-words-room_reveal')"
-            ".textContent.includes('2 of you (67%) walked away')",
+            ".textContent.includes('After month 3')",  # the feed has the latest answers
             timeout=20_000,
         )
         reveal = coach.page.inner_text(".kit-current .kit-words-room_reveal")
         assert "2 of you (67%) walked away from a contract that met its target." in reveal
         assert "After month 3, 1 of the 3 who answered were still in the deal." in reveal
         coach.screenshot("votes-coach-reveal")
+
+        # the coach starts again from the notes view: every answer is forgotten
+        with coach.context.expect_page() as popup:
+            coach.press("s")
+        notes = popup.value
+        notes.wait_for_selector(".kit-notes-reset")
+        notes.on("dialog", lambda dialog: dialog.accept())
+        coach.page.on("dialog", lambda dialog: dialog.accept())
+        notes.click(".kit-notes-reset")
+        coach.page.wait_for_function(
+            "document.querySelector('.kit-current .kit-words-room_reveal')"
+            ".textContent.includes('Nobody has answered yet')",
+            timeout=20_000,
+        )
+        assert summary(room)["participants"] == 0
     finally:
         for shown in opened:
             shown.close()
