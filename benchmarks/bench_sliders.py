@@ -2,13 +2,17 @@
 
 Each story's scenes say which parts a parameter redraws; a move here is what the live
 panel does: ``story.moved({...})`` and the board items of the parts that depend on the
-moved parameter (Vega-Lite specs; the browser draws them). The floor, timed in the same
-run, is the story's simulation alone, called as plain model functions. The SVG rows show
+moved parameter (each chart's Vega-Lite spec built once per shape, then only its rows:
+:func:`kit.live.board.chart_board_item`; the browser draws them). Two floors are timed in
+the same run: 1, the story's simulation alone, called as a plain model function (the
+issue's floor); 2, every model result the move needs (the simulation and what the story
+computes from it, through the story's own results: no chart, no sentence, no message).
+The SVG rows show
 what drawing in the kernel would cost, as the static handouts do
 (:func:`kit.live.display.draw_svg`, not the disk-cached ``chart_svg``).
 
 Run with ``make bench``. Prints median and 95th percentile over repeated moves, each
-move with a different value (so no cache helps), and the ratio of the medians.
+move with a different value (so no result is reused), and the ratios of the medians.
 """
 
 from __future__ import annotations
@@ -39,15 +43,21 @@ STORY_B = ReferralsStory(years=20)
 STORY_B_GROWING = ReferralsStory(years=20, introductions_per_year=2, conversion=0.85, churn=0.05)
 
 
-def timed(step: Callable[[int], object], repeats: int = REPEATS) -> tuple[float, float]:
-    """Median and 95th percentile in milliseconds of ``step(i)`` over ``repeats`` calls."""
-    step(-1)  # warm up imports and caches of the libraries, not of our results
-    times = []
+def timed(steps: list[Callable[[int], object]], repeats: int = REPEATS) -> list[list[float]]:
+    """Milliseconds of each ``step(i)``, the steps taken in turn for every ``i``.
+
+    Taken in turn, a floor and the moves measured against it share the machine's load
+    of the moment (it is shared, and its load moves by the minute).
+    """
+    for step in steps:
+        step(-1)  # warm up imports and caches of the libraries, not of our results
+    times: list[list[float]] = [[] for _ in steps]
     for i in range(repeats):
-        start = time.perf_counter()
-        step(i)
-        times.append(1000 * (time.perf_counter() - start))
-    return statistics.median(times), float(np.percentile(times, 95))
+        for step, taken in zip(steps, times, strict=True):
+            start = time.perf_counter()
+            step(i)
+            taken.append(1000 * (time.perf_counter() - start))
+    return times
 
 
 def volatility(i: int) -> float:
@@ -100,6 +110,29 @@ def move(story: Story, name: str, value: Callable[[int], float], draw: bool = Fa
     return run
 
 
+def results_move(story: Story, name: str, value: Callable[[int], float]):
+    """Floor 2: every model result a move needs, through the story, nothing drawn.
+
+    Which results a move computes is read once, from a move through the scenes: the
+    results the moved story computed that it did not carry over.
+    """
+    for part in story.parts():
+        board_item(part, story)  # every result of the starting story, computed once
+    moved = story.moved({name: value(-2)})
+    carried = set(moved._results)
+    for part in story.parts():
+        if name in part.depends:
+            board_item(part, moved)
+    needed = [result for result in moved._results if result not in carried]
+
+    def run(i: int) -> list:
+        moved = story.moved({name: value(i)})
+        return [getattr(moved, result) for result in needed]
+
+    run.needed = needed
+    return run
+
+
 def panel_move(story: Story, name: str, value: Callable[[int], float]):
     """The live panel's whole move in the kernel: validation, parts, the board message."""
     panel = Panel(story)
@@ -110,6 +143,7 @@ def main() -> int:
     print("One slider move, story A (no cure, no pay): 10,000 contracts x 12 months")
     report(
         plain_a,
+        results_move(STORY_A, "volatility", volatility),
         [
             ("scenes: volatility moved (specs)", move(STORY_A, "volatility", volatility)),
             ("... + drawn as SVG in the kernel", move(STORY_A, "volatility", volatility, True)),
@@ -121,6 +155,7 @@ def main() -> int:
         value = lambda i, s=story: conversion(s, i)  # noqa: E731 - one line per row
         report(
             plain_b(story),
+            results_move(story, "conversion", value),
             [
                 ("scenes: conversion moved (specs)", move(story, "conversion", value)),
                 ("... + drawn as SVG in the kernel", move(story, "conversion", value, True)),
@@ -130,16 +165,23 @@ def main() -> int:
     return 0
 
 
-def report(floor: Callable[[int], object], rows: list) -> None:
-    """Time the floor, then every row, printing medians, 95th percentiles and ratios."""
-    base, base_p95 = timed(floor)
-    print(f"  {'floor: the plain simulation':<40} median {base:7.1f} ms   p95 {base_p95:7.1f} ms")
-    for label, step in rows:
-        median, p95 = timed(step)
-        print(
-            f"  {label:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms"
-            f"   {median / base:4.2f}x the floor"
-        )
+def report(floor: Callable[[int], object], results: Callable[[int], object], rows: list) -> None:
+    """Time both floors and every row in turn: medians, 95th percentiles, ratios to both floors."""
+    labels = ["floor 1: the plain simulation", "floor 2: the model results it needs"]
+    labels += [label for label, _ in rows]
+    times = timed([floor, results, *(step for _, step in rows)])
+    medians = [statistics.median(taken) for taken in times]
+    base, needed = medians[:2]
+    for index, (label, taken, median) in enumerate(zip(labels, times, medians, strict=True)):
+        p95 = float(np.percentile(taken, 95))
+        line = f"  {label:<40} median {median:7.1f} ms   p95 {p95:7.1f} ms"
+        if index == 1:
+            line += f"   {median / base:4.2f}x floor 1"
+        elif index > 1:
+            line += f"   {median / base:4.2f}x floor 1, {median / needed:4.2f}x floor 2"
+        print(line)
+        if index == 1:
+            print(f"    ({', '.join(results.needed)})")
 
 
 if __name__ == "__main__":
