@@ -88,6 +88,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "default with --room: room/<date_time>/ here; without --room: in memory only",
     )
     parser.add_argument(
+        "--kernel-free",
+        action="store_true",
+        help="serve everyone the kernel-free pages (charts drawn in each browser): no kernels, "
+        "any number of participants; without it, a room sends those beyond "
+        "--max-participants there",
+    )
+    parser.add_argument(
         "--lab",
         action="store_true",
         help="open JupyterLab on the notebooks instead (with its token; never for the room)",
@@ -110,8 +117,16 @@ def options_from(args: argparse.Namespace):
         )
     if args.lab and args.record is not None:
         raise PresentError("--lab cannot be combined with --record: JupyterLab takes no votes")
+    if args.kernel_free:
+        for flag, given in (("--lab", args.lab), ("--pool", args.pool), ("--record", args.record)):
+            if given not in (None, False):
+                raise PresentError(
+                    f"--kernel-free cannot be combined with {flag}: the kernel-free pages run "
+                    "no kernel and take no votes"
+                )
     ip = args.ip or (present.room_address() if args.room else LOOPBACK)
     pool = args.pool if args.pool is not None else (2 if args.room else 1)
+    room_votes = args.room and not args.kernel_free
     return present.Options(
         language=args.lang,
         ip=ip,
@@ -122,7 +137,8 @@ def options_from(args: argparse.Namespace):
         pool=pool,
         cell_timeout=args.cell_timeout,
         notebooks=args.notebooks,
-        record=args.record if args.record is not None else _room_folder(args.room),
+        record=args.record if args.record is not None else _room_folder(room_votes),
+        kernel_free=args.kernel_free,
     )
 
 

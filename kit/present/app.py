@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.cache import SERVED_JS, cache_dir
+from kit.kernelfree.serve import PREFIX, KernelFreeSite, site_handler, story_url
 from kit.live.room_feed import VOTES_URL
 from kit.present import spares
 from kit.present.address import check_port, qr_code, url_for
@@ -29,7 +30,7 @@ from kit.present.options import Options, PresentError
 from kit.present.pages import error_html, index_html, not_found_html, room_full_html
 from kit.present.room import Room, allow_shutdown_beacon, culling
 from kit.present.votes import RoomVotes, give_cookie, vote_handlers
-from kit.text import LANGUAGES, t
+from kit.text import LANGUAGES, number, t
 from kit.votes import RecordError
 from kit.votes.box import BallotBox
 
@@ -92,6 +93,8 @@ def _handlers(language: str) -> list[type]:
         def initialize(self, **kwargs: Any) -> None:
             self.room: Room = kwargs.pop("room")
             self.pages: set[str] = kwargs.pop("pages")
+            self.site: KernelFreeSite = kwargs.pop("site")
+            self.topics: dict[str, str] = kwargs.pop("topics")
             self.votes: RoomVotes = kwargs.pop("votes")
             super().initialize(**kwargs)
 
@@ -104,9 +107,15 @@ def _handlers(language: str) -> list[type]:
                 return
             give_cookie(self, self.votes)  # the room's pages may vote
             if not self.room.has_place(self.kernel_manager):
+                # past the kernels' cap: no kernel (503), but the same story drawn in the
+                # participant's browser, where the page takes them at once
+                topic = self.topics[path]
+                ready = self.site.has_story(topic, page_language)
+                elsewhere = story_url(topic, page_language) if ready else None
                 self.set_status(503)
+                self.set_header("Cache-Control", "no-store")
                 self.set_header("Retry-After", "30")
-                self.finish(room_full_html(self.room.capacity, page_language))
+                self.finish(room_full_html(self.room.capacity, page_language, elsewhere))
                 return
             allow_shutdown_beacon(self)
             with self.room.seat():  # no await since has_place: nobody took it meanwhile
@@ -264,7 +273,11 @@ def make_app(
     scripts = cache_dir() / "js"
     unsafe, not_found, index_handler, story_handler = _handlers(options.language)
     room = Room(options.max_participants, options.language)
-    pages = {p for s in stories for lang in LANGUAGES for p in (s.page(lang), s.deck(lang))}
+    topics = {
+        p: s.topic for s in stories for lang in LANGUAGES for p in (s.page(lang), s.deck(lang))
+    }
+    pages = set(topics)
+    site = KernelFreeSite()
     votes = RoomVotes(box or BallotBox(), options.language, coach_ips(options.ip))
 
     class Presenter(Voila):
@@ -279,7 +292,11 @@ def make_app(
                         (
                             pattern,
                             story_handler,
-                            {**handler[2], "room": room, "pages": pages, "votes": votes},
+                            {
+                                **handler[2],
+                                **{"room": room, "pages": pages, "votes": votes},
+                                **{"site": site, "topics": topics},
+                            },
                         )
                     )
                 elif "/voila/tree" in pattern or "/voila/api/contents" in pattern:
@@ -290,6 +307,7 @@ def make_app(
             handlers.append(board)
             handlers.append((r"/kit/deck/scene", follow_handler(), {"shown": {}, "pages": pages}))
             handlers += vote_handlers(votes)
+            handlers.append((PREFIX + "(.*)", site_handler(site, not_found_html)))
             return handlers
 
         def initialize(self, argv: list[str] | None = None) -> None:
@@ -312,6 +330,8 @@ def make_app(
             stop_on_signals(loop.asyncio_loop)
             if announce is not None:
                 loop.add_callback(announce)
+            if options.room:
+                loop.add_callback(prepare_site, site, options, stories, loop)
             if options.pool:
                 # the decks first: the coach's default view
                 in_turn = [s.deck(options.language) for s in stories]
@@ -322,6 +342,42 @@ def make_app(
     app = Presenter(config=voila_config(options, stories))
     app.initialize([str(served)])
     return app
+
+
+def prepare_site(
+    site: KernelFreeSite, options: Options, stories: Sequence[Story], loop: Any = None
+) -> None:
+    """Build the kernel-free pages (in the background when ``loop`` is given), saying so.
+
+    A room builds them once the server listens, for the participants beyond the cap;
+    ``--kernel-free`` builds them before it listens, as they are all it serves.
+    """
+    import time
+
+    from kit.kernelfree import grids
+
+    language = options.language
+    titles = "; ".join(story.title(language) for story in stories)
+    print(t("present.terminal.preparing", language, titles=titles), flush=True)
+    if grids.missing():
+        print(t("site.computing", language), flush=True)
+    started = time.perf_counter()
+
+    def done(built: KernelFreeSite) -> None:
+        limit = options.max_participants
+        if built.failed:
+            line = t(
+                "present.terminal.kernel_free_failed", language, error=built.failed, limit=limit
+            )
+        else:
+            seconds = number(time.perf_counter() - started, language, decimals=1)
+            line = t("present.terminal.kernel_free_ready", language, seconds=seconds, limit=limit)
+        print(line, flush=True)
+
+    if loop is None:
+        site.build()
+    else:
+        site.build_in_background(lambda built: loop.add_callback(done, built))
 
 
 def coach_ips(ip: str) -> tuple[str, ...]:
@@ -403,7 +459,9 @@ def announcement(options: Options, stories: Sequence[Story], url: str) -> str:
     language = options.language
     titles = "; ".join(story.title(language) for story in stories)
     lines = [t("present.terminal.serving", language, titles=titles)]
-    if options.room:
+    if options.kernel_free:
+        lines.append(t("present.terminal.kernel_free", language))
+    elif options.room:
         minutes = f"{options.idle_minutes:g}"
         limit = options.max_participants
         lines.append(t("present.terminal.room", language, limit=limit, minutes=minutes))
@@ -436,6 +494,8 @@ def serve(options: Options) -> int:
     port = check_port(options.ip, options.port)
     options = dataclasses.replace(options, port=port)
     url = url_for(options.ip, port, f"/?lang={options.language}")
+    if options.kernel_free:
+        return serve_kernel_free(options, stories, url)
     box = open_ballot_box(options)
     served = Path(tempfile.mkdtemp(prefix="kit-present-"))
     try:
@@ -462,4 +522,53 @@ def serve(options: Options) -> int:
         box.shut()
         spares.stop_spares()
         shutil.rmtree(served, ignore_errors=True)
+    return 0
+
+
+def serve_kernel_free(options: Options, stories: Sequence[Story], url: str) -> int:
+    """``kit present --kernel-free``: the kernel-free pages only, no kernel and no Voilà.
+
+    The pages are built before the server listens (they are all it serves); ``/``
+    leads to their index. Ctrl-C, SIGTERM and SIGHUP stop it (exit 0).
+    """
+    import tornado.routing
+    import tornado.web
+
+    site = KernelFreeSite()
+    prepare_site(site, options, stories)
+
+    class UnsafePath(tornado.routing.Matcher):
+        def match(self, request: Any) -> dict | None:
+            return {} if unsafe_path(request.path) else None
+
+    class NotFound(tornado.web.RequestHandler):
+        def prepare(self) -> None:
+            self.set_status(404)
+            self.finish(not_found_html(options.language))
+
+    class Front(tornado.web.RequestHandler):
+        def get(self) -> None:
+            self.redirect(f"{PREFIX}index.html")
+
+    app = tornado.web.Application(
+        [
+            tornado.routing.Rule(UnsafePath(), NotFound),
+            (r"/", Front),
+            (PREFIX + "(.*)", site_handler(site, not_found_html)),
+        ],
+        default_handler_class=NotFound,
+        log_function=lambda handler: None,  # a room of 200 would fill the terminal
+    )
+
+    async def run() -> None:
+        server = app.listen(options.port, options.ip)
+        stopped = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, stopped.set)
+        print(announcement(options, stories, url), flush=True)
+        await stopped.wait()
+        server.stop()
+
+    asyncio.run(run())
     return 0

@@ -42,6 +42,9 @@ class Options:
     record : Path or None
         The folder where the room's votes are recorded (``votes.jsonl``); None: the
         votes live in memory only (a coach rehearsing alone).
+    kernel_free : bool
+        Serve everyone the kernel-free deck (:mod:`kit.kernelfree`): no kernel, no Voilà,
+        any number of participants.
     """
 
     language: str = "en"
@@ -54,3 +57,4 @@ class Options:
     cell_timeout: int = 60
     notebooks: Path = NOTEBOOKS
     record: Path | None = None
+    kernel_free: bool = False

@@ -36,12 +36,12 @@ a.button { display: inline-block; background: #1565c0; color: #fff; padding: 10p
 """
 
 
-def page_html(title: str, body: str, language: str) -> str:
-    """A complete, self-contained HTML page (no external requests)."""
+def page_html(title: str, body: str, language: str, head: str = "") -> str:
+    """A complete, self-contained HTML page (no external requests); ``head``: more of its head."""
     return (
         f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"{FAVICON}\n<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n"
+        f"{FAVICON}\n{head}<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n"
         f"</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )
 
@@ -68,14 +68,32 @@ def index_html(stories: Sequence[Story], language: str) -> str:
     return page_html(t("present.page_title", language), body, language)
 
 
-def room_full_html(limit: int, language: str) -> str:
-    """The friendly page a participant sees when every place is taken."""
+def room_full_html(limit: int, language: str, kernel_free: str | None = None) -> str:
+    """The friendly page a participant sees when every place is taken.
+
+    Parameters
+    ----------
+    limit : int
+        Places with a kernel.
+    language : str
+    kernel_free : str, optional
+        The address of the story's kernel-free page: the page then takes the participant
+        there at once (``<meta http-equiv="refresh">``), and links to it.
+    """
+    title = html.escape(t("present.room_full_title", language))
+    if kernel_free is None:
+        text = t("present.room_full_text", language, limit=limit)
+        link, button = "", t("present.try_again", language)
+    else:
+        text = t("present.room_full_kernel_free", language, limit=limit)
+        link, button = html.escape(kernel_free, quote=True), t("present.open_kernel_free", language)
     body = (
-        f'<h1 class="kit-room-full">{html.escape(t("present.room_full_title", language))}</h1>\n'
-        f'<p class="intro">{html.escape(t("present.room_full_text", language, limit=limit))}</p>\n'
-        f'<p><a class="button" href="">{html.escape(t("present.try_again", language))}</a></p>'
+        f'<h1 class="kit-room-full">{title}</h1>\n'
+        f'<p class="intro">{html.escape(text)}</p>\n'
+        f'<p><a class="button" href="{link}">{html.escape(button)}</a></p>'
     )
-    return page_html(t("present.room_full_title", language), body, language)
+    head = f'<meta http-equiv="refresh" content="0; url={link}">\n' if link else ""
+    return page_html(t("present.room_full_title", language), body, language, head)
 
 
 def not_found_html(language: str) -> str:
