@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cache
@@ -143,6 +144,7 @@ SHAPES_KEPT = 256
 """Skeletons a kernel keeps (a participant's moves reach a few dozen)."""
 
 _skeletons: OrderedDict[Hashable, tuple[str, dict[str, Any], dict[str, str]] | None] = OrderedDict()
+_skeletons_lock = threading.Lock()  # the deck redraws the room's scene from a second thread
 
 
 def chart_board_item(
@@ -174,12 +176,16 @@ def chart_board_item(
     if not isinstance(rows, ChartRows):  # a builder without a row function: the chart
         return {"kind": "chart", "spec": _dressed(rows.to_dict(validate=False), dress)}
     key = (type(story).__name__, part.name, story.language, rows.shape, variant)
-    if key not in _skeletons:
-        _skeletons[key] = _built_shape(part.draw(story), rows, dress)
-        if len(_skeletons) > SHAPES_KEPT:
-            _skeletons.popitem(last=False)
-    _skeletons.move_to_end(key)
-    built = _skeletons[key]
+    with _skeletons_lock:
+        built = _skeletons.get(key, False)
+        if built is not False:
+            _skeletons.move_to_end(key)
+    if built is False:  # a new shape: built with Altair, once
+        built = _built_shape(part.draw(story), rows, dress)
+        with _skeletons_lock:
+            _skeletons[key] = built
+            if len(_skeletons) > SHAPES_KEPT:
+                _skeletons.popitem(last=False)
     if built is None:
         return {"kind": "chart", "spec": _dressed(part.draw(story).to_dict(validate=False), dress)}
     shape, skeleton, slots = built

@@ -8,6 +8,7 @@ name in the output's metadata so tests and handouts can read what was drawn.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -60,11 +61,27 @@ def chart_output(chart: alt.TopLevelMixin, name: str, language: str = "en") -> d
     language : {"en", "nl"}
     """
     spec = chart.to_dict(validate=False)
+    alt = chart_alt(name, spec, language)
+    svg = chart_svg(spec, language).replace("<svg ", f'<svg aria-label="{html.escape(alt)}" ', 1)
     return {
         "output_type": "display_data",
-        "data": {"image/svg+xml": chart_svg(spec, language), "text/plain": f"<chart {name}>"},
-        "metadata": {"kit": {"chart": name, "language": language, "spec": spec}},
+        "data": {"image/svg+xml": svg, "text/plain": f"<chart {name}>"},
+        "metadata": {"kit": {"chart": name, "language": language, "spec": spec, "alt": alt}},
     }
+
+
+def chart_alt(name: str, spec: dict[str, Any], language: str) -> str:
+    """What a chart shows, in words (``deck.alt.<name>``); its title for a chart without.
+
+    The words go into the SVG's ``aria-label``: a page shows the SVG as an image, and
+    the kit's page template gives the image these words as its ``alt`` text.
+    """
+    try:
+        return t(f"deck.alt.{name}", language)
+    except KeyError:
+        title = spec.get("title", "")
+        title = title.get("text", "") if isinstance(title, dict) else title
+        return " ".join(title) if isinstance(title, list) else str(title)
 
 
 def show_chart(chart: alt.TopLevelMixin, name: str, language: str = "en") -> None:

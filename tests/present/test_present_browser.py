@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import fetch, free_port, presenter, stop
+from live.test_deck_browser import axe_source, serious_violations
 
 from kit import present
 from kit.chromium import HEADLESS_FLAGS, chromium_path
@@ -24,6 +25,7 @@ from kit.text import catalogue
 pytestmark = pytest.mark.browser
 
 STORIES = present.stories_in(present.NOTEBOOKS)
+__all__ = ["axe_source"]  # a fixture shared with the deck's browser tests
 
 CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
 ARGS = list(HEADLESS_FLAGS)
@@ -158,20 +160,75 @@ def test_story_page_offline_answers_the_keyboard(voila, watched, story, language
 def test_a_typed_value_is_clamped_not_an_error(voila, watched):
     page = watched.page
     page.goto(f"{voila}/voila/render/en/{STORIES[0].file}")
-    readout = page.locator(".kit-slider .widget-readout").first
+    readout = page.locator(".kit-panel .kit-control .kit-readout input").first
     readout.wait_for(state="visible")
-    handle = page.locator(".kit-slider .noUi-handle").first
+    handle = page.locator(".kit-panel .kit-slider .noUi-handle").first
     highest = handle.get_attribute("aria-valuemax")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("99999999")
-    page.keyboard.press("Enter")
+    readout.fill("99999999")
+    readout.press("Enter")
     page.wait_for_function(
-        "(h) => document.querySelector('.kit-slider .noUi-handle')"
+        "(h) => document.querySelector('.kit-panel .kit-slider .noUi-handle')"
         ".getAttribute('aria-valuenow') === h",
         arg=highest,
     )
+    note = page.locator(".kit-panel .kit-readout-note").first
+    note.wait_for(state="visible")
+    assert "highest" in note.inner_text()
     assert page.locator(".kit-problem").count() == 0
+    assert not watched.errors, watched.errors
+
+
+# What the panel's readouts say with the story's defaults, the page's language's way
+READOUTS = {
+    "nl": {"target": "120", "volatility": "0,50", "retainer_fee": "€ 2.000", "alarm_drop": "60%"},
+    "en": {"target": "120", "volatility": "0.50", "retainer_fee": "€2,000", "alarm_drop": "60%"},
+}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_panels_readouts_are_in_the_pages_language(voila, watched, language):
+    page = watched.page
+    page.goto(f"{voila}/voila/render/{language}/{STORIES[0].file}")
+    panel = page.locator(".kit-panel")
+    panel.locator(".kit-readout input").first.wait_for(state="visible")
+    shown = {
+        name: panel.locator(f".kit-control-{name} .kit-readout input").input_value()
+        for name in READOUTS[language]
+    }
+    assert {k: v.replace("\u00a0", " ") for k, v in shown.items()} == READOUTS[language]
+    # ipywidgets' own readout (English numbers) is not shown
+    assert panel.locator(".kit-slider .widget-readout:visible").count() == 0
+    tabs = panel.locator(".lm-TabBar-tab")
+    typed = panel.locator(".kit-control-volatility .kit-readout input")
+    for index in range(tabs.count()):  # the tab with the volatility
+        if typed.is_visible():
+            break
+        tabs.nth(index).click()
+    typed.fill("0,75" if language == "nl" else "0.75")  # typed the page's way, read its way
+    typed.press("Enter")
+    handle = panel.locator(".kit-control-volatility .noUi-handle").element_handle()
+    page.wait_for_function("(h) => h.getAttribute('aria-valuenow') !== '0.5'", arg=handle)
+    assert typed.input_value() == ("0,75" if language == "nl" else "0.75")
+    assert not watched.errors, watched.errors
+
+
+@pytest.mark.parametrize(("language", "story"), [("nl", STORIES[0]), ("en", STORIES[1])])
+def test_the_one_page_view_passes_axe_on_every_tab(voila, watched, axe_source, language, story):
+    page = watched.page
+    page.goto(f"{voila}/voila/render/{language}/{story.file}")
+    page.locator(".kit-panel .kit-slider .noUi-handle").first.wait_for(state="visible")
+    page.wait_for_function(  # every chart the kernel drew has its words
+        "() => document.querySelectorAll('.jp-RenderedSVG > img').length > 0 && Array.from("
+        "document.querySelectorAll('.jp-RenderedSVG > img')).every(i => i.alt.length > 40)"
+    )
+    found = {}
+    tabs = page.locator(".kit-panel .lm-TabBar-tab")
+    for index in range(tabs.count()):
+        tabs.nth(index).click()
+        page.wait_for_timeout(300)
+        if violations := serious_violations(page, axe_source):
+            found[tabs.nth(index).inner_text()] = violations
+    assert found == {}, json.dumps(found, indent=1)
     assert not watched.errors, watched.errors
 
 

@@ -229,9 +229,16 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
         scale=alt.Scale(domain=[0, 1]),
         axis=alt.Axis(format="%", orient="right"),
     )
+    # the line and its points stay out of a screen reader's way (their labels say the shares):
+    # before the first vote they are empty, and an empty mark has no name to read
     line = (
         alt.Chart(rows.data("voted"))
-        .mark_line(color=ACCENT, strokeWidth=4, point=alt.OverlayMarkDef(size=120, color=ACCENT))
+        .mark_line(
+            color=ACCENT,
+            strokeWidth=4,
+            point=alt.OverlayMarkDef(size=120, color=ACCENT, aria=False),
+            aria=False,
+        )
         .encode(
             x=x,
             y=still_in,

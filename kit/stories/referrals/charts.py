@@ -362,6 +362,31 @@ def map_rows(
 
     Its shape holds the legend's groups that are present: they change the legend.
     """
+    squares, shown = _squares(table, language, years)
+    you = pd.DataFrame(
+        {
+            "conversion": [_nearest(conversion, table["conversion"])],
+            "churn": [_nearest(churn, table["churn"])],
+            "label": [_b("you", language)],
+        }
+    )
+    tables = {"squares": squares, "you": inline(you)["values"]}
+    return ChartRows((language, years, new_logos_per_year, shown), tables)
+
+
+_squares_read: dict[tuple[int, str, int], tuple[pd.DataFrame, tuple, tuple]] = {}
+
+
+def _squares(table: pd.DataFrame, language: str, years: int) -> tuple[tuple, tuple[str, ...]]:
+    """The map's squares as rows, and the legend's groups among them.
+
+    A story keeps its map's table while conversion and churn move (they only move the
+    room's square), so the 441 squares are read once per table, language and years.
+    """
+    key = (id(table), language, years)
+    read = _squares_read.get(key)
+    if read is not None and read[0] is table:
+        return read[1], read[2]
     groups = _map_groups(language, years)
     data = table.assign(
         conversion=(100 * table["conversion"]).round().astype(int),
@@ -374,15 +399,11 @@ def map_rows(
         ],
     )
     shown = tuple(g for g in groups.values() if (data["group"] == g).any())
-    you = pd.DataFrame(
-        {
-            "conversion": [_nearest(conversion, table["conversion"])],
-            "churn": [_nearest(churn, table["churn"])],
-            "label": [_b("you", language)],
-        }
-    )
-    tables = {"squares": inline(data)["values"], "you": inline(you)["values"]}
-    return ChartRows((language, years, new_logos_per_year, shown), tables)
+    if len(_squares_read) >= 8:  # a few tables at most: the room's language and years
+        _squares_read.clear()
+    squares = inline(data)["values"]
+    _squares_read[key] = (table, squares, shown)
+    return squares, shown
 
 
 MAP_LIMIT = 50
