@@ -9,13 +9,23 @@
 * A room: 200 simulated participants, 50 at a time, each fetching what a browser with an
   empty cache fetches (index, a story page, style, bundle) from python's http.server in a
   child process; time per participant, the server's CPU seconds and peak memory.
+* The presenter's room: ``kit present --kernel-free`` (its start to the first answer),
+  then 200 simulated participants arriving at once (a hall scanning the QR code), each
+  fetching what a browser with an empty cache fetches (``/``, its redirect to the index,
+  a story page, style, bundle; gzip accepted, one connection each, as a browser keeps
+  it), then all 200 again with what they cached (ETag: 304). The server runs in a child
+  process capped at 2 GB of address space; every request has a 60 s timeout.
 
-Run with ``.venv/bin/python benchmarks/bench_kernelfree.py``.
+Run with ``.venv/bin/python benchmarks/bench_kernelfree.py`` (``--presenter-room``: the
+presenter's room alone).
 """
 
 from __future__ import annotations
 
+import gzip
+import http.client
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -195,8 +205,124 @@ def room(server: subprocess.Popen, base: str) -> None:
     )
 
 
+PRESENTER_PATHS = (
+    "/",
+    "/kernel-free/index.html",
+    "/kernel-free/nl/referrals.html",
+    "/kernel-free/assets/site.css",
+    "/kernel-free/assets/vega.js",
+)
+SERVER_MEMORY = 2 * 1024**3
+
+
+def presenter() -> tuple[subprocess.Popen, str, float]:
+    """``kit present --kernel-free`` on a free loopback port: (process, base URL, start s)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from helpers import free_port
+
+    def capped() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (SERVER_MEMORY, SERVER_MEMORY))
+
+    port = free_port()
+    start = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kit.present", "--kernel-free", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=capped,
+    )
+    base = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            urllib.request.urlopen(base + "/kernel-free/index.html", timeout=2).read()
+            return server, base, time.perf_counter() - start
+        except OSError:
+            if server.poll() is not None or time.perf_counter() - start > 300:
+                raise RuntimeError("kit present --kernel-free did not start") from None
+            time.sleep(0.05)
+
+
+def browser_visit(base: str, cached: dict[str, str]) -> tuple[float, int, list[int]]:
+    """One participant's pages on one connection: (seconds, bytes received, statuses).
+
+    ``cached`` holds the ETags of an earlier visit (sent as If-None-Match) and takes this
+    visit's; a body sent gzipped is unpacked, as a browser would before drawing.
+    """
+    host, port = base.removeprefix("http://").split(":")
+    start, size, statuses = time.perf_counter(), 0, []
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        for path in PRESENTER_PATHS:
+            headers = {"Accept-Encoding": "gzip"}
+            if path in cached:
+                headers["If-None-Match"] = cached[path]
+            connection.request("GET", path, headers=headers)
+            answer = connection.getresponse()
+            body = answer.read()
+            size += len(body)
+            statuses.append(answer.status)
+            if answer.getheader("Content-Encoding") == "gzip":
+                gzip.decompress(body)
+            if answer.getheader("ETag"):
+                cached[path] = answer.getheader("ETag")
+    finally:
+        connection.close()
+    return time.perf_counter() - start, size, statuses
+
+
+def presenter_room() -> None:
+    server, base, started = presenter()
+    try:
+        row("kit present --kernel-free: start to the first page served", f"{started:.1f} s")
+        process = psutil.Process(server.pid)
+        assert process.children(recursive=True) == [], "a kernel-free presenter with children"
+        caches: list[dict[str, str]] = [{} for _ in range(PARTICIPANTS)]
+        for visit in ("empty cache", "cached (304)"):
+            cpu_before = sum(process.cpu_times()[:2])
+            peak = [process.memory_info().rss]
+            done = threading.Event()
+
+            def watch(peak=peak, done=done) -> None:
+                while not done.wait(0.02):
+                    peak[0] = max(peak[0], process.memory_info().rss)
+
+            watcher = threading.Thread(target=watch)
+            watcher.start()
+            begin = time.perf_counter()
+            with ThreadPoolExecutor(PARTICIPANTS) as pool:
+                results = list(pool.map(lambda cache: browser_visit(base, cache), caches))
+            wall = time.perf_counter() - begin
+            done.set()
+            watcher.join()
+            times = [1000 * seconds for seconds, _, _ in results]
+            served = sum(
+                status in (200, 302, 304) for _, _, statuses in results for status in statuses
+            )
+            asked = len(PRESENTER_PATHS) * PARTICIPANTS
+            row(
+                f"presenter, {PARTICIPANTS} participants at once, {visit}: requests answered",
+                f"{served} of {asked} in {wall:.1f} s, "
+                f"{sum(size for _, size, _ in results) / 1e6:,.1f} MB sent",
+            )
+            row(
+                f"presenter, {visit}: one participant's pages, all assets fetched",
+                f"median {statistics.median(times):.0f} ms, p95 {np.percentile(times, 95):.0f} ms, "
+                f"max {max(times):.0f} ms",
+            )
+            row(
+                f"presenter, {visit}: the server's CPU and peak memory",
+                f"{sum(process.cpu_times()[:2]) - cpu_before:.2f} s CPU, {peak[0] / 1e6:.0f} MB",
+            )
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main() -> None:
     print("| kernel-free deck | measured |\n|---|---:|")
+    if sys.argv[1:] == ["--presenter-room"]:  # this part alone: no grids from cold
+        presenter_room()
+        return
     grids_cold()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "site"
@@ -208,6 +334,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
+    presenter_room()
 
 
 if __name__ == "__main__":
