@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -98,17 +99,37 @@ def descendants(pids: Iterable[int]) -> list[psutil.Process]:
 def stop_processes(processes: Iterable[psutil.Process], grace: float = GRACE) -> None:
     """Wait up to ``grace`` seconds for ``processes`` to leave, then kill the rest.
 
-    Returns when every one of them is gone, however short the grace (so none is still
-    there when the kit exits), or after ``GRACE`` seconds more at the most.
+    Returns when every one of them has ended, however short the grace (so none is
+    still running when the kit exits), or after ``GRACE`` seconds more at the most.
     """
     processes = list(processes)
-    _, alive = psutil.wait_procs(processes, timeout=grace)
+    alive = _still_there(processes)
+    if grace > 0 and alive:
+        _, alive = psutil.wait_procs(alive, timeout=grace)
     for process in alive:
         try:
             process.kill()
         except psutil.Error:
             continue
-    psutil.wait_procs(alive, timeout=GRACE)
+    deadline = time.monotonic() + GRACE
+    while (alive := _still_there(alive)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _still_there(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
+    """The processes that still run: a zombie has ended, whenever its new parent reaps it.
+
+    A killed kernel or browser whose parent died first is reaped by process 1, which
+    in a container may take a second or two: waiting for that would only delay the exit.
+    """
+    found = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process)
+        except psutil.Error:
+            continue
+    return found
 
 
 def carrying(variable: str, value: str) -> list[psutil.Process]:
