@@ -183,6 +183,8 @@ class Printer:
         async with self._slots:
             try:
                 page = self._idle.pop() if self._idle else await context.new_page()
+                # print media from the start: a handout's sliders (kit.kernelfree) stay undrawn
+                await page.emulate_media(media="print")
                 await page.goto(html.resolve().as_uri(), wait_until="load", timeout=TIMEOUT_MS)
                 await page.pdf(
                     path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True

@@ -515,6 +515,17 @@ def test_a_handout_slider_redraws_its_chart_offline_and_passes_axe(
             printed = static.is_visible(), page.locator(".kit-live").first.is_visible()
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / f"handout-{language}-{stem}.png"), full_page=True)
+            # opened to be printed (as the PDF printer does): nothing drawn, until on a screen
+            printing = browser.new_page()
+            printing.emulate_media(media="print")
+            printing.goto(path.as_uri())
+            printing.wait_for_timeout(500)
+            drawn_in_print = printing.evaluate("() => window.kitViews !== undefined")
+            printing.emulate_media(media="screen")
+            printing.wait_for_function(
+                "() => document.documentElement.classList.contains('kit-interactive')",
+                timeout=60_000,
+            )
         finally:
             browser.close()
     assert shown is None or shown in after, after
@@ -522,3 +533,4 @@ def test_a_handout_slider_redraws_its_chart_offline_and_passes_axe(
     assert errors == []
     assert violations == []
     assert printed == (True, False)
+    assert not drawn_in_print
