@@ -130,19 +130,12 @@ def band_rows(
 ) -> ChartRows:
     """The rows of :func:`flywheel_band`: the band, the three lines and the goal."""
     middle, median, mean = _b("band_middle", language), _b("median", language), _b("mean", language)
-    lines = pd.concat(
-        [
-            pd.DataFrame({"year": band["year"], "fans": band["median"], "series": median}),
-            pd.DataFrame({"year": band["year"], "fans": band["mean"], "series": mean}),
-            pd.DataFrame(
-                {
-                    "year": promised["year"],
-                    "fans": promised["fans"].astype(float),
-                    "series": _b("promised", language),
-                }
-            ),
-        ]
-    )
+    years, promised_years = band["year"].tolist(), promised["year"].tolist()
+    lines = [
+        *_series_rows("fans", years, band["median"], median),
+        *_series_rows("fans", years, band["mean"], mean),
+        *_series_rows("fans", promised_years, promised["fans"], _b("promised", language)),
+    ]
     goal = pd.DataFrame(
         {
             "fans": [float(target_fans)],
@@ -151,10 +144,24 @@ def band_rows(
     )
     tables = {
         "band": inline(band.assign(series=middle))["values"],
-        "lines": inline(lines)["values"],
+        "lines": tuple(lines),
         "goal": inline(goal)["values"],
     }
     return ChartRows((language, scale, runs), tables)
+
+
+def _series_rows(
+    value: str, years: list[int], values: pd.Series, series: str, key: str | None = None
+) -> list[dict]:
+    """One line's rows in long form (``year``, ``value``, ``series``): a gap is null.
+
+    The values as floats, as pandas gives them when it stacks several lines in one column;
+    with ``key`` (the line's column) the rows also name it, and gaps are left out.
+    """
+    pairs = zip(years, values.astype(float).tolist(), strict=True)
+    if key is None:
+        return [{"year": y, value: v if v == v else None, "series": series} for y, v in pairs]
+    return [{"year": y, "key": key, value: v, "series": series} for y, v in pairs if v == v]
 
 
 @drawn_from(band_rows)
@@ -254,10 +261,13 @@ def hunting_rows(
     """The rows of :func:`hunting_chart`; its shape says which lines and marks it has."""
     names = _hunting_names(language)
     columns = [c for c in names if c in comparison]
-    data = comparison.melt("year", value_vars=columns, var_name="key", value_name="clients")
-    data = data[data["clients"].notna()]
-    data["series"] = data["key"].map(names)
-    tables = {"lines": inline(data)["values"]}
+    years = comparison["year"].tolist()
+    lines = [
+        row
+        for column in columns
+        for row in _series_rows("clients", years, comparison[column], names[column], column)
+    ]
+    tables = {"lines": tuple(lines)}
     last = int(comparison["year"].iloc[-1])
     edge = horizon is not None and horizon < last
     if edge:
