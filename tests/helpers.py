@@ -15,6 +15,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -93,6 +94,9 @@ def start_presenter(
     ``$KIT_BENCH_LOG`` or nowhere).
     """
     port = port or free_port()
+    if "--room" in args and "--record" not in args and "--kernel-free" not in args:
+        # a room records its votes; here in a temporary folder, not room/ in the checkout
+        args = (*args, "--record", tempfile.mkdtemp(prefix="kit-room-"))
     with (log or PRESENTER_LOG).open("a") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
