@@ -1,9 +1,10 @@
 """Running the notebooks: worker processes, each with one warm kernel, and one printer.
 
 papermill runs each handout's notebook with the workshop's parameters. Each worker keeps
-one kernel warm and clears its namespace before every run (``%reset -f``), so only the
-first run of a worker pays for starting Python and importing Altair and pandas; a run
-that fails ends its kernel, so the next one starts on a fresh kernel. Randomness in the
+one kernel warm and clears its namespace before every run (``%reset -f``); that kernel is
+a fork of the worker, which has Python, Altair, pandas and the kit imported already, so
+no handout pays for starting Python or for those imports. A run that fails ends its
+kernel, so the next one starts on a fresh kernel. Randomness in the
 kit always takes the explicit ``seed``, so a warm kernel gives the same numbers as a
 fresh one. A worker exports the HTML in its own process and hands the page on: the run's
 one browser (:class:`~kit.handouts.pdf.PrintingProcess`) prints it while the worker's
@@ -19,8 +20,10 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from typing import Any
 import nbformat
 import papermill as pm
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.connect import write_connection_file
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -59,9 +63,101 @@ WARM_UP = "from kit.stories import STORIES\nfor entry in STORIES.values():\n    
 RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
 
 
+class ForkedKernel:
+    """A kernel forked from this worker, with Python, IPython, pandas, Altair and the kit imported.
+
+    The worker has them from the run that forked it. A kernel started the usual way
+    starts Python anew and imports all of that again: 1.2-1.4 s of a core a worker. The
+    fork is ready in about a tenth of that, and runs the same code on the same libraries
+    (a test compares its handouts with a fresh kernel's). A process may only fork while
+    it has no other thread (the fork copies only the thread that calls it): a pool worker
+    as it starts. It has what nbclient asks of a kernel manager it does not own:
+    ``has_kernel``, ``is_alive`` and ``interrupt_kernel``.
+
+    Parameters
+    ----------
+    cwd : str
+        The kernel's working folder (the notebooks').
+    sockets : str
+        A private folder for its connection file and Unix sockets.
+    """
+
+    has_kernel = True
+
+    def __init__(self, cwd: str, sockets: str) -> None:
+        self.connection_file = os.path.join(sockets, "kernel.json")
+        write_connection_file(
+            self.connection_file,
+            ip=os.path.join(sockets, "k"),
+            transport="ipc",
+            key=uuid.uuid4().hex.encode(),
+            kernel_name=KERNEL,
+        )
+        parent = os.getpid()
+        self.pid = os.fork()
+        if self.pid == 0:
+            _serve_kernel(cwd, self.connection_file, parent)
+
+    async def is_alive(self) -> bool:
+        """Whether the kernel still runs (an ended one is reaped here)."""
+        try:
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
+    async def interrupt_kernel(self) -> None:
+        """Interrupt the running cell (a cell over its time limit)."""
+        os.kill(self.pid, signal.SIGINT)
+
+    async def shutdown_kernel(self, now: bool = True) -> None:
+        """End the kernel at once: nothing in it needs a goodbye."""
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+    def client(self) -> AsyncKernelClient:
+        """A client for this kernel (not yet connected)."""
+        client = AsyncKernelClient(connection_file=self.connection_file)
+        client.load_connection_file()
+        return client
+
+
+def _serve_kernel(cwd: str, connection_file: str, parent: int) -> None:
+    """The forked child: become an IPython kernel on ``connection_file``; never return.
+
+    As a kernel started the usual way: in a session of its own (Ctrl-C in the terminal
+    reaches the run, not the kernel), in the notebooks' folder, its stderr silent, its
+    history in memory; and it leaves when its worker is gone.
+    """
+    code = 1
+    try:
+        os.setsid()
+        os.chdir(cwd)
+        quiet = os.open(os.devnull, os.O_RDWR)
+        os.dup2(quiet, 0)
+        os.dup2(quiet, 2)
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+        from ipykernel import kernelapp
+
+        sys.argv = [kernelapp.__file__, "-f", connection_file]
+        app = kernelapp.IPKernelApp.instance()
+        app.initialize(
+            ["-f", connection_file, *KERNEL_ARGUMENTS, f"--IPKernelApp.parent_handle={parent}"]
+        )
+        app.start()
+        code = 0
+    finally:
+        os._exit(code)
+
+
 class WarmKernel:
     """One kernel per worker process, started on first use and reused for every run.
 
+    A pool worker's first kernel is a :class:`ForkedKernel` (the kit already imported);
+    a kernel started later (after a failed run) or in any other process is started anew.
     It talks over Unix sockets in a private folder (IPC transport): no TCP ports to pick,
     so kernels started at the same moment by other workers or programs cannot collide.
     Its client stays connected between runs (a new one takes 0.2 s to be ready), and
@@ -70,19 +166,27 @@ class WarmKernel:
     """
 
     def __init__(self) -> None:
-        self.manager: AsyncKernelManager | None = None
+        self.manager: AsyncKernelManager | ForkedKernel | None = None
         self.client: AsyncKernelClient | None = None
         self.cwd: str | None = None
         self.sockets: str | None = None
         self.root: str | None = None  # where the sockets folder goes (the pool's, if any)
+        self.may_fork = False
+        """Whether the next kernel may be a fork of this process (set by a worker as it starts)."""
 
-    def get(self, cwd: str) -> tuple[AsyncKernelManager, AsyncKernelClient]:
+    def get(self, cwd: str) -> tuple[AsyncKernelManager | ForkedKernel, AsyncKernelClient]:
         """The warm kernel and its client, started in ``cwd`` (again, if it died or moved)."""
         if self.manager is not None and self.cwd == cwd and run_sync(self.manager.is_alive)():
             return self.manager, self.client
         self.shutdown()
         # short names: a Unix socket's path may not exceed about 100 characters
         self.sockets = tempfile.mkdtemp(prefix="w-" if self.root else "kit-kernel-", dir=self.root)
+        if self.may_fork:
+            # once: this process has threads from now on (the client's), and a kernel
+            # started after a failed run starts anew, as usual
+            self.may_fork = False
+            self.manager, self.cwd = ForkedKernel(cwd, self.sockets), cwd
+            return self.manager, self._connect(self.manager)
         manager = AsyncKernelManager(
             kernel_name=KERNEL,
             transport="ipc",
@@ -96,12 +200,15 @@ class WarmKernel:
         self.manager, self.cwd = manager, cwd
         if not run_sync(manager.is_alive)():
             raise HandoutError("the Python kernel stopped right after it started")
+        return manager, self._connect(manager)
+
+    def _connect(self, manager: AsyncKernelManager | ForkedKernel) -> AsyncKernelClient:
         client = manager.client()
         client.start_channels()
         self.client = client
         run_sync(client.wait_for_ready)(timeout=60)
         client.allow_stdin = False
-        return manager, client
+        return client
 
     def clear_soon(self) -> None:
         """Have the kernel clear its namespace before it runs anything else.
@@ -128,8 +235,8 @@ class WarmKernel:
             self.sockets = None
 
     @staticmethod
-    def _kill(manager: AsyncKernelManager) -> None:
-        process = getattr(manager.provisioner, "process", None)
+    def _kill(manager: AsyncKernelManager | ForkedKernel) -> None:
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
         if process is not None and process.poll() is None:
             process.kill()
 
@@ -365,6 +472,7 @@ def _start_worker(
     global _PARENT
     _PARENT = os.getppid()
     _KERNEL.root = scratch
+    _KERNEL.may_fork = True  # no thread here yet: the kernel can be a fork of this worker
     if scratch is not None:
         # the kernels' own temporary files go with the run
         os.environ["TMPDIR"] = scratch
@@ -378,15 +486,14 @@ def _start_worker(
 
 
 def _warm_up(cwd: str, handouts: tuple[Handout, ...]) -> None:
-    """Start the kernel and have it import the stories while the HTML export gets ready.
+    """Start the kernel, and ready the HTML export while it gets ready for the first notebook.
 
-    The export's templates are compiled on first use (about half a second): an empty
-    notebook exported once per language does that while the kernel imports. Only a head
-    start: should anything fail here, the first handout starts the kernel again and
-    reports what went wrong.
+    The export's templates are compiled on first use (0.1-0.5 s a language): an empty
+    notebook exported once per language does that. Only a head start: should anything
+    fail here, the first handout starts the kernel again and reports what went wrong.
     """
     try:
-        _KERNEL.get(cwd)
+        _KERNEL.get(cwd)  # first: the kernel is a fork of this worker, still without threads
         _KERNEL.client.execute(WARM_UP, silent=True, store_history=False)
         _KERNEL.clear_soon()
         for handout in handouts:

@@ -47,7 +47,8 @@ def shown(notebook: nbformat.NotebookNode) -> list:
 def test_a_warm_kernel_shows_what_a_fresh_one_shows_and_a_failure_is_not_passed_on(tmp_path):
     """A handout run on a worker's warm kernel, after a handout that failed half-way (its
     namespace half set) and after the other story, shows every cell exactly as on a fresh
-    kernel: the same cells, outputs and seeded numbers; the failed run's kernel is not reused."""
+    kernel: the same cells, outputs and seeded numbers; the failed run's kernel is not reused.
+    So does a run on a kernel forked from a pool worker (Python and the kit imported)."""
     folder = tmp_path / "notebooks"  # one folder: the warm kernel stays in its cwd
     folder.mkdir()
     for story in STORIES.values():
@@ -72,6 +73,12 @@ def test_a_warm_kernel_shows_what_a_fresh_one_shows_and_a_failure_is_not_passed_
     finally:
         runner._KERNEL.shutdown()
     assert shown(warm) == shown(fresh)
+    # and on a kernel forked from a pool worker, as `kit handouts` runs them
+    stage = tmp_path / "stage"
+    written = runner.run_all([referrals, nocure], stage, jobs=1)
+    assert [w.handout for w in written] == [referrals, nocure]
+    forked = nbformat.read(stage / f"{nocure.stem}.ipynb", as_version=4)
+    assert shown(forked) == shown(fresh)
     assert [o for cell in warm.cells for o in cell.get("outputs", []) if "text" in o] == []
 
 
