@@ -330,13 +330,21 @@ def make_app(
             stop_on_signals(loop.asyncio_loop)
             if announce is not None:
                 loop.add_callback(announce)
-            if options.room:
-                loop.add_callback(prepare_site, site, options, stories, loop)
+            in_turn = []
             if options.pool:
                 # the decks first: the coach's default view
                 in_turn = [s.deck(options.language) for s in stories]
                 in_turn += [s.page(options.language) for s in stories]
-                loop.add_callback(preheat_in_turn, self.kernel_manager, in_turn, options.pool)
+
+            async def warm_up() -> None:
+                if in_turn:
+                    await preheat_in_turn(self.kernel_manager, in_turn, options.pool)
+                if options.room:
+                    # after the pools: building the pages holds the interpreter a second or
+                    # two, and nobody is past the cap while the first pages are wanted
+                    prepare_site(site, options, stories, loop)
+
+            loop.add_callback(warm_up)
             super().listen()
 
     app = Presenter(config=voila_config(options, stories))
