@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
+import signal
 import time
 from pathlib import Path
 
 import psutil
 import pytest
-from helpers import fetch, kernels_of, presenter
+from helpers import fetch, free_port, kernels_of, presenter, start_presenter
 
 from kit import present
 from kit.chromium import HEADLESS_FLAGS, chromium_path
@@ -144,3 +146,24 @@ def test_the_room_full_page_takes_a_participant_to_the_kernel_free_story():
     assert t("present.room_full_kernel_free", "nl", limit=40) in page
     assert 'href="/kernel-free/nl/nocure.html"' in page and 'lang="nl"' in page
     assert "http-equiv" not in present.room_full_html(40, "nl")  # not ready: try again later
+
+
+@pytest.mark.parametrize(
+    ("name", "when", "code"),
+    [("SIGINT", "Preparing", 130), ("SIGTERM", "Preparing", 143), ("SIGINT", "Press Ctrl", 0)],
+)
+def test_kernel_free_stops_on_a_signal_with_one_line(tmp_path, name, when, code):
+    """While the pages are being built (exit 128 + the signal, one line) or once serving
+    (exit 0): no traceback, as for the kernel rooms (test_present_signals.py)."""
+    log = tmp_path / "presenter.log"
+    process, _ = start_presenter("--kernel-free", port=free_port(), log=log)
+    deadline = time.monotonic() + 60
+    while when not in log.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.02)
+    os.killpg(process.pid, getattr(signal, name))
+    assert process.wait(30) == code
+    output = log.read_text()
+    assert "Traceback" not in output and "Exception" not in output
+    if code:
+        assert output.strip().endswith("(nothing was left behind).")
