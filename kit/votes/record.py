@@ -86,7 +86,7 @@ def read_event(line: bytes) -> dict[str, Any]:
     if not line.startswith(_START):
         raise ValueError('not an event the kit writes (a line starts with {"event":")')
     try:
-        event = json.loads(line, object_pairs_hook=_no_repeats, parse_constant=_no_constant)
+        event = _DECODER.decode(line.decode("utf-8"))
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     except json.JSONDecodeError as error:
@@ -114,6 +114,9 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_repeats, parse_constant=_no_constant)
 
 
 def _check_time(at: Any) -> None:
