@@ -188,9 +188,9 @@ def chart_board_item(
                 _skeletons.popitem(last=False)
     if built is None:
         return {"kind": "chart", "spec": _dressed(part.draw(story).to_dict(validate=False), dress)}
-    shape, skeleton, slots = built
-    tables = {slot: list(rows.tables[table]) for slot, table in slots.items()}
-    return {"kind": "chart", "shape": shape, "skeleton": skeleton, "rows": tables}
+    shape, skeleton, tables = built
+    sent = {f"kit-{table}": list(rows.tables[table]) for table in tables}
+    return {"kind": "chart", "shape": shape, "skeleton": skeleton, "rows": sent}
 
 
 def _dressed(spec: dict[str, Any], dress: Callable | None) -> dict[str, Any]:
@@ -198,21 +198,37 @@ def _dressed(spec: dict[str, Any], dress: Callable | None) -> dict[str, Any]:
 
 
 def _built_shape(chart, rows: ChartRows, dress: Callable | None):
-    """The skeleton of ``chart`` and which table fills which of its data slots.
+    """The skeleton of ``chart``, its data named after the tables that fill it.
 
-    None when a slot's rows are none of the tables, or two tables that differ by name
-    hold the same rows (the slot could take either later): such a chart goes whole.
+    Layers drawn from one table share its name (``kit-months``), so its rows travel
+    once. None when a data slot's rows are none of the tables, or two tables that differ
+    by name hold the same rows (the slot could take either later): such a chart goes whole.
     """
     skeleton, slot_rows = split(_dressed(chart.to_dict(validate=False), dress))
-    slots = {}
+    names = {}
     for slot, values in slot_rows.items():
-        names = [name for name, table in rows.tables.items() if list(table) == list(values)]
-        if len(names) != 1:
-            log.warning("chart rows do not match its spec (%s: %s)", slot, names or "none")
+        found = [name for name, table in rows.tables.items() if list(table) == list(values)]
+        if len(found) != 1:
+            log.warning("chart rows do not match its spec (%s: %s)", slot, found or "none")
             return None
-        slots[slot] = names[0]
+        names[slot] = f"kit-{found[0]}"
+    skeleton = _renamed(skeleton, names)
     text = json.dumps(skeleton, sort_keys=True, default=str)
-    return digest(text), skeleton, slots
+    tables = tuple(dict.fromkeys(name.removeprefix("kit-") for name in names.values()))
+    return digest(text), skeleton, tables
+
+
+def _renamed(node: Any, names: dict[str, str]) -> Any:
+    """``node`` with every named data slot renamed by ``names``."""
+    if isinstance(node, list):
+        return [_renamed(child, names) for child in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: _renamed(value, names) for key, value in node.items()}
+    data = node.get("data")
+    if isinstance(data, dict) and data.get("name") in names:
+        copy["data"] = {**data, "name": names[data["name"]]}
+    return copy
 
 
 CONTAINERS = ("layer", "hconcat", "vconcat", "concat", "spec")
