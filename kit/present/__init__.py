@@ -15,8 +15,10 @@ index page in the chosen language. What it adds to a plain ``voila notebooks/``:
   one, and a pool refills a few seconds after a visitor took its kernel;
 - **a cell timeout** (``--cell-timeout``): a stuck cell cannot hang a page load for the room;
 - **room mode** (``--room``): binds to the machine's network address, prints the address and
-  a QR code, gives every participant a kernel of their own, culls idle kernels and shows a
-  friendly "the room is full" page beyond ``--max-participants``;
+  a QR code, gives every participant a kernel of their own, culls idle kernels and, beyond
+  ``--max-participants``, takes a participant to the story's kernel-free page
+  (:mod:`kit.kernelfree.serve`; "the room is full" while those pages are being built);
+- **kernel-free** (``--kernel-free``): only those pages, for everyone: no kernel, no Voilà;
 - **JupyterLab** (``--lab``) for coaches who show the code, always behind its token and
   never for the room.
 
