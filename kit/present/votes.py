@@ -1,7 +1,8 @@
 """The room's votes over HTTP: ``/kit/room/votes``, ``/kit/room/join``, ``/kit/room/control``.
 
 - ``GET /kit/room/votes``: the summary (:meth:`kit.votes.ballot.Ballot.summary`), never
-  cached; with a participant's cookie also ``mine``, their own answers this round.
+  cached; with a participant's cookie also ``mine``, their own answers this round (and a
+  new cookie in place of one this room did not sign).
 - ``POST /kit/room/votes`` ``{"month": 3, "choice": "stop"}`` with the ``kit-participant``
   cookie: ``{"month": 3, "choice": "stop", "counted": true, "answers": {"3": "stop"}}``.
 - ``GET /kit/room/join``: gives the cookie (every story page does too); 204.
@@ -167,8 +168,10 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
 
         def get(self) -> None:
             summary = self.votes.box.ballot.summary()
-            participant = self.votes.box.signer.participant(self.get_cookie(COOKIE))
-            if participant is not None:
+            if self.get_cookie(COOKIE) is not None:
+                # a page that has voted: its answers, and a new cookie if the one it has is
+                # not this room's (a presenter restarted without its --record folder)
+                participant = give_cookie(self, self.votes)
                 summary["mine"] = _months(self.votes.box.ballot.answers_of(participant))
             self.answer(summary)
 

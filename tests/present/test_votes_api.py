@@ -224,3 +224,17 @@ def test_the_jupyter_routes_keep_their_xsrf_check(room):
     base, _, _ = room
     status, _, _ = room_request(base, "POST", "/voila/api/shutdown/nope", cookie=join_room(base))
     assert status == 403
+
+
+def test_a_page_with_another_rooms_cookie_gets_a_new_one_when_it_asks_for_the_tally(room):
+    base, _, _ = room
+    other = join_room(base)[:-3] + "abc"  # as if signed by a presenter since restarted
+    assert room_request(base, "POST", "/kit/room/votes", STEP, cookie=other)[0] == 403
+    status, summary, response = room_request(base, "GET", "/kit/room/votes", cookie=other)
+    assert status == 200 and summary["mine"] == {}
+    fresh = response.getheader("Set-Cookie").split(";")[0].split("=", 1)[1]
+    assert room_request(base, "POST", "/kit/room/votes", STEP, cookie=fresh)[0] == 200
+    _, _, again = room_request(base, "GET", "/kit/room/votes", cookie=fresh)
+    assert again.getheader("Set-Cookie") is None
+    _, _, coach = room_request(base, "GET", "/kit/room/votes")  # no cookie: none given
+    assert coach.getheader("Set-Cookie") is None
