@@ -43,7 +43,13 @@ from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import Printer, PrintingProcess
 from kit.handouts.plan import Handout
-from kit.handouts.signals import carrying, descendants, held_signals, stop_processes
+from kit.handouts.signals import (
+    adopting_orphans,
+    carrying,
+    descendants,
+    held_signals,
+    stop_processes,
+)
 from kit.handouts.staging import STAGE_MARKER
 
 KERNEL = "python3"
@@ -311,13 +317,21 @@ def run_all(
     """
     if not plan:
         return []
-    context = multiprocessing.get_context("fork")
     jobs = min(jobs, len(plan))
     # every worker's kernel sockets and the browser's profile in one scratch folder,
     # removed with the pool even when the workers are killed (a failing handout, Ctrl-C)
     STAGE_MARKER.remove_stale(Path(tempfile.gettempdir()), (SCRATCH,))
     scratch = tempfile.mkdtemp(prefix=SCRATCH)
     STAGE_MARKER.write(Path(scratch))
+    with adopting_orphans():  # so that every process the run killed is reaped before it ends
+        return _run_pool(plan, stage, jobs, report, scratch)
+
+
+def _run_pool(
+    plan: list[Handout], stage: Path, jobs: int, report: Callable | None, scratch: str
+) -> list[Written]:
+    """Start the printer and the workers, hand them the plan, collect, and stop them all."""
+    context = multiprocessing.get_context("fork")
     events: queue.SimpleQueue = queue.SimpleQueue()
     printer = pool = None
     try:

@@ -2,17 +2,20 @@
 
 A closed terminal (SIGHUP) or ``kill`` (SIGTERM) raises :class:`Interrupted` in the
 main thread, so the same ``finally`` blocks that clean up after Ctrl-C run: the stage
-folder goes, the previous handouts stay. The workers' kernels and browsers run in
+folder goes, the previous handouts stay. The workers' kernels and the browser run in
 sessions of their own, where neither Ctrl-C nor a closed terminal reaches them, so
-:func:`stop_processes` ends them explicitly.
+:func:`stop_processes` ends them explicitly; within :func:`adopting_orphans` the run
+reaps them itself, so that none is still there when the kit has exited.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
+import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import psutil
@@ -20,6 +23,8 @@ import psutil
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 GRACE = 5.0
 """Seconds a process may take to leave by itself before it is killed."""
+PR_SET_CHILD_SUBREAPER = 36
+"""Linux's prctl option: orphaned descendants become this process's children."""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -117,19 +122,56 @@ def stop_processes(processes: Iterable[psutil.Process], grace: float = GRACE) ->
 
 
 def _still_there(processes: Iterable[psutil.Process]) -> list[psutil.Process]:
-    """The processes that still run: a zombie has ended, whenever its new parent reaps it.
+    """The processes not yet gone; an ended one that is this process's child is reaped here.
 
-    A killed kernel or browser whose parent died first is reaped by process 1, which
-    in a container may take a second or two: waiting for that would only delay the exit.
+    Within :func:`adopting_orphans`, a killed kernel or browser whose parent died first
+    becomes this process's child, so it is reaped here at once instead of by process 1
+    (which in a container may take a second or two, after the kit has exited).
     """
     found = []
     for process in processes:
         try:
-            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                found.append(process)
+            if not process.is_running():
+                continue
+            if process.status() == psutil.STATUS_ZOMBIE and _reaped(process.pid):
+                continue
         except psutil.Error:
             continue
+        found.append(process)
     return found
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
+    except ChildProcessError:  # not ours (yet): its parent reaps it, or leaves it to us
+        return False
+
+
+@contextmanager
+def adopting_orphans() -> Iterator[None]:
+    """Within the block, processes orphaned below this one become its children (Linux).
+
+    A run kills its workers, their kernels and the browser at once; those whose parent
+    died first would otherwise be left to process 1 to reap, and still be there after
+    the kit has exited. Elsewhere than on Linux the block runs as is.
+    """
+    prctl = _prctl()
+    adopted = prctl is not None and prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    try:
+        yield
+    finally:
+        if adopted:
+            prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+
+
+def _prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def carrying(variable: str, value: str) -> list[psutil.Process]:
