@@ -157,7 +157,13 @@ def test_a_killed_presenter_loses_at_most_the_votes_in_flight(tmp_path):
         threads = [
             threading.Thread(
                 target=vote_steadily,
-                args=(base, cookie, [start + i * 0.25 for i in range(40)], seed, answered),
+                args=(
+                    base,
+                    cookie,
+                    [start + (i + seed / 40) * 0.25 for i in range(40)],
+                    seed,
+                    answered,
+                ),
             )
             for seed, cookie in enumerate(cookies)
         ]
@@ -182,6 +188,11 @@ def test_a_killed_presenter_loses_at_most_the_votes_in_flight(tmp_path):
     assert not counted - recorded  # every vote answered "counted" is in the record
     assert sum((recorded - counted).values()) <= len(cookies)  # at most one in flight each
     replayed = replay(folder)  # a torn last line, if any, is skipped
+    print(
+        f"SIGKILL mid-flood: {sum(counted.values())} votes answered counted, all in the record; "
+        f"{sum((recorded - counted).values())} more recorded (in flight); torn last line: "
+        f"{lines[-1] != b''}"
+    )
     with presenter("--pool", "0", "--record", str(folder)) as (base, _, _):
         assert room_request(base, "GET", "/kit/room/votes")[1] == replayed.summary()
 
