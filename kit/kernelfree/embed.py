@@ -27,6 +27,9 @@ PAGE_HEIGHT = 210
 """Chart height on a page: heading, text, chart and controls share a 1280x720 screen."""
 PAGE_FONT = 16
 """Chart labels on a page, larger than a notebook's 13 px: read from the back of a room."""
+TITLE_SIZE = "clamp(width / 19, 12, 16)"
+"""A chart title's size (Vega expression): 16 px from a 300-pixel-wide chart up, smaller on a
+phone, so its words fit the width as the notebook's titles do."""
 SPEC_CLASS = "kit-kernel-free-spec"
 """The class of the JSON script that carries a scene's spec."""
 GRID_CLASS = "kit-kernel-free-grid"
@@ -190,6 +193,8 @@ def fitted(spec: dict[str, Any]) -> dict[str, Any]:
         config[part] = {**config.get(part, {}), **sizes}
     config["legend"]["labelLimit"] = 0  # whole series names: larger type, no ellipsis
     config["text"] = {**config.get("text", {}), "fontSize": PAGE_FONT}
+    # a title longer than a phone's chart is cut by the SVG's edge: it shrinks with the chart
+    config["title"] = {**config.get("title", {}), "fontSize": {"expr": TITLE_SIZE}}
     return {
         **spec,
         "config": config,

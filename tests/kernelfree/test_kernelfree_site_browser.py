@@ -49,6 +49,12 @@ HUNTER = """chart => {
     }
     return [];
 }"""
+TITLES_CUT = """() => Array.from(document.querySelectorAll('.chart svg')).flatMap((svg) => {
+    const edge = svg.getBoundingClientRect().right + 1;
+    return Array.from(svg.querySelectorAll('.role-title-text'))
+        .filter((title) => title.getBoundingClientRect().right > edge)
+        .map((title) => title.textContent);
+})"""
 MOVE = """([name, value]) => {
     const input = document.querySelector(`input[name="p_${name}"]`);
     input.value = value;
@@ -269,6 +275,9 @@ def test_kernelfree_pages_fit_the_screen(served, browser, screen):
             watched.page.goto(f"{served}/{page}.html")
         overflow = watched.page.evaluate("() => document.documentElement.scrollWidth")
         assert overflow <= width, (page, overflow)
+        # every chart's title within its drawing (the SVG would cut it off)
+        cut = watched.page.evaluate(TITLES_CUT)
+        assert cut == [], (page, cut)
         name = page.replace("/", "-")
         watched.page.screenshot(path=ARTIFACTS / f"kernelfree-{name}-{width}x{height}.png")
         watched.close()
