@@ -92,7 +92,8 @@ exec {chromium} "$@"
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium")
 def test_one_browser_prints_every_pdf_and_nothing_outlives_the_run(tmp_path):
     """Two handouts on two workers: one Chromium started in all, two PDFs, and when
-    `kit handouts` has exited no process it started (kernels, driver, browser) is left."""
+    `kit handouts` has exited no process it started (kernels, driver, browser) is left,
+    running or waiting to be reaped."""
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
     (bin_folder / "chromium").write_text(COUNTING_CHROMIUM.format(chromium=CHROMIUM))
@@ -110,7 +111,7 @@ def test_one_browser_prints_every_pdf_and_nothing_outlives_the_run(tmp_path):
     }
     out = tmp_path / "handouts"
     try:
-        done = subprocess.run(
+        run = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -124,11 +125,15 @@ def test_one_browser_prints_every_pdf_and_nothing_outlives_the_run(tmp_path):
                 "2",
             ],
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=300,
+            start_new_session=True,  # its own process group, as in a terminal
         )
-        assert done.returncode == 0, done.stderr
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        # not even a killed process waiting to be reaped (a zombie) is left in its group
+        assert [entry.name for entry in Path("/proc").iterdir() if _in_group(entry, run.pid)] == []
         survivors = [
             entry.name
             for entry in Path("/proc").iterdir()
@@ -141,6 +146,14 @@ def test_one_browser_prints_every_pdf_and_nothing_outlives_the_run(tmp_path):
     pdfs = sorted(out.rglob("*.pdf"))
     assert len(pdfs) == 2 and all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
     assert starts.read_text().splitlines() == ["started"]
+
+
+def _in_group(entry: Path, group: int) -> bool:
+    try:
+        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[2] == str(group)  # after the name: state, parent, process group
 
 
 def _carries(entry: Path, mark: str) -> bool:
