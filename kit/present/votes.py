@@ -119,9 +119,30 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
     """The three routes of the room's votes, for the presenter's tornado app."""
     import tornado.web
 
+    @tornado.web.stream_request_body
     class JSONHandler(tornado.web.RequestHandler):
+        # streamed: a body over 1 kB is refused, never kept in memory (the server's own
+        # limit would take hundreds of megabytes first)
         def initialize(self, votes: RoomVotes) -> None:
             self.votes = votes
+            self.body = bytearray()
+            self.too_large = False
+
+        def prepare(self) -> None:
+            length = self.request.headers.get("Content-Length", "0")
+            if not length.isdigit() or int(length) > MAX_BODY:
+                self._refused(RefusedError(413, "too_large", limit=MAX_BODY))
+
+        def data_received(self, chunk: bytes) -> None:
+            if len(self.body) + len(chunk) > MAX_BODY:
+                self.too_large = True
+            else:
+                self.body += chunk
+
+        def request_body(self) -> bytes:
+            if self.too_large:
+                raise RefusedError(413, "too_large", limit=MAX_BODY)
+            return bytes(self.body)
 
         def check_xsrf_cookie(self) -> None:
             # a signed, SameSite=Strict cookie and the Origin check stand in for _xsrf here
@@ -148,7 +169,7 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
         def checked_body(self) -> dict[str, Any]:
             if not from_this_site(self.request.headers, self.request.host):
                 raise RefusedError(403, "other_site")
-            return read_body(self.request.body)
+            return read_body(self.request_body())
 
         def _refused(self, error: RefusedError) -> None:
             text = t(f"present.votes.errors.{error.key}", self.votes.language, **error.values)
@@ -188,15 +209,14 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
         def _count(self) -> dict[str, Any]:
             if not from_this_site(self.request.headers, self.request.host):
                 raise RefusedError(403, "other_site")
-            if len(self.request.body) > MAX_BODY:
-                raise RefusedError(413, "too_large", limit=MAX_BODY)
+            body = self.request_body()
             cookie = self.get_cookie(COOKIE)
             participant = self.votes.box.signer.participant(cookie)
             if participant is None:
                 raise RefusedError(403, "no_cookie" if not cookie else "forged_cookie")
             if not self.votes.throttle.allow(participant):
                 raise RefusedError(429, "too_many")
-            given = read_body(self.request.body)
+            given = read_body(body)
             if set(given) != {"month", "choice"}:
                 raise RefusedError(400, "bad_request")
             month, choice = given["month"], given["choice"]

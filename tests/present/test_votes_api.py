@@ -238,3 +238,40 @@ def test_a_page_with_another_rooms_cookie_gets_a_new_one_when_it_asks_for_the_ta
     assert again.getheader("Set-Cookie") is None
     _, _, coach = room_request(base, "GET", "/kit/room/votes")  # no cookie: none given
     assert coach.getheader("Set-Cookie") is None
+
+
+def test_a_large_body_is_refused_before_it_is_read(room):
+    import socket
+
+    base, _, _ = room
+    host, port = base.removeprefix("http://").split(":")
+    cookie = join_room(base)
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(
+            b"POST /kit/room/votes HTTP/1.1\r\nHost: "
+            + f"{host}:{port}".encode()
+            + b"\r\nContent-Type: application/json\r\nContent-Length: 500000000\r\n"
+            + f"Cookie: kit-participant={cookie}\r\n\r\n".encode()
+            + b"{" * 4096
+        )  # 500 MB announced, 4 kB sent: the answer comes without waiting for the rest
+        answer = raw.recv(4096).decode()
+    assert (
+        answer.startswith("HTTP/1.1 413") and '{"error":"The body is over 1000 bytes."}' in answer
+    )
+
+
+def test_a_chunked_body_over_1_kb_is_refused(room):
+    base, _, _ = room
+
+    def chunks():
+        for _ in range(100):
+            yield b" " * 1000
+
+    status, answer, _ = room_request(
+        base,
+        "POST",
+        "/kit/room/votes",
+        chunks(),
+        cookie=join_room(base),
+    )  # http.client sends a generator chunked: no Content-Length to go by
+    assert status == 413 and list(answer) == ["error"]
