@@ -205,14 +205,18 @@ def _built_shape(chart, rows: ChartRows, dress: Callable | None):
     by name hold the same rows (the slot could take either later): such a chart goes whole.
     """
     skeleton, slot_rows = split(_dressed(chart.to_dict(validate=False), dress))
-    names = {}
+    names, kept = {}, {}
+    every = {**rows.tables, **rows.kept}
     for slot, values in slot_rows.items():
-        found = [name for name, table in rows.tables.items() if list(table) == list(values)]
+        found = [name for name, table in every.items() if list(table) == list(values)]
         if len(found) != 1:
             log.warning("chart rows do not match its spec (%s: %s)", slot, found or "none")
             return None
-        names[slot] = f"kit-{found[0]}"
-    skeleton = _renamed(skeleton, names)
+        if found[0] in rows.kept:
+            kept[slot] = values
+        else:
+            names[slot] = f"kit-{found[0]}"
+    skeleton = joined(_renamed(skeleton, names), kept)
     text = json.dumps(skeleton, sort_keys=True, default=str)
     tables = tuple(dict.fromkeys(name.removeprefix("kit-") for name in names.values()))
     return digest(text), skeleton, tables

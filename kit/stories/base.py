@@ -21,7 +21,7 @@ import ast
 import contextvars
 import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -76,14 +76,23 @@ class ChartRows:
     tables : mapping of str to tuple of dict
         The chart's row tables by name, each as :func:`kit.stories.look.inline` gives
         its ``values``.
+    kept : mapping of str to tuple of dict, optional
+        Tables that change only with the shape (the shape says when: a digest of them),
+        kept in the skeleton: a large table that most moves leave as it is travels once.
     """
 
     shape: Hashable
     tables: Mapping[str, tuple[dict[str, Any], ...]]
+    kept: Mapping[str, tuple[dict[str, Any], ...]] = field(default_factory=dict)
 
     def data(self, name: str) -> dict[str, Any]:
-        """One table as a chart's inline data (``{"values": rows}``)."""
-        return {"values": self.tables[name]}
+        """One table as a chart's inline data (``{"values": rows}``), a new dict each call.
+
+        A new dict: Altair moves data that several layers share as one object up to the
+        chart, which would change the chart's spec.
+        """
+        rows = self.tables[name] if name in self.tables else self.kept[name]
+        return {"values": rows}
 
 
 _ROWS_ONLY = contextvars.ContextVar("rows_only", default=False)

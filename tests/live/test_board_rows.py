@@ -116,7 +116,7 @@ def test_every_builder_draws_from_its_rows():
             rows = part.rows(story)
             assert isinstance(rows, ChartRows), part.name
             _, drawn = board.split(part.draw(story).to_dict(validate=False))
-            tables = [list(table) for table in rows.tables.values()]
+            tables = [list(table) for table in {**rows.tables, **rows.kept}.values()]
             assert all(values in tables for values in drawn.values()), part.name
 
 
@@ -175,6 +175,19 @@ def test_a_change_of_shape_sends_the_new_skeleton_once(flywheel):
     assert dict(board._skeletons).keys() == built.keys()
     assert chart_board.shapes.keys() == before.keys()
     assert chart_board.spec("band")["layer"][0]["encoding"]["y"]["scale"]["type"] == "linear"
+
+
+def test_a_table_kept_in_the_skeleton_travels_only_with_a_new_shape(flywheel):
+    """The map's 441 squares stay in its skeleton; a conversion move sends the room's square."""
+    panel, chart_board, comm = flywheel
+    find(panel, "kit-slider-conversion").value = 0.5
+    sent = next(item for item in comm.sent[0]["state"]["items"] if item["name"] == "map")
+    assert list(sent["rows"]) == ["kit-you"]
+    squares = [row for row in board.split(chart_board.spec("map"))[1]["kit"] if "year" in row]
+    assert len(squares) == 441
+    comm.sent.clear()
+    find(panel, "kit-slider-new_logos_per_year").value = 20  # a new map: a new skeleton
+    assert [sorted(message["state"]) for message in comm.sent] == [["items", "shapes", "version"]]
 
 
 def test_a_chart_without_a_row_function_goes_whole():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
+from kit.cache import digest
 from kit.stories.base import ChartRows, drawn_from
 from kit.stories.look import (
     ACCENT,
@@ -370,9 +373,11 @@ def map_rows(
 ) -> ChartRows:
     """The rows of :func:`passing_map_chart`: its squares, and the room's square.
 
-    Its shape holds the legend's groups that are present: they change the legend.
+    Its shape holds the legend's groups that are present (they change the legend) and
+    the squares' digest: the squares are kept in the chart's skeleton, since a move of
+    conversion or churn only moves the room's square.
     """
-    squares, shown = _squares(table, language, years)
+    squares, shown, squares_digest = _squares(table, language, years)
     you = pd.DataFrame(
         {
             "conversion": [_nearest(conversion, table["conversion"])],
@@ -380,15 +385,15 @@ def map_rows(
             "label": [_b("you", language)],
         }
     )
-    tables = {"squares": squares, "you": inline(you)["values"]}
-    return ChartRows((language, years, new_logos_per_year, shown), tables)
+    shape = (language, years, new_logos_per_year, shown, squares_digest)
+    return ChartRows(shape, {"you": inline(you)["values"]}, kept={"squares": squares})
 
 
-_squares_read: dict[tuple[int, str, int], tuple[pd.DataFrame, tuple, tuple]] = {}
+_squares_read: dict[tuple[int, str, int], tuple[pd.DataFrame, tuple, tuple, str]] = {}
 
 
-def _squares(table: pd.DataFrame, language: str, years: int) -> tuple[tuple, tuple[str, ...]]:
-    """The map's squares as rows, and the legend's groups among them.
+def _squares(table: pd.DataFrame, language: str, years: int) -> tuple[tuple, tuple[str, ...], str]:
+    """The map's squares as rows, the legend's groups among them, and the rows' digest.
 
     A story keeps its map's table while conversion and churn move (they only move the
     room's square), so the 441 squares are read once per table, language and years.
@@ -396,7 +401,7 @@ def _squares(table: pd.DataFrame, language: str, years: int) -> tuple[tuple, tup
     key = (id(table), language, years)
     read = _squares_read.get(key)
     if read is not None and read[0] is table:
-        return read[1], read[2]
+        return read[1:]
     groups = _map_groups(language, years)
     data = table.assign(
         conversion=(100 * table["conversion"]).round().astype(int),
@@ -412,8 +417,9 @@ def _squares(table: pd.DataFrame, language: str, years: int) -> tuple[tuple, tup
     if len(_squares_read) >= 8:  # a few tables at most: the room's language and years
         _squares_read.clear()
     squares = inline(data)["values"]
-    _squares_read[key] = (table, squares, shown)
-    return squares, shown
+    rows_digest = digest(json.dumps(squares))
+    _squares_read[key] = (table, squares, shown, rows_digest)
+    return squares, shown, rows_digest
 
 
 MAP_LIMIT = 50
@@ -457,7 +463,7 @@ def passing_map_chart(
     """
     groups = _map_groups(language, years)
     rows = map_rows(table, conversion, churn, new_logos_per_year, language, years)
-    shown = list(rows.shape[-1])
+    shown = list(_squares(table, language, years)[1])  # the legend's groups present
     sort = alt.SortOrder("ascending")
     x = alt.X(
         "conversion:O",
