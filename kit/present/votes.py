@@ -33,6 +33,9 @@ MAX_BODY = 1_000
 """Bytes a vote's or a coach's request may have."""
 COOKIE_DAYS = 1
 """The cookie outlives a closed browser for the rest of the workshop day."""
+NEW_BURST = 30
+NEW_PER_SECOND = 0.2
+"""New participant cookies one machine gets: 30 at once, then one every 5 s."""
 
 
 class RefusedError(Exception):
@@ -58,12 +61,22 @@ class RoomVotes:
     def __init__(self, box: BallotBox, language: str, coach_ips: tuple[str, ...]) -> None:
         self.box, self.language, self.coach_ips = box, language, coach_ips
         self.throttle = Throttle()
+        # new participants per machine: a room's phones each come once; a script minting
+        # cookies to vote many times runs dry after a burst
+        self.newcomers = Throttle(rate=NEW_PER_SECOND, burst=NEW_BURST)
 
 
-def give_cookie(handler: Any, votes: RoomVotes) -> str:
-    """Make sure the visitor has a valid participant cookie; return the participant's id."""
+def give_cookie(handler: Any, votes: RoomVotes) -> str | None:
+    """Make sure the visitor has a valid participant cookie; return the participant's id.
+
+    None when the visitor's machine has had too many new cookies lately (the presenting
+    machine excepted): it gets none this time.
+    """
     participant = votes.box.signer.participant(handler.get_cookie(COOKIE))
     if participant is None:
+        ip = handler.request.remote_ip
+        if ip not in votes.coach_ips and not votes.newcomers.allow(ip):
+            return None
         cookie = votes.box.signer.new_cookie()
         handler.set_cookie(
             COOKIE, cookie, path="/", expires_days=COOKIE_DAYS, httponly=True, samesite="Strict"
@@ -193,7 +206,8 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
                 # a page that has voted: its answers, and a new cookie if the one it has is
                 # not this room's (a presenter restarted without its --record folder)
                 participant = give_cookie(self, self.votes)
-                summary["mine"] = _months(self.votes.box.ballot.answers_of(participant))
+                mine = self.votes.box.ballot.answers_of(participant) if participant else {}
+                summary["mine"] = _months(mine)
             self.answer(summary)
 
         def post(self) -> None:
@@ -227,7 +241,9 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
         """GET: the participant's cookie, if the visitor has none yet."""
 
         def get(self) -> None:
-            give_cookie(self, self.votes)
+            if give_cookie(self, self.votes) is None:
+                self._refused(RefusedError(429, "too_many_new"))
+                return
             self.set_status(204)
             self.finish()
 

@@ -154,7 +154,12 @@ class Ballot:
         """
         if self._summary is None:
             self._summary = self._count()
-        return dict(self._summary)
+        summary = self._summary  # counted once per change; each caller gets its own copy
+        return {
+            **summary,
+            "months": [dict(month) for month in summary["months"]],
+            **{key: list(summary[key]) for key in ("closed", "still_in", "results")},
+        }
 
     def _count(self) -> dict[str, Any]:
         months = len(self.results)

@@ -275,3 +275,18 @@ def test_a_chunked_body_over_1_kb_is_refused(room):
         cookie=join_room(base),
     )  # http.client sends a generator chunked: no Content-Length to go by
     assert status == 413 and list(answer) == ["error"]
+
+
+def test_one_machine_gets_30_new_participants_at_once_and_then_waits(room):
+    base, _, _ = room
+    # 127.0.0.3 is a participant's machine as far as the presenter knows
+    joins = [room_request(base, "GET", "/kit/room/join", source="127.0.0.3") for _ in range(31)]
+    assert [status for status, _, _ in joins[:30]] == [204] * 30
+    status, answer, response = joins[30]
+    assert status == 429 and "new participants" in answer["error"]
+    assert response.getheader("Set-Cookie") is None
+    status, summary, response = room_request(
+        base, "GET", "/kit/room/votes", cookie="forged", source="127.0.0.3"
+    )
+    assert status == 200 and summary["mine"] == {} and response.getheader("Set-Cookie") is None
+    assert room_request(base, "GET", "/kit/room/join")[0] == 204  # the presenting machine: no limit

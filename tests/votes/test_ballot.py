@@ -162,3 +162,12 @@ def test_months_story_a_cannot_show_are_refused(results, target):
 def test_the_limits_are_story_as_own():
     assert MAX_MONTHS == model.MAX_MONTHS
     assert MAX_RESULT == model.MAX_RESULT == model.MAX_TARGET
+
+
+def test_a_summary_changed_by_its_reader_leaves_the_ballot_as_it_was():
+    ballot = Ballot()
+    ballot.vote("ann", 1, "stop")
+    summary = ballot.summary()
+    summary["months"][0]["stop"] = 99
+    summary["still_in"].append(7)
+    assert ballot.summary()["months"][0]["stop"] == 1 and len(ballot.summary()["still_in"]) == 6
