@@ -131,6 +131,11 @@ class Grid:
 
     def csv(self) -> str:
         """The table as CSV text (header first), as the page embeds it."""
+        return self._csv_text
+
+    @functools.cached_property
+    def _csv_text(self) -> str:
+        # written once: a page asks for it several times (the spec, the page's copy, packing)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
@@ -272,7 +277,16 @@ def _cached(
         return Grid(story, axes, columns, tuple(rows), runs, seed).csv()
 
     text = remembered("grids", _file_name(story, axes, runs), make, keep=8)
-    return Grid.from_csv(text, story, axes, runs, seed, labels)
+    key = (story, axes, runs, seed, labels, text)  # the text itself: a changed cache reads anew
+    if key not in _READ:
+        if len(_READ) >= 4:
+            _READ.clear()
+        _READ[key] = Grid.from_csv(text, story, axes, runs, seed, labels)
+    return _READ[key]
+
+
+_READ: dict[tuple, Grid] = {}
+"""Grids read in this process: a run of handouts reads the same grid for every handout."""
 
 
 def _each_point(compute: Callable, points: list[dict[str, float]]) -> list:
