@@ -17,10 +17,12 @@ from kit.workshop import ROSTER_STORY, Participant, Workshop
 FORMATS = ("html", "pdf")
 LARGE_RUN = 200
 """Above this many handouts `kit handouts` asks for ``--yes`` before it starts."""
-SECONDS_TO_START = 4.0
-"""A worker's first handout: starting a kernel and importing the kit (2-core laptop)."""
-SECONDS_A_HANDOUT = {"html": 0.9, "pdf": 0.4}
-"""Each further handout on one worker, per format asked for (the notebook run is in html's)."""
+SECONDS_TO_START = 2.0
+"""Up to a worker's first notebook: loading the kit, forking the workers and their kernels
+(2-core laptop under load, 30-participant roster and default workshop)."""
+SECONDS_A_HANDOUT = {"html": 0.8, "pdf": 0.3}
+"""Each handout on one worker, per format asked for (the notebook run is in html's); the
+PDF is printed by the run's one browser while the worker runs its next notebook."""
 
 
 @dataclass(frozen=True)
