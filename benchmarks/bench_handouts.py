@@ -25,16 +25,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import papermill as pm
 from jupyter_client.manager import KernelManager
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from helpers import roster_workshop  # noqa: E402 - the tests' roster workshop, shared
-
-from kit.handouts import Outcome, write_handouts  # noqa: E402
-from kit.workshop import DEFAULT_WORKSHOP, load_workshop  # noqa: E402
+TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 class IpcKernelManager(KernelManager):
@@ -94,13 +91,16 @@ def made_up_roster(participants: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pair(workshop: Path, jobs: int, folder: Path) -> tuple[Outcome, float]:
+def pair(workshop: Path, jobs: int, folder: Path) -> tuple[Any, float]:
     """One kit run of ``workshop`` and, right after it, its floor: (outcome, floor seconds)."""
+    from kit.handouts import write_handouts
+    from kit.workshop import load_workshop
+
     outcome = write_handouts(load_workshop(workshop), folder / "handouts", jobs=jobs)
     return outcome, floor(len(outcome.written), jobs, folder)
 
 
-def show_files(outcome: Outcome) -> None:
+def show_files(outcome: Any) -> None:
     for written in outcome.written:
         sizes = ", ".join(
             f"{Path(f['path']).suffix[1:]} {f['bytes'] / 1000:.0f} kB" for f in written.files
@@ -137,6 +137,12 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="kit-floor-") as tmp:
             floor(args.floor, args.jobs, Path(tmp))
         return 0
+    # the kit is imported here only: the floor's own process imports papermill alone
+    sys.path.insert(0, str(TESTS))
+    from helpers import roster_workshop  # the tests' roster workshop, shared
+
+    from kit.workshop import DEFAULT_WORKSHOP
+
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         folder = Path(tmp)
