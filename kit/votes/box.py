@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from kit.votes.ballot import Ballot, check_months
-from kit.votes.participants import Signer, room_secret
-from kit.votes.record import Record
+from kit.votes.errors import RecordError
+from kit.votes.participants import Signer, check_secret, room_secret
+from kit.votes.record import Record, check_folder
 
 
 class BallotBox:
@@ -36,8 +37,14 @@ class BallotBox:
         if folder is None:
             self.record, self.ballot = None, Ballot()
         else:
+            folder = check_folder(folder)
+            check_secret(folder)  # every file checked before the record is opened or made
             self.record, self.ballot = Record.open(folder)
-        self.signer = Signer(room_secret(folder))
+        try:
+            self.signer = Signer(room_secret(folder))
+        except (RecordError, OSError):
+            self.shut()
+            raise
 
     def vote(self, participant: str, month: Any, choice: Any) -> dict[int, str]:
         """Count a participant's answer; return all their answers this round.

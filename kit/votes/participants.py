@@ -89,6 +89,19 @@ def room_secret(folder: Path | None) -> bytes:
     return secret
 
 
+def check_secret(folder: Path) -> None:
+    """Refuse a ``room-secret`` in ``folder`` that the kit did not write, before any writing.
+
+    Raises
+    ------
+    RecordError
+        For a link, a folder, or a file that is not 64 hex digits (left untouched).
+    """
+    path = folder / SECRET_FILE
+    if path.exists() or path.is_symlink():
+        _read_secret(path)
+
+
 def _read_secret(path: Path) -> bytes:
     if path.is_symlink() or not path.is_file():
         raise RecordError(

@@ -224,6 +224,7 @@ def test_a_secret_file_the_kit_did_not_write_is_refused_untouched(tmp_path):
     with pytest.raises(RecordError, match="not a room secret the kit wrote"):
         BallotBox(tmp_path / "room")
     assert (tmp_path / "room" / SECRET_FILE).read_text() == "password123"
+    assert os.listdir(tmp_path / "room") == [SECRET_FILE]  # no record made beside it
 
 
 @pytest.mark.parametrize(
