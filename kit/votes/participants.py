@@ -81,11 +81,17 @@ def room_secret(folder: Path | None) -> bytes:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return _read_secret(path)
+    except OSError as error:
+        raise RecordError(path, None, f"cannot be written ({error.strerror})") from None
     secret = secrets.token_bytes(32)
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secret.hex() + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secret.hex() + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        path.unlink(missing_ok=True)  # ours, half-written: a restart makes it anew
+        raise RecordError(path, None, f"cannot be written ({error.strerror})") from None
     return secret
 
 
@@ -107,8 +113,11 @@ def _read_secret(path: Path) -> bytes:
         raise RecordError(
             path, None, "not a file the kit wrote: move it away or pick another folder"
         )
-    with path.open("rb") as handle:
-        text = handle.read(100)
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(100)
+    except OSError as error:
+        raise RecordError(path, None, f"cannot be read ({error.strerror})") from None
     if not _SECRET.fullmatch(text):
         raise RecordError(
             path, None, "not a room secret the kit wrote (64 hex digits): move it away"

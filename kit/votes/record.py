@@ -155,14 +155,18 @@ def _replay(path: Path) -> tuple[Ballot, int]:
     """The ballot a record makes, and the bytes of its whole lines."""
     _check_file(path)
     ballot, whole = Ballot(), 0
-    for number, line, end in _lines(path):
-        whole = end
-        try:
-            apply(ballot, read_event(line))
-        except VoteError as error:
-            raise RecordError(path, number, f"the kit never accepts this event: {error}") from None
-        except ValueError as error:
-            raise RecordError(path, number, str(error)) from None
+    try:
+        for number, line, end in _lines(path):
+            whole = end
+            try:
+                apply(ballot, read_event(line))
+            except VoteError as error:
+                message = f"the kit never accepts this event: {error}"
+                raise RecordError(path, number, message) from None
+            except ValueError as error:
+                raise RecordError(path, number, str(error)) from None
+    except OSError as error:
+        raise RecordError(path, None, f"cannot be read ({error.strerror})") from None
     return ballot, whole
 
 

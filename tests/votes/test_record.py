@@ -307,3 +307,20 @@ def test_a_write_the_disk_refuses_half_way_counts_nothing_and_leaves_whole_lines
     box.shut()
     assert replay(tmp_path / "room").summary() == box.ballot.summary()
     assert len((tmp_path / "room" / RECORD_FILE).read_text().splitlines()) == 2
+
+
+def test_a_secret_that_cannot_be_written_is_a_record_error(tmp_path, monkeypatch):
+    from kit.votes import participants
+
+    real_open = os.open
+
+    def refused(path, *args, **kwargs):
+        if str(path).endswith(SECRET_FILE):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(participants.os, "open", refused)
+    with pytest.raises(RecordError, match="room-secret: cannot be written"):
+        BallotBox(tmp_path / "room")
+    monkeypatch.setattr(participants.os, "open", real_open)
+    BallotBox(tmp_path / "room").shut()  # the record it opened was closed: it opens again
