@@ -6,6 +6,8 @@ import json
 
 import pytest
 from helpers import join_room, presenter, room_request
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kit.votes.record import RECORD_FILE, replay
 
@@ -18,6 +20,15 @@ def room(tmp_path_factory):
     folder = tmp_path_factory.mktemp("votes") / "room"
     with presenter("--pool", "0", "--record", str(folder)) as (base, _, printed):
         yield base, folder, printed
+
+
+@pytest.fixture(autouse=True)
+def fresh_round(room):
+    """Each test starts on the article's months with no answers, whatever ran before it."""
+    base = room[0]
+    article = {"action": "months", "results": [20, 15, 5, 45, 20, 15], "target": 120}
+    assert room_request(base, "POST", "/kit/room/control", article)[0] == 200
+    assert room_request(base, "POST", "/kit/room/control", {"action": "reset"})[0] == 200
 
 
 def test_joining_gives_a_private_signed_cookie_once(room):
@@ -290,3 +301,40 @@ def test_one_machine_gets_30_new_participants_at_once_and_then_waits(room):
     )
     assert status == 200 and summary["mine"] == {} and response.getheader("Set-Cookie") is None
     assert room_request(base, "GET", "/kit/room/join")[0] == 204  # the presenting machine: no limit
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10, 50) | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+BODIES = st.one_of(
+    st.binary(max_size=200),
+    JSON_VALUES.map(lambda value: json.dumps(value).encode()),
+    st.fixed_dictionaries(
+        {"month": JSON_VALUES, "choice": st.sampled_from(["continue", "stop"]) | JSON_VALUES}
+    ).map(lambda value: json.dumps(value).encode()),
+    st.fixed_dictionaries(
+        {
+            "action": st.sampled_from(["close", "months", "reset"]) | JSON_VALUES,
+            "month": JSON_VALUES,
+            "results": st.lists(st.integers(-5, 200_000), max_size=40) | JSON_VALUES,
+            "target": JSON_VALUES,
+        }
+    ).map(lambda value: json.dumps(value).encode()),
+)
+
+
+# the round is reset once per test, not per example: any state the examples leave is fine
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES, path=st.sampled_from(["/kit/room/votes", "/kit/room/control"]))
+def test_any_body_gets_an_answer_or_one_line_of_json_never_a_500(room, body, path):
+    base, _, printed = room
+    status, answer, _ = room_request(base, "POST", path, body, cookie=join_room(base))
+    assert status in (200, 400, 409, 413), (status, answer)
+    assert isinstance(answer, dict)
+    if status != 200:
+        assert list(answer) == ["error"] and "\n" not in answer["error"]
+    assert "Traceback" not in printed()
