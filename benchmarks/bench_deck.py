@@ -11,7 +11,7 @@
 3. ``kit present`` (a pool of 1: the decks are preheated first) to the first scene of story
    A's deck interactive in a browser new to the kit: every slide drawn, keys answered.
 
-Usage: ``python benchmarks/bench_deck.py [--rounds 3] [--moves 30] [--starts 3]``.
+Usage: ``python benchmarks/bench_deck.py [--rounds 3] [--moves 30] [--starts 3] [--only-start]``.
 """
 
 from __future__ import annotations
@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="times through the deck")
     parser.add_argument("--moves", type=int, default=30, help="slider moves per scene")
     parser.add_argument("--starts", type=int, default=3, help="kit present starts timed")
+    parser.add_argument(
+        "--only-start", action="store_true", help="time the starts only, not keys and sliders"
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -169,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{statistics.median(starts):.1f} s ({times} s)"
         )
 
+    if args.only_start:
+        return 0
     process, base = start_presenter("--pool", "0")
     try:
         wait_for_server(base, 60)

@@ -39,7 +39,7 @@ class HandoutOutputs(Preprocessor):
 
     An output that also carries a static picture keeps the picture; one that is only a
     widget view is dropped, and so is the notebook's saved widget state. Every chart gets
-    its title as alternative text.
+    alternative text: what it shows, as the kernel gave it, or else its title.
     """
 
     def preprocess(self, nb, resources):  # noqa: D102 - see the class docstring
@@ -57,8 +57,10 @@ class HandoutOutputs(Preprocessor):
                 if not set(data) - {"text/plain"}:
                     continue
             chart = output.get("metadata", {}).get("kit")
-            if chart:
-                chart["alt"] = chart_title(chart.get("spec", {})) or chart.get("chart", "")
+            if chart:  # the words kit.live.display gave the chart, else its title
+                chart["alt"] = (
+                    chart.get("alt") or chart_title(chart.get("spec", {})) or chart.get("chart", "")
+                )
             kept.append(output)
         cell.outputs = kept
         return cell, resources

@@ -19,6 +19,7 @@ The deck notebook itself (which cells, which template, the speaker notes) is mad
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -59,6 +60,9 @@ DECK_FONTS = {
     "text": {"fontSize": 18},
 }
 
+
+EAGER = 2
+"""Slides a deck notebook builds as it runs: the first scene and the next (:meth:`Deck.place`)."""
 
 DECK_HEIGHT = 210
 """A chart's plot height on a slide (a notebook's is :data:`kit.stories.look.HEIGHT`)."""
@@ -282,6 +286,11 @@ class Deck:
         self.language = story.language
         self.look = SliderLook.new()
         self.slides: dict[str, Slide] = {}
+        self.waiting: list[tuple[Scene, w.Widget]] = []  # later scenes, shown as holders
+        self.holder_layout = w.Layout(width="100%")
+        # pressed by the deck's script once the first scene is drawn (never shown)
+        self.go_on = w.Button(description="…", tooltip="").add_class("kit-deck-build")
+        self.go_on.on_click(self.build_waiting)
         # a story with a room scene takes the room's answers while kit present serves it
         self.following = (
             room_feed.start_following(self.take_room) if getattr(story, "votes", None) else None
@@ -292,6 +301,42 @@ class Deck:
         if scene.name not in self.slides:
             self.slides[scene.name] = Slide(self, scene)
         return self.slides[scene.name]
+
+    def place(self, scene: Scene) -> w.Widget:
+        """What the deck notebook displays for ``scene``: its slide, or a holder filled later.
+
+        The first :data:`EAGER` scenes get their slides at once. In a running kernel a
+        later scene gets an empty holder: the page is complete sooner and its browser
+        draws two slides, not every one, before the first scene answers. Once it has,
+        the deck's script presses the hidden button in the first holder and the later
+        slides are built into their holders (:meth:`build_waiting`). Without a running
+        event loop (a script, a test) every slide is built at once.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self.slide(scene).widget
+        position = [s.name for s in self.story.scenes].index(scene.name)
+        if position < EAGER or scene.name in self.slides:
+            return self.slide(scene).widget
+        holder = w.VBox(layout=self.holder_layout).add_class("kit-slide-holder")
+        if not self.waiting:
+            holder.children = (self.go_on,)
+        self.waiting.append((scene, holder))
+        return holder
+
+    def build_waiting(self, _button: Any = None) -> None:
+        """Build the first waiting slide into its holder, and the next one on the next turn.
+
+        One slide per turn of the kernel's event loop: a participant's move that arrives
+        meanwhile is answered between two slides.
+        """
+        if not self.waiting:
+            return
+        scene, holder = self.waiting.pop(0)
+        holder.children = (self.slide(scene).widget,)
+        if self.waiting:
+            asyncio.get_running_loop().call_soon(self.build_waiting)
 
     def set_values(self, changes: dict[str, Any], origin: Slide) -> None:
         """Move the story; redraw every slide's parts that depend on what changed."""
@@ -331,4 +376,4 @@ def show_slide(story: Story, scene: Scene) -> None:
     deck = story.__dict__.get("_deck")
     if deck is None:
         deck = story.__dict__["_deck"] = Deck(story)
-    display(deck.slide(scene).widget)
+    display(deck.place(scene))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 
@@ -245,3 +246,52 @@ def test_every_diary_row_has_its_mood_in_colour_shape_and_word(language, monkeyp
     tables = [d["text/html"] for d in shown if isinstance(d, dict) and "text/html" in d]
     assert len(tables) == 1
     check(tables[0])
+
+
+def test_in_a_kernel_later_slides_are_built_once_the_first_scene_is_drawn(monkeypatch):
+    # the page is complete (and its first scene answers keys) before the later slides exist
+    story = NoCureStory.from_notebook({"view": "deck", "n_contracts": 500})
+    shown = []
+    monkeypatch.setattr(deck, "display", shown.append)
+
+    async def run_the_notebook_then_draw_the_first_scene() -> tuple[set, set]:
+        for scene in story.scenes:
+            story.show(scene.name)
+        right_after = set(story._deck.slides)
+        assert shown[deck.EAGER].children == (story._deck.go_on,)  # what deck.js presses
+        story._deck.go_on.click()
+        for _ in range(500):  # one slide per turn of the loop
+            if not story._deck.waiting:
+                break
+            await asyncio.sleep(0.01)
+        return right_after, set(story._deck.slides)
+
+    right_after, later = asyncio.run(run_the_notebook_then_draw_the_first_scene())
+    names = [scene.name for scene in story.scenes]
+    assert right_after == set(names[: deck.EAGER])
+    assert later == set(names)
+    for scene, widget in zip(story.scenes, shown, strict=True):
+        slide = story._deck.slides[scene.name].widget
+        assert widget is slide or widget.children == (slide,), scene.name
+    # a move redraws a slide built later: they all move one story
+    words = story._deck.slides["say_no"].words["say_no_text"]
+    before = words.value
+    story._deck.slides["chance"].controls["volatility"].slider.value = 1.2
+    assert words.value != before
+
+
+def test_a_kernel_drawn_chart_says_what_it_shows_on_the_page_and_in_the_handout():
+    from nbformat.v4 import new_code_cell, new_output
+
+    from kit.handouts.export import HandoutOutputs
+
+    story = NoCureStory(n_contracts=500, language="nl")
+    part = NoCureStory.scene("contract").parts[1]
+    output = display.chart_output(part.draw(story), part.name, "nl")
+    words = t("deck.alt.progress", "nl")
+    assert output["metadata"]["kit"]["alt"] == words
+    assert output["data"]["image/svg+xml"].startswith(f'<svg aria-label="{html.escape(words)}"')
+    shown = new_output("display_data", data=output["data"], metadata=output["metadata"])
+    cell = new_code_cell(outputs=[shown])
+    kept, _ = HandoutOutputs().preprocess_cell(cell, {}, 0)
+    assert kept.outputs[0]["metadata"]["kit"]["alt"] == words  # not just the title

@@ -563,6 +563,19 @@
   document.querySelector(".kit-deck-notes").addEventListener("click", openNotes);
   setInterval(tick, 1000);
 
+  // The kernel builds the later slides once the first scene shown is drawn (or is one of
+  // them): it waits for the hidden button in their first holder (kit.live.deck.Deck.place).
+  let laterAsked = false;
+  function buildLater(current) {
+    const button = document.querySelector(".kit-deck-build");
+    if (laterAsked || !button || !current) return;
+    const waiting = current.querySelector(".kit-slide-holder");
+    if (waiting || (current.querySelector(".kit-slide") && drawn(current))) {
+      laterAsked = true;
+      button.click();
+    }
+  }
+
   // The widgets are drawn after the page: name their controls, and re-apply the step once
   // the stepped chart tells how many months it has.
   let pending = null;
@@ -572,6 +585,7 @@
       pending = null;
       nameControls(document);
       const all = slides();
+      buildLater(all[index]);
       if (requested && all[requested.index] && drawn(all[requested.index])) {
         const { index: i, step: s } = requested;
         show(i, s, "load"); // the step asked for, now that the chart says how many there are
