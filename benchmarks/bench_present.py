@@ -280,16 +280,20 @@ def rooms(sizes: list[int], moves: int) -> None:
             )
         for error in sorted(set(room["errors"])):
             print("  error:", error)
-        if meets_goals(room):
+        if meets_goals(room) and met == size_before(sizes, size):
             met = size
-        else:
-            break  # a larger room will not do better
     free_mb = psutil.virtual_memory().available / 2**20
     print(
         f"room goals (every page interactive, median move < {ROOM_GOALS_MS[0]} ms, "
         f"p95 < {ROOM_GOALS_MS[1]} ms) met up to {met} participants of those tried; "
         f"beyond that, the kernel-free pages ({free_mb:.0f} MB of memory free now)"
     )
+
+
+def size_before(sizes: list[int], size: int) -> int:
+    """The room size tried before ``size`` (0 for the first)."""
+    index = sizes.index(size)
+    return sizes[index - 1] if index else 0
 
 
 def meets_goals(room: dict) -> bool:
