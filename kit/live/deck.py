@@ -41,6 +41,9 @@ from kit.text import t
 
 log = logging.getLogger(__name__)
 
+BESIDE_CONTROLS = frozenset({"rule", "ahead"})
+"""Sentences the deck puts under a slide's controls: they say what those controls set."""
+
 UNFOLDS = {"mood_bars": "month"}
 """Charts the deck shows step by step, and the field they step along (story A's months)."""
 
@@ -193,6 +196,7 @@ class Slide:
         if scene.text:
             side.append(w.HTML(_fixed_text(scene.text, self.language)).add_class("kit-slide-text"))
         side += [*lists, *(c.widget for c in self.controls.values()), self.message]
+        side += [self.words[name] for name in self.words if name in BESIDE_CONTROLS]
         self.facts = None
         if scene.name == getattr(story, "votes", None):
             # what the room votes on (the months and the target), read by the coach's deck.js
@@ -209,11 +213,11 @@ class Slide:
                     if not seen_chart:
                         main.append(self.board)
                     seen_chart = True
-                else:
+                elif part.name not in BESIDE_CONTROLS:
                     main.append(self.words[part.name])
             body.append(w.VBox(main).add_class("kit-slide-main"))
         else:
-            side += list(self.words.values())
+            side += [words for name, words in self.words.items() if name not in BESIDE_CONTROLS]
             body[0].children = tuple(side)
         self.widget = w.HBox(body).add_class("kit-slide")
         self.widget.add_class(f"kit-scene-{scene.name}")

@@ -47,6 +47,7 @@ def test_every_nocure_slot_is_on_the_board_in_order(story_a):
         "mood_bars",
         "progress",
         "verdict",
+        "rule",
         "room_line",
         "outcomes",
         "regression",

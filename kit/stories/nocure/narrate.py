@@ -132,7 +132,6 @@ def rule_text(values: dict[str, Any], reasons: tuple[int, int]) -> str:
         language,
         limit=number(values["alarm_limit"], language),
         closing=number(values["closing_declines"], language),
-        alarm=percent(values["alarm_drop"], language),
         code_red=number(code_red, language),
         sour=number(sour, language),
     )

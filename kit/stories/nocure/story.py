@@ -328,11 +328,13 @@ class NoCureStory(Story):
                 Words(
                     "verdict",
                     (*SERIES, *REVIEW),
-                    lambda s: (
-                        narrate.verdict_text(s.values, s.decision, s.met)
-                        + "\n\n"
-                        + narrate.rule_text(s.values, s.reasons)
-                    ),
+                    lambda s: narrate.verdict_text(s.values, s.decision, s.met),
+                    on_board=True,
+                ),
+                Words(  # what the rule's sliders set, and what these months gave it
+                    "rule",
+                    (*SERIES, *REVIEW),
+                    lambda s: narrate.rule_text(s.values, s.reasons),
                     on_board=True,
                 ),
             ),

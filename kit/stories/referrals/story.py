@@ -274,11 +274,13 @@ class ReferralsStory(Story):
                 Words(
                     "hunting_text",
                     (*SIMULATION, "new_logos_per_year"),
-                    lambda s: (
-                        narrate.passing_text(s.values, s.comparison, s.passing, s.growth)
-                        + " "
-                        + narrate.ahead_text(s.values, s.ahead)
-                    ),
+                    lambda s: narrate.passing_text(s.values, s.comparison, s.passing, s.growth),
+                    True,
+                ),
+                Words(  # which simulation the room reads: its runs and seed
+                    "ahead",
+                    (*SIMULATION, "new_logos_per_year"),
+                    lambda s: narrate.ahead_text(s.values, s.ahead),
                     True,
                 ),
             ),
