@@ -247,6 +247,7 @@ class Slide:
         if self.facts is not None and changed.intersection(self.scene.depends):
             facts = html.escape(json.dumps(story.vote_facts()))
             self.facts.value = f'<span hidden data-facts="{facts}"></span>'
+        words = {}
         for part in self.scene.parts:
             if not changed.intersection(part.depends):
                 continue
@@ -254,15 +255,16 @@ class Slide:
                 if isinstance(part, Chart):
                     updates[part.name] = deck_chart_item(part, story)
                 else:
-                    shown = markdown_item(part.write(story))["html"]
-                    self.words[part.name].value = dress_moods(shown)
+                    words[part.name] = dress_moods(markdown_item(part.write(story))["html"])
             except ParameterError as error:
                 self.show_problem(str(error))
             except Exception:  # a room must never see a traceback
                 log.exception("could not redraw %s", part.name)
                 self.show_problem(t("common.redraw_failed", self.language))
-        if updates:
+        if updates:  # the charts first: the sentences under them follow
             self.board.show(updates)
+        for name, shown in words.items():
+            self.words[name].value = shown
 
 
 def _words(scene: Scene) -> list[Words]:
