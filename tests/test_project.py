@@ -1,5 +1,6 @@
 """The repository keeps its promises: matching dependency lists, clean notebooks, two languages."""
 
+import ast
 import json
 import string
 import tomllib
@@ -10,6 +11,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from kit.stories import STORIES
 from kit.text import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,3 +103,18 @@ def test_importing_the_kit_skips_jsonschemas_slow_iri_checker():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]  # other formats are still checked
+
+
+@pytest.mark.parametrize("name", sorted(STORIES))
+def test_a_storys_parameters_cell_names_every_parameter_of_its_schema(name):
+    """papermill warns on the terminal about a name the parameters cell lacks."""
+    entry = STORIES[name]
+    notebook = json.loads(entry.notebook_path.read_text())
+    cell = next(c for c in notebook["cells"] if "parameters" in c["metadata"].get("tags", []))
+    source = "".join(cell["source"])
+    names = [node.target.id for node in ast.parse(source).body if isinstance(node, ast.AnnAssign)]
+    assert names == entry.story.schema.names
+    values = {}
+    exec(source, {}, values)  # noqa: S102 - the kit's own notebook
+    given = {name: values[name] for name in names}
+    assert entry.story(given).values == entry.story().values  # the cell's values are the defaults
