@@ -1078,7 +1078,7 @@ class RoomVerdict:
     def table(self) -> pd.DataFrame:
         """One row a month: forms so far, and the share of the room still in the deal.
 
-        >>> RoomVerdict(4, (4, 3, 1), (20, 15, 5), 120).table()["still_in_share"].tolist()
+        >>> RoomVerdict(4, (4, 3, 1), (20, 15, 5, 45), 120).table()["still_in_share"].tolist()
         [1.0, 0.75, 0.25, nan]
         """
         months = np.arange(1, len(self.results) + 1)
