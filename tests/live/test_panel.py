@@ -48,7 +48,6 @@ def test_every_nocure_slot_is_on_the_board_in_order(story_a):
         "progress",
         "verdict",
         "rule",
-        "room_line",
         "outcomes",
         "regression",
         "income",

@@ -350,6 +350,7 @@ class NoCureStory(Story):
                     "room_line",
                     ROOM,
                     lambda s: charts.room_line(s.room.table(), s["target"], s.language),
+                    on_board=False,  # the room answers in the deck; the page's panel has no room
                 ),
             ),
         ),
