@@ -24,6 +24,7 @@ the model's source, the grid and the library versions.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import inspect
@@ -31,7 +32,9 @@ import io
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -299,8 +302,92 @@ def _each_point(compute: Callable, points: list[dict[str, float]]) -> list:
     if workers == 1:
         return [compute(point) for point in points]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(compute, points, chunksize=max(1, len(points) // (8 * workers))))
+    _start_quiet_resource_tracker()
+    size = max(1, len(points) // (8 * workers))
+    chunks = [points[start : start + size] for start in range(0, len(points), size)]
+    others = set(multiprocessing.active_children())
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
+    try:
+        with _stops_held():  # the workers start with the stop signals held, see _quiet_worker
+            futures = [pool.submit(_each_of, compute, chunk) for chunk in chunks]
+        results = [result for future in futures for result in future.result()]
+    except BaseException:
+        # Stopped (Ctrl-C) or a worker failed: end the workers now instead of finishing the
+        # grid. Nothing is cancelled: Python 3.11's pool then fails on a cancelled future
+        # in a thread of its own, with a traceback on the terminal.
+        pool.shutdown(wait=False)
+        for worker in set(multiprocessing.active_children()) - others:
+            worker.kill()
+        raise
+    pool.shutdown()
+    return results
+
+
+def _each_of(compute: Callable, points: list[dict[str, float]]) -> list:
+    return [compute(point) for point in points]
+
+
+STOPS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGHUP", "SIGTERM") if hasattr(signal, name)
+)
+"""Ctrl-C, a closed terminal, ``kill``: the signals that stop a run."""
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold the stop signals in this thread: they wait, none is lost.
+
+    The workers started meanwhile inherit the held signals across their exec.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _quiet_worker() -> None:
+    """A grid worker ends at once, and says nothing, on a stop signal: the run reports it.
+
+    Python's own Ctrl-C handler would print a KeyboardInterrupt traceback from every
+    worker on the trainer's terminal. The worker started with the signals held (see
+    :func:`_stops_held`), so one sent while it was starting ends it here, quietly.
+    """
+    for signum in STOPS:
+        signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+
+
+def _start_quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker deaf to a closed terminal, its output silent.
+
+    A "spawn" pool's locks are booked by a tracker process that ignores Ctrl-C but not
+    SIGHUP: a closed terminal killed it, a new one was started, and it printed a
+    traceback for every lock it had never booked, on the trainer's terminal. Started
+    here with SIGHUP ignored (kept across its exec) and its stderr on the null device
+    (its only other words are about leaked locks, which it removes itself), it lives
+    until the run ends and says nothing. A tracker already running is left as it is.
+    """
+    from multiprocessing import resource_tracker
+
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    saved_stderr = os.dup(2)
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    hangup = getattr(signal, "SIGHUP", None)
+    before = signal.signal(hangup, signal.SIG_IGN) if hangup and in_main_thread else None
+    try:
+        os.dup2(quiet, 2)
+        resource_tracker.ensure_running()
+    finally:
+        os.dup2(saved_stderr, 2)
+        os.close(saved_stderr)
+        os.close(quiet)
+        if before is not None:
+            signal.signal(hangup, before)
 
 
 def _file_name(story: str, axes: tuple[Axis, ...], runs: int) -> str:

@@ -57,6 +57,7 @@ class Run:
         path: str = "",
         prepare: Callable[[Path], None] | None = None,
         temporary: Path | None = None,
+        cache: Path | None = None,
     ):
         self.mark = uuid.uuid4().hex
         # a short private temporary folder: kernel sockets are Unix sockets (~100 characters)
@@ -65,6 +66,8 @@ class Run:
         if prepare is not None:
             prepare(self.temporary)
         env = {**os.environ, "TMPDIR": str(self.temporary), "KIT_FAULT_MARK": self.mark}
+        if cache is not None:  # a machine that never ran the kit: grids simulated first
+            env["XDG_CACHE_HOME"] = str(cache)
         if path:
             env["PATH"] = f"{path}:{env['PATH']}"
 
@@ -285,6 +288,25 @@ def test_a_stop_signal_is_handled_like_ctrl_c(kit_run, tmp_path, signum, to_grou
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["handouts"]  # no stage folder
     assert run.leftovers() == []  # no kernel sockets, no browser profile
+    assert run.survivors() == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGINT], ids=["SIGHUP", "Ctrl-C"])
+def test_a_stop_while_the_grids_are_simulated_says_one_thing(kit_run, tmp_path, signum):
+    """A closed terminal killed multiprocessing's resource tracker, whose successor printed
+    a traceback for every lock of the grids' pool; it now ignores SIGHUP and stays quiet."""
+    out = tmp_path / "handouts"
+    run = kit_run("--out", str(out), "--lang", "en", cache=tmp_path / "cold-cache")
+    wait_for(
+        lambda: any("resource_tracker" in line for line in run.survivors()),
+        60,
+        "the grids' pool",
+    )
+    os.killpg(run.process.pid, signum)
+    code, out_text, err = run.finish(timeout=60)
+    assert code == 128 + signum, err
+    assert "interrupted" in err
+    assert "Traceback" not in err + out_text and "resource_tracker" not in err, err
     assert run.survivors() == []
 
 
