@@ -79,7 +79,11 @@ def floor(runs: int, jobs: int, folder: Path) -> float:
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pool.map_async(empty_run, tasks, chunksize=1).get(timeout=30 + 10 * runs)
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    for _, output in tasks:  # a floor that failed fast would look fast: check each one ran
+        if nbformat.read(output, as_version=4).cells[0].get("execution_count") != 1:
+            raise RuntimeError(f"the floor's run {output} did not execute its cell")
+    return seconds
 
 
 def made_up_roster(participants: int) -> str:
