@@ -124,10 +124,19 @@
   }
 
   function progress(count, steps) {
-    let text = fill(ui.scene, { n: index + 1, total: count });
-    if (steps) text += " · " + fill(ui.month, { n: step, total: steps });
+    const month = steps ? fill(ui.month, { n: step, total: steps }) : "";
+    const text = fill(ui.scene, { n: index + 1, total: count }) + (month ? ` · ${month}` : "");
+    // a phone's bar shows "2/13 · Month 3 of 6"; a screen reader always hears the whole line
+    const short = `${index + 1}/${count}` + (month ? ` · ${month}` : "");
     const label = document.querySelector(".kit-deck-progress");
-    if (label) label.textContent = text;
+    if (label && label.dataset.full !== text) {
+      label.dataset.full = text;
+      label.replaceChildren(
+        Object.assign(document.createElement("span"), { className: "kit-progress-long", textContent: text }),
+        Object.assign(document.createElement("span"), { className: "kit-progress-short", textContent: short })
+      );
+      label.lastChild.setAttribute("aria-hidden", "true");
+    }
     const done = document.querySelector(".kit-deck-done");
     if (done) done.style.width = `${(100 * (index + 1)) / count}%`;
     document.body.dataset.scene = slides()[index].dataset.scene;
@@ -275,7 +284,7 @@
       const el = doc.querySelector(selector);
       if (el) el.textContent = text;
     };
-    set(".kit-notes-progress", document.querySelector(".kit-deck-progress").textContent);
+    set(".kit-notes-progress", document.querySelector(".kit-deck-progress").dataset.full || "");
     set(".kit-notes-heading", headings[index] || "");
     const list = doc.querySelector(".kit-notes-text");
     if (list) list.innerHTML = notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("");
@@ -443,6 +452,9 @@
     box.dataset.month = String(month);
     box.dataset.stop = String(counts ? counts.stop : 0);
     box.dataset.continue = String(counts ? counts.continue : 0);
+    box.dataset.total = String(total);
+    // a coach presenting without a room never sees an empty tally: it comes with the first answer
+    box.hidden = !(room.summary && room.summary.participants > 0);
   }
 
   // The coach's deck tells the room which months it votes on (a new set starts a new round).
