@@ -22,9 +22,9 @@ from pathlib import Path
 import psutil
 
 STAGE = ".tmp-"
-"""The stage folder beside a target ``name`` is ``.name.tmp-XXXXXXXX``."""
+"""The stage folder beside a target ``name``: ``.name.tmp-`` and eight random characters."""
 OLD = ".old-"
-"""The replaced target, for the moment of the swap, is ``.name.old-XXXXXXXX``."""
+"""The replaced target, for the moment of the swap: ``.name.old-`` and eight random characters."""
 
 
 @dataclass(frozen=True)
