@@ -184,6 +184,20 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
                 raise RefusedError(403, "other_site")
             return read_body(self.request_body())
 
+        def answer_or_refuse(self, work: Any) -> None:
+            """Answer what ``work()`` returns, or one line of JSON saying why not.
+
+            Why not: a refusal, a vote's mistake, or a record that could not be written.
+            """
+            try:
+                self.answer(work())
+            except RefusedError as error:
+                self._refused(error)
+            except VoteError as error:
+                self._vote_error(error)
+            except OSError as error:
+                self._not_saved(error)
+
         def _refused(self, error: RefusedError) -> None:
             text = t(f"present.votes.errors.{error.key}", self.votes.language, **error.values)
             self.refuse(error.status, text)
@@ -211,14 +225,7 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
             self.answer(summary)
 
         def post(self) -> None:
-            try:
-                self.answer(self._count())
-            except RefusedError as error:
-                self._refused(error)
-            except VoteError as error:
-                self._vote_error(error)
-            except OSError as error:
-                self._not_saved(error)
+            self.answer_or_refuse(self._count)
 
         def _count(self) -> dict[str, Any]:
             if not from_this_site(self.request.headers, self.request.host):
@@ -251,17 +258,13 @@ def vote_handlers(votes: RoomVotes) -> list[tuple[str, type, dict[str, Any]]]:
         """POST from the presenting machine: close a month, reset, vote on other months."""
 
         def post(self) -> None:
-            try:
-                if self.request.remote_ip not in self.votes.coach_ips:
-                    raise RefusedError(403, "not_coach")
-                self._act(self.checked_body())
-                self.answer(self.votes.box.ballot.summary())
-            except RefusedError as error:
-                self._refused(error)
-            except VoteError as error:
-                self._vote_error(error)
-            except OSError as error:
-                self._not_saved(error)
+            self.answer_or_refuse(self._control)
+
+        def _control(self) -> dict[str, Any]:
+            if self.request.remote_ip not in self.votes.coach_ips:
+                raise RefusedError(403, "not_coach")
+            self._act(self.checked_body())
+            return self.votes.box.ballot.summary()
 
         def _act(self, given: dict[str, Any]) -> None:
             action, box = given.get("action"), self.votes.box
