@@ -148,28 +148,40 @@ def vote_steadily(base, cookie, times, seed, answered, stop_at=None):
         connection.close()
 
 
+def start_voting(
+    base: str, cookies: list[str], votes: int, every: float, answered: list
+) -> list[threading.Thread]:
+    """Every participant votes ``votes`` times, ``every`` seconds apart, in threads started here.
+
+    Each participant's moments are spread over the interval, so the votes arrive steadily.
+    """
+    start = time.monotonic() + 0.3
+    count = len(cookies)
+    threads = [
+        threading.Thread(
+            target=vote_steadily,
+            args=(
+                base,
+                cookie,
+                [start + (i + seed / count) * every for i in range(votes)],
+                seed,
+                answered,
+            ),
+        )
+        for seed, cookie in enumerate(cookies)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
 def test_a_killed_presenter_loses_at_most_the_votes_in_flight(tmp_path):
     folder = tmp_path / "room"
     with presenter("--pool", "0", "--record", str(folder)) as (base, process, _):
         cookies = [join_room(base) for _ in range(40)]
         answered: list = []
-        start = time.monotonic() + 0.2
-        threads = [
-            threading.Thread(
-                target=vote_steadily,
-                args=(
-                    base,
-                    cookie,
-                    [start + (i + seed / 40) * 0.25 for i in range(40)],
-                    seed,
-                    answered,
-                ),
-            )
-            for seed, cookie in enumerate(cookies)
-        ]
-        for thread in threads:
-            thread.start()
-        time.sleep(2.2)
+        threads = start_voting(base, cookies, votes=40, every=0.25, answered=answered)
+        time.sleep(2.3)
         os.killpg(process.pid, signal.SIGKILL)  # mid-flood: no clean-up, no last fsync
         process.wait(10)
         for thread in threads:
@@ -202,21 +214,6 @@ def test_a_flood_of_1000_votes_from_50_participants_is_counted_exactly(tmp_path)
     with presenter("--pool", "0", "--record", str(folder)) as (base, _, printed):
         cookies = [join_room(base) for _ in range(50)]
         answered: list = []
-        start = time.monotonic() + 0.3
-        threads = [
-            threading.Thread(
-                target=vote_steadily,
-                # 20 votes each in 10 s, each participant's moments spread over the second
-                args=(
-                    base,
-                    cookie,
-                    [start + (i + seed / 50) * 0.5 for i in range(20)],
-                    seed,
-                    answered,
-                ),
-            )
-            for seed, cookie in enumerate(cookies)
-        ]
         polls: list[float] = []
         done = threading.Event()
 
@@ -229,8 +226,8 @@ def test_a_flood_of_1000_votes_from_50_participants_is_counted_exactly(tmp_path)
 
         poller = threading.Thread(target=poll)
         poller.start()
-        for thread in threads:
-            thread.start()
+        # 20 votes each in 10 s, each participant's moments spread over the half second
+        threads = start_voting(base, cookies, votes=20, every=0.5, answered=answered)
         for thread in threads:
             thread.join(60)
         done.set()
