@@ -79,18 +79,29 @@ def unvalidated(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.
     return build
 
 
-def inline(table: pd.DataFrame) -> dict:
+def inline(table: pd.DataFrame, **more: list) -> dict:
     """A table as inline rows (``{"values": (...)}``), NaN as null.
 
     Plain records skip altair's DataFrame sanitising; a tuple, unlike a list, is not
     deep-copied by every chained ``mark_*``/``encode``/``properties`` call. Our tables
     have a few dozen rows at most, so column lists beat pandas' own ``to_dict`` here.
+    ``more`` adds columns (a list each, a value per row) without copying the table.
+
+    >>> inline(pd.DataFrame({"step": ["before", "alarm"]}), label=["vóór", "alarm"])["values"]
+    ({'step': 'before', 'label': 'vóór'}, {'step': 'alarm', 'label': 'alarm'})
     """
-    columns = [str(name) for name in table.columns]
-    lists = [[_json_value(v) for v in table[name].tolist()] for name in table.columns]
-    return {
-        "values": tuple(dict(zip(columns, row, strict=True)) for row in zip(*lists, strict=True))
-    }
+    return inline_columns({str(name): table[name].tolist() for name in table.columns} | more)
+
+
+def inline_columns(columns: dict[str, list]) -> dict:
+    """Columns (a list of values each, all as long) as inline rows, like :func:`inline`.
+
+    >>> inline_columns({"share": [0.5, float("nan")], "key": ["met", "stop"]})["values"]
+    ({'share': 0.5, 'key': 'met'}, {'share': None, 'key': 'stop'})
+    """
+    names = list(columns)
+    lists = [[_json_value(v) for v in values] for values in columns.values()]
+    return {"values": tuple(dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True))}
 
 
 def _json_value(value: Any) -> Any:

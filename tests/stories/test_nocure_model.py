@@ -269,3 +269,87 @@ def test_more_volatility_never_lowers_the_alarm_share(low, extra, seed):
     share = [nocure.outcomes(s, 120).any_alarm for s in (calm, wild)]
     # in expectation the share rises; allow a few standard errors of sampling noise
     assert share[1] >= share[0] - 3 * math.sqrt(0.25 / 4000)
+
+
+# -- the fast paths give the plain formulas' numbers, to the last bit --------------------------
+
+
+def plain_moods(sims, target, worried_drop, alarm_drop):
+    """The client's monthly mood written the plain way: divide, compare, assign."""
+    levels = sims.astype(float)
+    pace = np.full((len(sims), 1), target / sims.shape[1])
+    reference = np.concatenate([pace, levels[:, :-1]], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        decline = np.where(reference > 0, 1 - levels / reference, 0.0)
+    mood = np.zeros(levels.shape, dtype=np.int8)
+    mood[decline > worried_drop] = 1
+    mood[(decline > 0) & (decline >= alarm_drop)] = 2
+    return mood
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 300), st.integers(2, 36)),
+    mean=st.sampled_from([0.1, 1.0, 5.0, 20.0, 100.0]),
+    volatility=st.sampled_from([0.0, 0.5, 1.5]),
+    target=st.integers(1, 2000),
+    drops=st.sampled_from([(0.0, 0.6), (0.0, 0.0), (0.3, 0.3), (0.05, 1.0)]),
+    seed=st.integers(0, 10_000),
+)
+def test_fast_results_equal_the_plain_formulas(shape, mean, volatility, target, drops, seed):
+    sims = nocure.simulate(*shape, mean, volatility, 0.3, seed=seed)
+    worried, alarm = drops
+    mood = plain_moods(sims, target, worried, alarm)
+    assert np.array_equal(nocure.moods(sims, target, worried, alarm), mood)
+    got = nocure.outcomes(sims, target, worried, alarm, 2, 2)
+    met = sims.sum(axis=1) >= target
+    stop = ((mood == 2).sum(axis=1) >= 2) | (mood[:, -2:] != 0).all(axis=1)
+    rising = (sims[:, 1:] > sims[:, :-1])[mood[:, :-1] == 2]
+    assert got.met_target == met.mean() and got.pitfall == (met & stop).mean()
+    assert got.stopped == stop.mean() and got.any_alarm == (mood == 2).any(axis=1).mean()
+    assert got.rebound_after_alarm == rising.mean() or not rising.size
+    table = nocure.regression_table(sims, target, worried, alarm)
+    at = mood[:, 1:-1] == 2
+    plain = [
+        part[at].mean() if at.any() else np.nan
+        for part in (sims[:, :-2], sims[:, 1:-1], sims[:, 2:])
+    ]
+    assert np.array_equal(table["average"], np.round(plain, 2), equal_nan=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 300), st.integers(2, 36)),
+    mean=st.sampled_from([0.1, 3.0, 20.0]),
+    fees=st.fixed_dictionaries(
+        {
+            "retainer_fee": st.sampled_from([0.0, 2000.0, 1234.56]),
+            "fee_per_lead": st.sampled_from([0.0, 100.0, 33.3]),
+            "hybrid_base": st.sampled_from([0.0, 1000.0, 777.7]),
+            "hybrid_per_lead": st.sampled_from([0.0, 50.0, 12.34]),
+            "reporting_hours": st.sampled_from([0.0, 4.0, 2.5]),
+            "hourly_rate": st.sampled_from([0.0, 75.0, 99.99]),
+        }
+    ),
+    seed=st.integers(0, 10_000),
+)
+def test_fast_income_risks_equal_the_plain_formulas(shape, mean, fees, seed):
+    sims = nocure.simulate(*shape, mean, 0.5, seed=seed)
+    risk = nocure.income_risk(sims, **fees).set_index("scheme")
+    lines = nocure.income_lines(**fees)
+    for scheme, months in nocure.provider_income(sims, **fees).items():
+        fixed, per_result = lines[scheme]
+        plain = [fixed + per_result * sims.mean(), (months < 0).mean(), months.min()]
+        got = risk.loc[scheme, ["mean", "loss_share", "worst"]].to_numpy(float)
+        assert np.array_equal(got, np.round(plain, 2))
+    spread = nocure.contract_risk(sims, **fees).set_index("scheme")
+    totals = nocure.contract_income(sims, **fees)
+    for scheme, values in totals.items():
+        plain = [
+            np.median(values),
+            np.percentile(values, 5),
+            values.min(),
+            (values < totals["retainer"] - 1e-9).mean(),
+        ]
+        got = spread.loc[scheme, ["median", "p5", "worst", "below_retainer"]].to_numpy(float)
+        assert np.array_equal(got, plain)

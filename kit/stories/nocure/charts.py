@@ -16,6 +16,7 @@ from kit.stories.look import (
     WIDTH,
     highlight,
     inline,
+    inline_columns,
     styled,
     unvalidated,
 )
@@ -266,14 +267,14 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
 def outcome_rows(shares: dict[str, float], n_contracts: int, language: str = "en") -> ChartRows:
     """The rows of :func:`outcome_bars`: an outcome each, with its share."""
     order = list(shares)
-    data = pd.DataFrame(
+    rows = inline_columns(
         {
             "outcome": [t(f"nocure.outcome_labels.{k}", language) for k in order],
             "share": list(shares.values()),
             "key": order,
         }
     )
-    return ChartRows((language, n_contracts, tuple(order)), {"outcomes": inline(data)["values"]})
+    return ChartRows((language, n_contracts, tuple(order)), {"outcomes": rows["values"]})
 
 
 @drawn_from(outcome_rows)
@@ -312,11 +313,10 @@ def outcome_bars(
 
 def regression_rows(table: pd.DataFrame, language: str = "en") -> ChartRows:
     """The rows of :func:`regression_chart`: a step each, and the overall average."""
-    data = table.assign(
-        step_label=[t(f"nocure.regression_steps.{s}", language) for s in table["step"]]
-    )
-    tables = {"steps": inline(data)["values"], "overall": inline(data.head(1))["values"]}
-    return ChartRows((language, tuple(table["step"])), tables)
+    steps = inline(
+        table, step_label=[t(f"nocure.regression_steps.{s}", language) for s in table["step"]]
+    )["values"]
+    return ChartRows((language, tuple(table["step"])), {"steps": steps, "overall": steps[:1]})
 
 
 @drawn_from(regression_rows)
@@ -356,8 +356,8 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
 
 def income_rows(risk: pd.DataFrame, language: str = "en") -> ChartRows:
     """The rows of :func:`income_chart`: a way of being paid each, with its spread."""
-    data = risk.assign(scheme_label=[t(f"nocure.schemes.{s}", language) for s in risk["scheme"]])
-    return ChartRows((language,), {"schemes": inline(data)["values"]})
+    labels = [t(f"nocure.schemes.{s}", language) for s in risk["scheme"]]
+    return ChartRows((language,), {"schemes": inline(risk, scheme_label=labels)["values"]})
 
 
 @drawn_from(income_rows)

@@ -208,6 +208,8 @@ def review_levels(sims: np.ndarray, **review: int) -> np.ndarray:
     """
     sims = np.atleast_2d(np.asarray(sims, dtype=float))
     windows = review_windows(sims.shape[1], **review)
+    if windows == [(month, month + 1) for month in range(sims.shape[1])]:
+        return sims  # judged month by month: each level is the month itself
     cumulative = np.concatenate([np.zeros((sims.shape[0], 1)), sims.cumsum(axis=1)], axis=1)
     starts, ends = (np.array(side) for side in zip(*windows, strict=True))
     return (cumulative[:, ends] - cumulative[:, starts]) / (ends - starts)
@@ -272,14 +274,16 @@ def moods(
     levels = review_levels(
         sims, review_every=review_every, average_over=average_over, minimum_term=minimum_term
     )
-    pace = np.full((levels.shape[0], 1), monthly_pace(target, sims.shape[1]))
-    reference = np.concatenate([pace, levels[:, :-1]], axis=1)
+    # The first review is held against the steady pace, every later one against the one
+    # before. Against a review of nothing the ratio is inf or NaN: neither reads as a decline.
+    decline = np.empty_like(levels)
     with np.errstate(divide="ignore", invalid="ignore"):
-        decline = np.where(reference > 0, 1 - levels / reference, 0.0)
-    mood = np.full(levels.shape, PLEASED, dtype=np.int8)
-    mood[decline > worried_drop] = WORRIED
-    mood[(decline > 0) & (decline >= alarm_drop)] = ALARM
-    return mood
+        np.divide(levels[:, :1], monthly_pace(target, sims.shape[1]), out=decline[:, :1])
+        np.divide(levels[:, 1:], levels[:, :-1], out=decline[:, 1:])
+    np.subtract(1, decline, out=decline)
+    worried = (decline > worried_drop).view(np.int8)  # WORRIED is 1, PLEASED 0
+    alarm = decline >= alarm_drop if alarm_drop > 0 else decline > 0
+    return np.where(alarm, np.int8(ALARM), worried)
 
 
 def client_view(
@@ -405,10 +409,15 @@ def stops(
 def _walks_away(mood: np.ndarray, alarm_limit: int, closing_declines: int) -> np.ndarray:
     alarm_limit = checks.whole_number("alarm_limit", alarm_limit, 1, MAX_MONTHS)
     closing_declines = checks.whole_number("closing_declines", closing_declines, 1, MAX_MONTHS)
-    too_many_alarms = (mood == ALARM).sum(axis=1) >= alarm_limit
-    closing = mood[:, -min(closing_declines, mood.shape[1]) :]
-    sour_ending = (closing != PLEASED).all(axis=1)
+    closing = min(closing_declines, mood.shape[1])
+    too_many_alarms = _per_contract(mood == ALARM) >= alarm_limit
+    sour_ending = _per_contract(mood[:, -closing:] != PLEASED) == closing
     return too_many_alarms | sour_ending
+
+
+def _per_contract(flags: np.ndarray) -> np.ndarray:
+    """How many of each contract's flags are set: a row count, as a product (3x numpy's sum)."""
+    return flags.view(np.int8) @ np.ones(flags.shape[1], dtype=np.int8)
 
 
 def walk_away_reasons(
@@ -570,7 +579,8 @@ class Outcomes:
 
 def met_target(sims: np.ndarray, target: float) -> np.ndarray:
     """Tell per contract whether the total reaches the target (boolean array)."""
-    return np.asarray(sims).sum(axis=1) >= _target(target)
+    sims = np.asarray(sims)
+    return sims @ np.ones(sims.shape[1], dtype=sims.dtype) >= _target(target)
 
 
 def pitfall_rate(sims: np.ndarray, target: float, review_every: int = 1, **rule: float) -> float:
@@ -605,10 +615,11 @@ def rebound_after_alarm(
 
 def _rebound(sims: np.ndarray, mood: np.ndarray) -> float:
     alarm = mood[:, :-1] == ALARM
-    if not alarm.any():
+    alarms = np.count_nonzero(alarm)
+    if not alarms:
         return float("nan")
     better = sims[:, 1:] > sims[:, :-1]
-    return float(better[alarm].mean())
+    return float(np.count_nonzero(better & alarm) / alarms)
 
 
 def outcomes(
@@ -621,29 +632,44 @@ def outcomes(
     review_every: int = 1,
     average_over: int = 1,
     minimum_term: int = 1,
+    *,
+    monthly_mood: np.ndarray | None = None,
 ) -> Outcomes:
     """All the story's shares for a set of simulated contracts, computed once.
 
     The review knobs (:func:`review_windows`) set how often the client looks; the
-    rebound after an alarm is always counted month by month.
+    rebound after an alarm is always counted month by month. ``monthly_mood``, the
+    month-by-month :func:`moods` of the same contracts, saves computing them again
+    when a caller has them already.
     """
     sims = np.asarray(sims)
-    mood = moods(sims, target, worried_drop, alarm_drop, review_every, average_over, minimum_term)
+    by_month = (review_every, average_over, minimum_term) == (1, 1, 1)
+    if monthly_mood is None:
+        monthly_mood = moods(sims, target, worried_drop, alarm_drop)
+    mood = (
+        monthly_mood
+        if by_month
+        else moods(sims, target, worried_drop, alarm_drop, review_every, average_over, minimum_term)
+    )
     stop = _walks_away(mood, alarm_limit, closing_declines)
     met = met_target(sims, target)
-    by_month = (review_every, average_over, minimum_term) == (1, 1, 1)
-    monthly = mood if by_month else moods(sims, target, worried_drop, alarm_drop)
+    monthly = monthly_mood
     return Outcomes(
         met_target=float(met.mean()),
         pitfall=float((met & stop).mean()),
         stopped=float(stop.mean()),
-        any_alarm=float((mood == ALARM).any(axis=1).mean()),
+        any_alarm=float(np.count_nonzero(_per_contract(mood == ALARM)) / len(mood)),
         rebound_after_alarm=_rebound(sims, monthly),
     )
 
 
 def regression_table(
-    sims: np.ndarray, target: float, worried_drop: float = 0.0, alarm_drop: float = 0.6
+    sims: np.ndarray,
+    target: float,
+    worried_drop: float = 0.0,
+    alarm_drop: float = 0.6,
+    *,
+    monthly_mood: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Average results around an alarm month: the month before, the alarm month, the month after.
 
@@ -651,14 +677,20 @@ def regression_table(
     (``before``, ``alarm``, ``after``), ``average`` and ``overall`` (the average
     month of all contracts). The bounce from ``alarm`` back towards ``overall`` is
     regression to the mean; nobody had a tough talk in a simulation.
+    ``monthly_mood``, the month-by-month :func:`moods` of the same contracts, saves
+    computing them again when a caller has them already.
     """
-    sims = np.asarray(sims, dtype=float)
-    alarm = moods(sims, target, worried_drop, alarm_drop)[:, 1:-1] == ALARM
-    middle = sims[:, 1:-1]
+    sims = np.ascontiguousarray(sims)
+    if monthly_mood is None:
+        monthly_mood = moods(sims, target, worried_drop, alarm_drop)
+    inner = np.zeros(monthly_mood.shape, dtype=bool)
+    inner[:, 1:-1] = monthly_mood[:, 1:-1] == ALARM
+    alarms = np.flatnonzero(inner)  # the alarm months, as places in the flat months
+    months = sims.ravel()
+    # Sums of whole numbers are exact, so sum / count is the masked mean to the last bit.
     averages = [
-        sims[:, :-2][alarm].mean() if alarm.any() else np.nan,
-        middle[alarm].mean() if alarm.any() else np.nan,
-        sims[:, 2:][alarm].mean() if alarm.any() else np.nan,
+        float(months[alarms + step].sum()) / alarms.size if alarms.size else np.nan
+        for step in (-1, 0, 1)
     ]
     return pd.DataFrame(
         {
@@ -756,10 +788,15 @@ def income_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
     results are computed once and carried over to every scheme.
     """
     counts = np.asarray(sims).ravel()
-    quantiles = _count_quantiles(counts, (0.05, 0.25, 0.5, 0.75, 0.95))
-    mean, sd, fewest = counts.mean(), counts.std(), counts.min()
+    histogram = np.bincount(counts)
+    every_count = np.arange(histogram.size)
+    quantiles = _count_quantiles(histogram, counts.size, (0.05, 0.25, 0.5, 0.75, 0.95))
+    # Sums of whole numbers are exact: the histogram's mean is counts.mean() to the last bit.
+    mean = float(histogram @ every_count) / counts.size
+    sd, fewest = counts.std(), int(np.flatnonzero(histogram)[0])
     rows = []
     for scheme, (fixed, per_result) in income_lines(**fees).items():
+        losing = fixed + per_result * every_count < 0
         p5, p25, median, p75, p95 = fixed + per_result * quantiles
         rows.append(
             {
@@ -772,16 +809,16 @@ def income_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
                 "p75": p75,
                 "p95": p95,
                 "worst": fixed + per_result * fewest,
-                "loss_share": float((fixed + per_result * counts < 0).mean()),
+                "loss_share": float(histogram[losing].sum() / counts.size),
             }
         )
     return pd.DataFrame(rows).round(2)
 
 
-def _count_quantiles(counts: np.ndarray, shares: tuple[float, ...]) -> np.ndarray:
-    """Quantiles of whole-number counts from their histogram, as ``np.percentile`` gives them."""
-    cumulative = np.cumsum(np.bincount(counts))
-    positions = np.asarray(shares) * (counts.size - 1)
+def _count_quantiles(histogram: np.ndarray, size: int, shares: tuple[float, ...]) -> np.ndarray:
+    """Quantiles of ``size`` whole-number counts from their histogram, as ``np.percentile`` does."""
+    cumulative = np.cumsum(histogram)
+    positions = np.asarray(shares) * (size - 1)
     low = np.searchsorted(cumulative, np.floor(positions), side="right")
     high = np.searchsorted(cumulative, np.ceil(positions), side="right")
     return low + (high - low) * (positions - np.floor(positions))
@@ -806,8 +843,9 @@ def contract_income(sims: np.ndarray, **fees: float) -> dict[str, np.ndarray]:
     >>> contract_income(np.array([SEED_RESULTS]))["per_lead"].tolist()
     [10200.0]
     """
-    sims = np.atleast_2d(np.asarray(sims, dtype=float))
-    totals, months = sims.sum(axis=1), sims.shape[1]
+    sims = np.atleast_2d(np.asarray(sims))
+    months = sims.shape[1]
+    totals = (sims @ np.ones(months, dtype=sims.dtype)).astype(float)
     return {
         scheme: fixed * months + per_result * totals
         for scheme, (fixed, per_result) in income_lines(**fees).items()
@@ -828,16 +866,23 @@ def contract_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
     retainer = income["retainer"]
     return pd.DataFrame(
         [
-            {
-                "scheme": scheme,
-                "median": float(np.median(values)),
-                "p5": float(np.percentile(values, 5)),
-                "worst": float(values.min()),
-                "below_retainer": float((values < retainer - 1e-9).mean()),
-            }
+            {"scheme": scheme, **_contract_spread(values, retainer)}
             for scheme, values in income.items()
         ]
     )
+
+
+def _contract_spread(values: np.ndarray, retainer: np.ndarray) -> dict[str, float]:
+    if values.min() == values.max():  # a fixed fee: every statistic is that fee
+        middle = low = float(values[0])
+    else:
+        middle, low = float(np.median(values)), float(np.percentile(values, 5))
+    return {
+        "median": middle,
+        "p5": low,
+        "worst": float(values.min()),
+        "below_retainer": float(np.count_nonzero(values < retainer - 1e-9) / values.size),
+    }
 
 
 @dataclass(frozen=True)

@@ -236,16 +236,34 @@ class NoCureStory(Story):
             v["n_contracts"], v["months"], v["mean"], v["volatility"], v["seasonality"], v["seed"]
         )
 
+    @computed(*CHANCE, "target", "worried_drop", "alarm_drop")
+    def monthly_mood(self):
+        """The client's mood in every simulated month (contracts x months), judged monthly."""
+        v = self.values
+        return model.moods(self.sims, v["target"], v["worried_drop"], v["alarm_drop"])
+
     @computed(*CHANCE, "target", *RULE, *REVIEW)
     def outcomes(self) -> model.Outcomes:
         """The simulation's shares: met, alarmed, stopped, the pitfall, the rebound."""
-        return model.outcomes(self.sims, self.values["target"], **self.rule(), **self.review())
+        return model.outcomes(
+            self.sims,
+            self.values["target"],
+            **self.rule(),
+            **self.review(),
+            monthly_mood=self.monthly_mood,
+        )
 
     @computed(*CHANCE, "target", "worried_drop", "alarm_drop")
     def around_alarm(self):
         """Average months before, at and after an alarm month."""
         v = self.values
-        return model.regression_table(self.sims, v["target"], v["worried_drop"], v["alarm_drop"])
+        return model.regression_table(
+            self.sims,
+            v["target"],
+            v["worried_drop"],
+            v["alarm_drop"],
+            monthly_mood=self.monthly_mood,
+        )
 
     @computed(*CHANCE, *FEES)
     def risk(self):
