@@ -33,6 +33,7 @@ from kit.referrals import (
     stalled_share,
     years_to_reach,
 )
+from kit.stories.referrals.story import ReferralsStory
 
 FAST = settings(max_examples=40, deadline=None)
 
@@ -589,3 +590,20 @@ def test_numpy_scalars_are_accepted():
         seed=np.int64(1),
     )
     assert sims.shape == (10, 6)
+
+
+@pytest.mark.parametrize(
+    "knobs",
+    [
+        {"years": 20},
+        {"years": 7, "runs": 2, "conversion": 0.3},
+        {"years": 1, "runs": 1},
+        # beyond 2**53 fans a float no longer holds every whole count: np.median itself
+        {"years": 23, "introductions_per_year": 3, "conversion": 1.0, "churn": 0.1, "fans": 1000},
+    ],
+)
+def test_the_typical_run_is_numpys_median_to_the_last_bit(knobs):
+    story = ReferralsStory(**knobs)
+    typical = story.comparison["flywheel_median"].to_numpy()
+    assert np.array_equal(typical, np.median(story.sims, axis=0))
+    assert np.array_equal(story.band["low"], np.quantile(story.sims, 0.1, axis=0))

@@ -621,7 +621,8 @@ def band(sims: np.ndarray, quantiles: Sequence[float] = (0.1, 0.5, 0.9)) -> pd.D
     """
     sims = _check_sims(sims)
     low, mid, high = _check_quantiles(quantiles)
-    values = np.quantile(sims, [low, mid, high], axis=0)
+    # Along rows of the transpose: the runs of a year lie side by side in a simulation.
+    values = np.quantile(sims.T, [low, mid, high], axis=1)
     return pd.DataFrame(
         {
             "year": np.arange(sims.shape[1]),

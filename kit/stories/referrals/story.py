@@ -118,15 +118,25 @@ class ReferralsStory(Story):
     def comparison(self):
         """Flywheel against new-logo hunting, year by year, with the simulated median."""
         k, conversion, churn, fans = self.flywheel()
-        return model.flywheel_vs_hunting(
+        table = model.flywheel_vs_hunting(
             self["years"],
             k,
             conversion,
             churn,
             new_logos_per_year=self["new_logos_per_year"],
             fans=fans,
-            sims=self.sims,
         )
+        return table.assign(flywheel_median=self.typical_fans())
+
+    def typical_fans(self) -> np.ndarray:
+        """The simulated median fans per year, the typical run.
+
+        The band's median is np.median's to the last bit while the fan counts are whole
+        numbers a float holds exactly (below 2**53), so the runs are not sorted twice.
+        """
+        if self.sims.max() < 2**53:
+            return self.band["median"].to_numpy()
+        return np.median(self.sims, axis=0)
 
     @computed(*SIMULATION, "new_logos_per_year")
     def ahead(self) -> float:
