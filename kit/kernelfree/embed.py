@@ -144,12 +144,15 @@ def packed_bundle_script() -> str:
 
     The page then needs no file beside it: a handout mailed on its own keeps its sliders.
     """
+    import vl_convert as vlc
+
+    from kit.cache import digest, remembered
     from kit.kernelfree.site import vega_bundle
 
-    return (
-        f'<script type="text/plain" id="{BUNDLE_ID}" data-packed="{PACKED}">'
-        f"{pack(vega_bundle())}</script>"
-    )
+    # packed once per vl-convert version and kept on disk: 0.2 s of a core a process
+    name = f"site-{digest(vlc.__version__, 'javascript_bundle', PACKED)}.txt"
+    packed = remembered("js", name, lambda: pack(vega_bundle()), keep=8)
+    return f'<script type="text/plain" id="{BUNDLE_ID}" data-packed="{PACKED}">{packed}</script>'
 
 
 def grid_name(grid: Any) -> str:
@@ -192,6 +195,9 @@ def fitted(spec: dict[str, Any]) -> dict[str, Any]:
         sizes = {"labelFontSize": PAGE_FONT, "titleFontSize": PAGE_FONT}
         config[part] = {**config.get(part, {}), **sizes}
     config["legend"]["labelLimit"] = 0  # whole series names: larger type, no ellipsis
+    labels = legend_labels(spec)
+    if labels:
+        config["legend"]["columns"] = {"expr": legend_columns(labels)}
     config["text"] = {**config.get("text", {}), "fontSize": PAGE_FONT}
     # a title longer than a phone's chart is cut by the SVG's edge: it shrinks with the chart
     config["title"] = {**config.get("title", {}), "fontSize": {"expr": TITLE_SIZE}}
@@ -202,6 +208,50 @@ def fitted(spec: dict[str, Any]) -> dict[str, Any]:
         "height": min(spec.get("height", PAGE_HEIGHT), PAGE_HEIGHT),
         "autosize": {"type": "fit-x", "contains": "padding"},
     }
+
+
+LEGEND_ENTRY = 16 + 5 + 10
+"""A legend entry's width besides its label: the symbol, its gap and the column padding."""
+LEGEND_CHARACTER = 0.6
+"""A legend label's character width in em, generously (the kit's labels average 0.5)."""
+LEGEND_ENCODINGS = ("color", "fill", "shape", "strokeDash", "stroke")
+
+
+def legend_labels(spec: Any) -> list[str]:
+    """The names a spec's legend shows: its legend encodings' scale domains, in order."""
+    found: list[str] = []
+    if isinstance(spec, list):
+        for child in spec:
+            found += [label for label in legend_labels(child) if label not in found]
+    elif isinstance(spec, dict):
+        for name, value in spec.items():
+            if name == "encoding" and isinstance(value, dict):
+                for channel in LEGEND_ENCODINGS:
+                    domain = _legend_domain(value.get(channel))
+                    found += [label for label in domain if label not in found]
+            elif isinstance(value, dict | list):
+                found += [label for label in legend_labels(value) if label not in found]
+    return found
+
+
+def _legend_domain(channel: Any) -> list[str]:
+    if not isinstance(channel, dict) or channel.get("legend", {}) is None:
+        return []
+    domain = channel.get("scale", {}).get("domain")
+    if isinstance(domain, list) and all(isinstance(label, str) for label in domain):
+        return domain
+    return []
+
+
+def legend_columns(labels: list[str]) -> str:
+    """How many columns a top legend of ``labels`` takes (a Vega expression of ``width``).
+
+    One row (``0``) when every entry fits the plot's width; else as many columns as the
+    widest entry allows, at least one: a legend wider than its chart is cut by the
+    drawing's edge (on a phone, "Gelijkmatig tempo" lost its last letters).
+    """
+    entries = [LEGEND_ENTRY + len(label) * PAGE_FONT * LEGEND_CHARACTER for label in labels]
+    return f"width >= {round(sum(entries))} ? 0 : max(1, floor(width / {round(max(entries))}))"
 
 
 def embed_script() -> str:
@@ -272,6 +322,23 @@ def embed_script() -> str:
         "  }\n"
         "  kitShared.push(view);\n"
         "}\n"
+        "// Vega sizes a drawing before it redraws a sentence wrapped to the chart's width (or\n"
+        "// changed by a slider): a new last line fell below the drawing's edge. Size it again\n"
+        "// once the sentence is drawn, after the first drawing and after every such change.\n"
+        "function kitRefit(view) {\n"
+        "  let queued = false;\n"
+        "  const again = () => {\n"
+        "    if (queued) return;\n"
+        "    queued = true;\n"
+        "    setTimeout(() => { queued = false; view.resize().runAsync(); });\n"
+        "  };\n"
+        "  const names = (view.getState({signals: (n) => n.startsWith('p_'), data: () => false})\n"
+        "    .signals) || {};\n"
+        "  for (const signal of ['width', ...Object.keys(names)]) {\n"
+        "    view.addSignalListener(signal, again);\n"
+        "  }\n"
+        "  return view.resize().runAsync();\n"
+        "}\n"
         "const kitGrids = {};\n"
         f"for (const source of document.querySelectorAll('script.{GRID_CLASS}')) {{\n"
         "  kitGrids[source.dataset.name] = await kitUnpack(source);\n"
@@ -290,9 +357,10 @@ def embed_script() -> str:
         "  const name = source.dataset.chart, box = document.getElementById(`chart-${name}`);\n"
         "  const spec = kitWithGrids(JSON.parse(source.textContent));\n"
         "  kitDrawn.push(window.vegaEmbed(box, spec, {actions: false,\n"
-        "    renderer: 'svg', formatLocale: kitLocales[kitLanguage]}).then((result) => {\n"
+        "    renderer: 'svg', formatLocale: kitLocales[kitLanguage]}).then(async (result) => {\n"
         "    kitReadouts(box);\n"
         "    kitShare(result.view);\n"
+        "    await kitRefit(result.view);\n"
         "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"
         "  }));\n"
         "}\n"

@@ -330,7 +330,7 @@ def hunting_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
     series = _choice("datum.key", names)
     overtakes = _text("site.overtakes", story, year="@")
     never = _text("site.never_overtakes", story)
-    verdict = (
+    verdict = sentence(
         closed.transform_calculate(
             ahead="datum.year > 0 && datum.flywheel > datum.hunting ? datum.year : 1e9"
         )
@@ -339,10 +339,6 @@ def hunting_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
             text=f"datum.first < 1e9 ? replace('{_js(overtakes)}', '@', datum.first) "
             f": '{_js(never)}'"
         )
-        .mark_text(
-            align="left", x=0, y=alt.expr("height + 60"), fontSize=15, fontWeight="bold", color=INK
-        )
-        .encode(text=alt.Text("text:N"))
     )
     chart = alt.layer(
         lines.transform_calculate(series=series)
@@ -537,17 +533,12 @@ def progress_spec(story: Story) -> alt.TopLevelMixin:
     )
     met, missed = (_text(f"nocure.{key}", story) for key in ("met_yes", "met_no"))
     said = _text("site.delivered", story, total="@total", target="@target")
-    summary = (
-        shown.transform_aggregate(total="sum(result)")
-        .transform_calculate(
+    summary = sentence(
+        shown.transform_aggregate(total="sum(result)").transform_calculate(
             text=f"replace(replace('{_js(said)}', '@total', format(datum.total, ',')), "
             f"'@target', format({target}, ',')) + ' ' "
             f"+ (datum.total >= {target} ? '{_js(met)}' : '{_js(missed)}')"
         )
-        .mark_text(
-            align="left", x=0, y=alt.expr("height + 60"), fontSize=15, fontWeight="bold", color=INK
-        )
-        .encode(text=alt.Text("text:N"))
     )
     chart = alt.layer(
         lines,
@@ -583,7 +574,7 @@ def _verdict_layer(shown: alt.Chart, story: Story) -> alt.Chart:
         )
         for verdict in ("stop", "continue")
     }
-    return (
+    return sentence(
         shown.transform_calculate(
             alarmed="datum.mood == 'alarm' ? 1 : 0",
             sour=f"datum.mood != 'pleased' && datum.from_end <= {closing} ? 1 : 0",
@@ -594,23 +585,19 @@ def _verdict_layer(shown: alt.Chart, story: Story) -> alt.Chart:
             "? 'stop' : 'continue'",
         )
         .transform_calculate(text=_choice("datum.verdict", says))
-        .mark_text(
-            align="left", x=0, y=alt.expr("height + 60"), fontSize=15, fontWeight="bold", color=INK
-        )
-        .encode(text=alt.Text("text:N"))
     )
 
 
 def _problem_layer(rows: alt.Chart, story: Story) -> alt.Chart:
     """What is wrong with the typed months or thresholds, where the bars would be."""
-    return (
+    return sentence(
         rows.transform_aggregate(usable="min(usable)", n="max(n)")
         .transform_filter("!datum.usable")
-        .transform_calculate(text=f"'{_js(_text('site.months_unusable', story))}'")
-        .mark_text(
-            align="left", x=8, y=alt.expr("height / 2"), fontSize=15, color=MOOD_COLOURS["alarm"]
-        )
-        .encode(text=alt.Text("text:N"))
+        .transform_calculate(text=f"'{_js(_text('site.months_unusable', story))}'"),
+        y="height / 3",
+        x=8,
+        fontWeight="normal",
+        color=MOOD_COLOURS["alarm"],
     )
 
 
@@ -651,6 +638,57 @@ def outcomes_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
     )
     n = number(grid.runs, story.language)
     return styled(chart, _text("nocure.chart.outcomes_title", story, n=n))
+
+
+# -- sentences under a chart ------------------------------------------------------------------
+
+SENTENCE_FONT = 15
+"""A chart's sentence (the client's verdict, the contract's total) in px, bold."""
+CHARACTER_WIDTH = 0.6
+"""A bold character's width in em, generously: the kit's sentences average 0.5 em."""
+
+
+def wrapped(text: str, font: int = SENTENCE_FONT) -> str:
+    """``text`` (a Vega expression) broken into lines at spaces to fit the plot's width.
+
+    A sentence drawn in the chart is cut off by the drawing's edge, not wrapped: on a
+    390-pixel phone the client's verdict lost its last words. Lines are as long as
+    ``width`` holds characters of :data:`CHARACTER_WIDTH` em, ended by a new line (the
+    mark's ``lineBreak``); a word longer than a line stays whole.
+    """
+    characters = f"max(12, floor(width / {font * CHARACTER_WIDTH:g}))"
+    line = f"regexp('(.{{1,' + {characters} + '}})(\\\\s+|$)', 'g')"
+    return f"trim(replace({text}, {line}, '$1\\n'))"
+
+
+def sentence(chart: alt.Chart, y: str = "height + 52", x: float = 0, **look: Any) -> alt.Chart:
+    """A text mark for ``chart``'s ``text`` field, wrapped to the plot's width (:func:`wrapped`).
+
+    Parameters
+    ----------
+    chart : alt.Chart
+        Its rows carry the sentence in ``datum.text``.
+    y : str
+        Where the first line stands (a Vega expression; below the x axis by default).
+    x : float
+        Where the lines start, from the plot's left edge.
+    **look
+        The mark's colour and weight (bold ink by default).
+    """
+    look = {"fontWeight": "bold", "color": INK, **look}
+    return (
+        chart.transform_calculate(lines=wrapped("datum.text"))
+        .mark_text(
+            align="left",
+            baseline="top",
+            x=x,
+            y=alt.expr(y),
+            fontSize=SENTENCE_FONT,
+            lineBreak="\n",
+            **look,
+        )
+        .encode(text=alt.Text("lines:N"))
+    )
 
 
 # -- shared pieces -----------------------------------------------------------------------------
