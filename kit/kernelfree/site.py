@@ -116,11 +116,12 @@ def story_page(name: str, language: str) -> str:
     story = STORIES[name].story(language=language)
     markdown = mistune.create_markdown(escape=True)
     free = specs.SCENES.get(name, {})
-    body, grids_on_page = [], set()
+    body, grids_on_page, shown = [], set(), []
     for scene in story.scenes:
         has_chart = any(isinstance(part, Chart) for part in scene.parts)
         if scene.name not in free and (has_chart or scene.controls):
             continue  # it needs a kernel to answer its controls: the notebook shows it
+        shown.append(scene.name)
         level = scene.level
         parts = [f"<h{level}>{escape(t(scene.heading, language))}</h{level}>"]
         if scene.text:
@@ -137,9 +138,35 @@ def story_page(name: str, language: str) -> str:
         f'<a href="../{other}/{name}.html" lang="{other}" hreflang="{other}">'
         f"{escape(t('common.language_name', other))}</a></nav>"
     )
-    script = DECK_KEYS + embed.embed_script()
+    places = json.dumps(scene_places([scene.name for scene in story.scenes], shown))
+    places = f'<script type="application/json" id="{PLACES_ID}">{places}</script>'
+    script = DECK_KEYS + embed.embed_script() + DRAWN
     title = escape(t(STORIES[name].title_key(), language))
-    return _document(language, title, nav + "".join(body), f"../{STYLE}", f"../{BUNDLE}", script)
+    return _document(
+        language, title, nav + places + "".join(body), f"../{STYLE}", f"../{BUNDLE}", script
+    )
+
+
+PLACES_ID = "kit-scene-places"
+"""The id of the JSON script that says where on the page each of the deck's scenes is."""
+
+
+def scene_places(scenes: list[str], shown: list[str]) -> dict[str, str]:
+    """Where a deck's scene that needs a kernel is on a kernel-free page: the scene before it.
+
+    A participant sent here from the deck's ``#/terms`` (a room past its cap) lands where
+    the story stood just before, and reads on from there.
+
+    >>> scene_places(["title", "months", "terms", "price"], ["title", "months", "price"])
+    {'terms': 'months'}
+    """
+    places, before = {}, None
+    for scene in scenes:
+        if scene in shown:
+            before = scene
+        else:
+            places[scene] = before or shown[0]
+    return places
 
 
 def _text_html(value: Any, markdown) -> str:
@@ -164,6 +191,25 @@ function go(index) {
   scene.scrollIntoView({block: 'start'});
   history.replaceState(null, '', `#${scene.id}`);
 }
+// The deck's addresses lead here too: #/months, #/months/3 (all months are on this page) or
+// #months; a scene that needs a kernel leads to the scene before it (the page's map).
+const places = JSON.parse(document.getElementById('kit-scene-places')?.textContent || '{}');
+function sceneAt(hash) {
+  let name = hash.replace(/^#\\/?/, '').split('/')[0];
+  try { name = decodeURIComponent(name); } catch (malformed) { return -1; }
+  const id = Object.hasOwn(places, name) ? places[name] : name;
+  return scenes.findIndex((scene) => scene.id === id);
+}
+let readerMoved = false;  // the reader scrolled or pressed a key: the address is theirs now
+for (const kind of ['wheel', 'touchstart', 'keydown', 'mousedown']) {
+  window.addEventListener(kind, () => { readerMoved = true; }, {once: true, passive: true});
+}
+function fromAddress() {
+  const found = sceneAt(location.hash);
+  if (found >= 0) go(found);
+}
+fromAddress();
+window.addEventListener('hashchange', fromAddress);
 document.addEventListener('keydown', (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
   const field = event.target.closest && event.target.closest('input, textarea, select');
@@ -176,6 +222,11 @@ document.addEventListener('keydown', (event) => {
   else return;
   event.preventDefault();
 });
+"""
+
+DRAWN = """\
+// the charts above the scene grew as they were drawn: back to the address's scene
+if (!readerMoved) fromAddress();
 """
 
 

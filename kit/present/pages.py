@@ -1,12 +1,13 @@
 """The presenter's own pages: the index of stories, "the room is full" and "no such story".
 
-Each is one self-contained HTML page in the visitor's language: inline style, no script,
-no request to anywhere else.
+Each is one self-contained HTML page in the visitor's language: inline style, no request
+to anywhere but the presenter, and no script but the room-full page's forward.
 """
 
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,8 @@ def room_full_html(limit: int, language: str, kernel_free: str | None = None) ->
     language : str
     kernel_free : str, optional
         The address of the story's kernel-free page: the page then takes the participant
-        there at once (``<meta http-equiv="refresh">``), and links to it.
+        there at once, to the scene they asked for (:data:`FORWARD`; without a script,
+        ``<meta http-equiv="refresh">`` to the page's start), and links to it.
     """
     title = html.escape(t("present.room_full_title", language))
     if kernel_free is None:
@@ -92,8 +94,32 @@ def room_full_html(limit: int, language: str, kernel_free: str | None = None) ->
         f'<p class="intro">{html.escape(text)}</p>\n'
         f'<p><a class="button" href="{link}">{html.escape(button)}</a></p>'
     )
-    head = f'<meta http-equiv="refresh" content="0; url={link}">\n' if link else ""
+    head = ""
+    if link:
+        address = json.dumps(kernel_free).replace("</", "<\\/")
+        head = (
+            f"<script>const kitKernelFree = {address};\n{FORWARD}</script>\n"
+            f'<noscript><meta http-equiv="refresh" content="0; url={link}"></noscript>\n'
+        )
     return page_html(t("present.room_full_title", language), body, language, head)
+
+
+FORWARD = """\
+// The scene lives in the address's fragment (#/contract, #/months/3), which never reaches
+// the server: the participant past the cap is taken to the kernel-free page at that scene.
+// A deck opened with ?follow goes to the coach's scene, as the deck would have.
+(function () {
+  const go = (scene) => location.replace(kitKernelFree + (scene || location.hash));
+  if (!new URLSearchParams(location.search).has("follow")) return go();
+  const page = decodeURIComponent(location.pathname.replace(/^.*?\\/voila\\/render\\//, ""));
+  const asking = new AbortController();
+  setTimeout(() => asking.abort(), 2000);  // a busy presenter: the participant's own scene
+  fetch(`/kit/deck/scene?page=${encodeURIComponent(page)}`, {signal: asking.signal})
+    .then((answer) => answer.json())
+    .then((coach) => go(coach.scene && `#/${coach.scene}${coach.step ? `/${coach.step}` : ""}`))
+    .catch(() => go());
+})();
+"""
 
 
 def not_found_html(language: str) -> str:
