@@ -16,10 +16,12 @@ dropped and made again, so it can never reach a handout as an empty or wrong cha
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,31 @@ def cache_dir() -> Path:
 def digest(*parts: str) -> str:
     """A short, stable name for ``parts`` (32 hex digits of their SHA-256)."""
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+
+
+KIT_FILES = (".py", ".yaml", ".j2", ".js", ".css", ".json")
+"""The kinds of file in the kit's package that shape what it draws (code, texts, templates)."""
+
+
+@functools.lru_cache(maxsize=1)
+def kit_fingerprint() -> str:
+    """A digest of the kit's own files and the libraries that shape its pages.
+
+    For an entry made from many of the kit's parts at once (a handout's kernel-free
+    scenes: specs, texts, grids): any change to the kit, or an upgrade of Altair, NumPy
+    or pandas, names a new entry. Read once per process (about 100 files, milliseconds).
+    """
+    versions = [metadata.version(name) for name in ("altair", "numpy", "pandas")]
+    return digest(files_digest(Path(__file__).resolve().parent), *versions)
+
+
+def files_digest(folder: Path) -> str:
+    """A digest of the names and bytes of the :data:`KIT_FILES` under ``folder``."""
+    hashed = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in KIT_FILES and "__pycache__" not in path.parts:
+            hashed.update(str(path.relative_to(folder)).encode() + b"\x00" + path.read_bytes())
+    return hashed.hexdigest()
 
 
 def remembered(folder: str, name: str, make: Callable[[], str], keep: int | None = None) -> str:

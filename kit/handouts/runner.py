@@ -340,8 +340,9 @@ def _run_pool(
             printer = PrintingProcess(
                 context, scratch, jobs, lambda key, error: events.put(("printed", key, error))
             )
-        warm = (_notebook_dir(plan[0]), _one_per_language(plan))
-        pool = context.Pool(jobs, initializer=_start_worker, initargs=(scratch, warm))
+        _ready_export(_one_per_language(plan))
+        notebooks = _notebook_dir(plan[0])
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=(scratch, notebooks))
         for index, handout in enumerate(plan):
             pool.apply_async(
                 _write_in_worker,
@@ -466,10 +467,7 @@ def _stop_pool(pool: Any, printer: PrintingProcess | None, scratch: str) -> None
         time.sleep(0.1)
 
 
-def _start_worker(
-    scratch: str | None = None,
-    warm: tuple[str, tuple[Handout, ...]] | None = None,
-) -> None:
+def _start_worker(scratch: str | None = None, warm: str | None = None) -> None:
     """Pool initializer: stopping is the parent's to handle; the warm kernel ends with us.
 
     Ctrl-C and a closed terminal reach the whole process group; the parent then stops
@@ -479,9 +477,8 @@ def _start_worker(
     ----------
     scratch : str, optional
         The folder for this worker's kernel sockets (the parent removes it).
-    warm : tuple, optional
-        The notebooks' folder and one handout per language of the run: the kernel starts
-        there at once and imports the stories while this worker readies its HTML export.
+    warm : str, optional
+        The notebooks' folder: the kernel starts there at once and imports the stories.
     """
     global _PARENT
     _PARENT = os.getppid()
@@ -496,22 +493,34 @@ def _start_worker(
     papermill_engines.register(ENGINE, WarmKernelEngine)
     multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
     if warm is not None:
-        _warm_up(*warm)
+        _warm_up(warm)
 
 
-def _warm_up(cwd: str, handouts: tuple[Handout, ...]) -> None:
-    """Start the kernel, and ready the HTML export while it gets ready for the first notebook.
+def _ready_export(handouts: tuple[Handout, ...]) -> None:
+    """Ready the HTML export in this process, once, before the workers are forked from it.
 
-    The export's templates are compiled on first use (0.1-0.5 s a language): an empty
-    notebook exported once per language does that. Only a head start: should anything
-    fail here, the first handout starts the kernel again and reports what went wrong.
+    The export's templates are compiled on first use (about 0.4 s of a core): an empty
+    notebook exported once per language does that here, and every worker inherits the
+    compiled templates instead of compiling its own. Only a head start: should anything
+    fail here, the first handout's own export reports what went wrong.
+    """
+    try:
+        for handout in handouts:
+            handout_html(nbformat.v4.new_notebook(), handout)
+    except Exception:  # noqa: BLE001, S110 - see the docstring
+        pass
+
+
+def _warm_up(cwd: str) -> None:
+    """Start the kernel and have it import the stories, ahead of the first notebook.
+
+    Only a head start: should anything fail here, the first handout starts the kernel
+    again and reports what went wrong.
     """
     try:
         _KERNEL.get(cwd)  # first: the kernel is a fork of this worker, still without threads
         _KERNEL.client.execute(WARM_UP, silent=True, store_history=False)
         _KERNEL.clear_soon()
-        for handout in handouts:
-            handout_html(nbformat.v4.new_notebook(), handout)
     except Exception:  # noqa: BLE001, S110 - see the docstring
         _KERNEL.shutdown()
 
