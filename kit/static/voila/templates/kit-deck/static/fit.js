@@ -1,0 +1,72 @@
+// A scene fits its screen: a projector of 1024x768 (or 1280x720) shows the whole slide,
+// with nothing below the fold or under the deck's bar. A slide that would overflow is set
+// one step snugger at a time (data-fit 1 to 4 in deck.css: tighter controls and headings,
+// then body text from 24 down to 21 and 18 px, still read from the back of a room, then
+// its parts in two columns of the screen's height) until it fits. A phone's one column
+// scrolls instead. The slide is fitted again whenever it changes size: its charts drawn,
+// a sentence rewritten by a slider, the window resized.
+(function () {
+  "use strict";
+  const SNUGGEST = 4;
+  const columns = window.matchMedia("(min-width: 821px)"); // deck.css: one column below
+  let watched = null;
+  let observer = null;
+
+  function screenBottom() {
+    const bar = document.querySelector(".kit-deck-bar");
+    return bar ? bar.getBoundingClientRect().top : window.innerHeight;
+  }
+
+  // the slide's parts below the screen's bottom, or beside its right edge (a third column)
+  function overflows(slide) {
+    const content = slide.querySelector(".kit-slide");
+    if (!content) return false;
+    const bottom = screenBottom();
+    const right = content.getBoundingClientRect().right + 8; // widgets stand 2-4 px out
+    return Array.from(content.querySelectorAll("*"))
+      .map((part) => part.getBoundingClientRect())
+      .filter((box) => box.height > 0 && box.width > 0)
+      .some((box) => box.bottom > bottom || box.right > right);
+  }
+
+  function fit(slide) {
+    if (!slide || slide.hidden) return;
+    const scroller = document.getElementById("rendered_cells");
+    const scrolled = scroller ? scroller.scrollTop : 0;
+    if (scroller) scroller.scrollTop = 0; // measured from the slide's top
+    let level = 0;
+    slide.dataset.fit = "0";
+    const content = slide.querySelector(".kit-slide");
+    if (content) {
+      const height = screenBottom() - content.getBoundingClientRect().top - 4;
+      slide.style.setProperty("--kit-fit-height", `${Math.floor(height)}px`);
+    }
+    while (columns.matches && level < SNUGGEST && overflows(slide)) {
+      level += 1;
+      slide.dataset.fit = String(level);
+    }
+    // two columns that still overflow hide a third one beside the screen: one column that
+    // scrolls is better
+    if (level === SNUGGEST && overflows(slide)) slide.dataset.fit = String(level - 1);
+    if (scroller) scroller.scrollTop = scrolled;
+  }
+
+  function watch(slide) {
+    if (slide === watched) return fit(slide);
+    watched = slide;
+    if (observer) observer.disconnect();
+    fit(slide);
+    if (!window.ResizeObserver) return;
+    // the slide grows or shrinks (built, charts drawn, words rewritten): fitted again; a
+    // fit ends at the sizes last observed, so it does not call for another
+    observer = new ResizeObserver(() => fit(watched));
+    observer.observe(slide);
+  }
+
+  window.addEventListener("kit-reveal", (event) => watch(event.detail.slide));
+  window.addEventListener("resize", () => fit(watched));
+  columns.addEventListener("change", () => fit(watched));
+  window.kitFit = fit; // for the tests and the console
+  const shown = document.querySelector(".kit-deck-slide.kit-current");
+  if (shown) watch(shown); // shown before this script ran
+})();

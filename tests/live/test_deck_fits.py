@@ -1,0 +1,71 @@
+"""Every scene of the deck fits a projector's screen, in English and Dutch, without scrolling.
+
+At 1024x768 and 1280x720 each scene's heading, controls, charts and sentences end above
+the deck's bar and within the screen's width: the coach never scrolls to show the end of
+a slide (story A's contract rule in Dutch fell below the fold at 1024x768). A slide that
+would overflow is fitted (``static/fit.js``), never below 18 px body text. Walks every
+scene of both stories in both languages, one deck page per story and language, resized
+from one screen to the other. Screenshots of the fitted scenes go to ``$KIT_ARTIFACTS``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from live.test_deck_browser import browser, deck, kit_present
+
+pytestmark = pytest.mark.browser
+
+__all__ = ["browser", "deck", "kit_present"]  # the deck's browser tests' fixtures
+
+SCREENS = ((1024, 768), (1280, 720))
+READABLE = 18
+"""The smallest body text and control label on a projector, in px."""
+
+SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+MEASURE = """() => {
+    const slide = document.querySelector('.kit-current');
+    const content = slide.querySelector('.kit-slide');
+    const boxes = Array.from(content.querySelectorAll('*'))
+        .map((part) => part.getBoundingClientRect())
+        .filter((box) => box.width > 0 && box.height > 0);
+    const sizes = (selector) => Array.from(content.querySelectorAll(selector))
+        .filter((part) => part.getClientRects().length && part.textContent.trim())
+        .map((part) => parseFloat(getComputedStyle(part).fontSize));
+    return {
+        bottom: Math.max(...boxes.map((box) => box.bottom)),
+        right: Math.max(...boxes.map((box) => box.right)),
+        fold: document.querySelector('.kit-deck-bar').getBoundingClientRect().top,
+        text: Math.min(...sizes('.kit-words p, .kit-words li, .kit-words td, .kit-slide-text p')),
+        labels: Math.min(...sizes('.widget-label')),
+        fit: slide.dataset.fit,
+    };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("topic", ["nocure", "referrals"])
+def test_every_scene_fits_a_projector_without_scrolling(deck, topic, language):
+    width, height = SCREENS[0]
+    shown = deck(topic, language, viewport={"width": width, "height": height})
+    page = shown.page
+    problems, fitted = [], []
+    for width, height in SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        for index, scene in enumerate(shown.scenes):
+            page.evaluate(f"window.kitDeck.show({index}, null)")
+            page.evaluate(SETTLED)  # the fit runs when the slide's size is observed
+            found = page.evaluate(MEASURE)
+            where = f"{width}x{height} {scene}"
+            if found["bottom"] > found["fold"] + 1:
+                problems.append(
+                    f"{where}: ends at {found['bottom']:.0f} px, bar at {found['fold']}"
+                )
+            if found["right"] > width + 1:
+                problems.append(f"{where}: {found['right']:.0f} px wide")
+            if min(found["text"], found["labels"]) < READABLE:
+                problems.append(f"{where}: text {found['text']} px, labels {found['labels']} px")
+            if found["fit"] not in ("0", None):
+                fitted.append(scene)
+                shown.screenshot(f"deck-fit-{width}x{height}-{topic}-{language}-{scene}")
+    assert problems == []
+    print(f"{topic} {language}: fitted {fitted}")
