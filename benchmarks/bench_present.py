@@ -263,8 +263,9 @@ def rooms(sizes: list[int], moves: int) -> None:
         print(
             f"room of {room['participants']} on loopback: {room['interactive']} interactive, "
             f"{room['room_full']} turned away, {len(room['errors'])} errors, "
-            f"{room['kernels']} kernels, {room['total_mb']:.0f} MB in total "
-            f"({room['total_mb'] / size:.0f} MB a participant), {room['seconds']:.0f} s, "
+            f"{room['kernels']} kernels, {room['total_pss_mb']:.0f} MB in total "
+            f"({room['total_pss_mb'] / size:.0f} MB a participant; their RSS adds up to "
+            f"{room['total_mb']:.0f} MB, counting shared memory in each), {room['seconds']:.0f} s, "
             "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
         )
         if room["interactive_s"]:

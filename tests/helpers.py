@@ -24,6 +24,7 @@ from pathlib import Path
 
 import psutil
 
+from kit.present.spares import KERNEL_NAME
 from kit.workshop import DEFAULT_WORKSHOP
 
 
@@ -213,17 +214,23 @@ def kernels_of(process: subprocess.Popen) -> list[psutil.Process]:
 def _is_kernel(child: psutil.Process) -> bool:
     try:
         command = " ".join(child.cmdline())
+        name = child.name()
     except psutil.Error:  # gone, or a zombie: a kernel that died is no kernel to count
         return False
-    return "ipykernel" in command or "kit.present.spare_kernel" in command
+    forked = name == KERNEL_NAME.decode()  # a room's kernel forked by the zygote
+    return forked or "ipykernel" in command or "kit.present.spare_kernel" in command
 
 
 def memory_mb(processes: list[psutil.Process], kind: str = "rss") -> list[float]:
-    """Each process's memory in MiB (``rss`` or ``uss``); processes that are gone are left out."""
+    """Each process's memory in MiB, processes that are gone left out.
+
+    ``rss`` counts memory shared with other processes in each of them; ``pss`` shares it
+    out among them (their sum is what they take together); ``uss`` is each one's own.
+    """
     sizes = []
     for proc in processes:
         with contextlib.suppress(psutil.Error):
-            info = proc.memory_full_info() if kind == "uss" else proc.memory_info()
+            info = proc.memory_full_info() if kind in ("uss", "pss") else proc.memory_info()
             sizes.append(getattr(info, kind) / 2**20)
     return sizes
 
@@ -394,7 +401,9 @@ def room_figures(participants: int, moves: int, max_participants: int, pool: int
             pass
         seconds = time.perf_counter() - began
         server = psutil.Process(process.pid)
-        total = sum(memory_mb([server, *server.children(recursive=True)]))
+        everything = [server, *server.children(recursive=True)]
+        total = sum(memory_mb(everything))
+        shared_out = sum(memory_mb(everything, "pss"))
         latencies = [ms for p in people for ms in p.latencies]
         interactive = [p.interactive_s for p in people if p.interactive_s is not None]
         return {
@@ -411,6 +420,7 @@ def room_figures(participants: int, moves: int, max_participants: int, pool: int
             "moves": len(latencies),
             "kernels": len(kernels_of(process)),
             "total_mb": total,
+            "total_pss_mb": shared_out,
             "seconds": seconds,
         }
     finally:

@@ -517,6 +517,9 @@ def serve(options: Options) -> int:
         (served / options.language).mkdir()
         if options.pool and spares.available():
             spares.start_spares(options.pool, served / options.language)
+            if options.room:
+                # a room's kernels past the spares: forks of one process that has the kit
+                spares.start_zygote()
         prepare_notebooks(stories, options.notebooks, served)
         app = make_app(
             options,
@@ -529,6 +532,7 @@ def serve(options: Options) -> int:
     finally:
         box.shut()
         spares.stop_spares()
+        spares.stop_zygote()
         shutil.rmtree(served, ignore_errors=True)
     return 0
 

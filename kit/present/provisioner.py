@@ -4,7 +4,9 @@ A provisioner is jupyter_client's documented hook for *how* a kernel process is
 launched. This one adopts a spare from :mod:`kit.present.spares` while there is one: the
 kernel manager has written a connection file for a kernel it would launch, and
 returning the spare's connection details makes it take the spare's ports and key
-instead (jupyter_client reconciles them and rewrites its file).
+instead (jupyter_client reconciles them and rewrites its file). Past the spares, a
+room's kernels are forked by the zygote (:mod:`kit.present.zygote`) on the connection
+file the manager wrote; without a zygote they are launched as usual.
 """
 
 from __future__ import annotations
@@ -37,7 +39,15 @@ class SpareKernelProvisioner(LocalProvisioner):
         if info is None:
             if spare is not None:
                 spare.stop()
-            return await super().launch_kernel(cmd, **kwargs)
+            forked = None
+            if not encrypted:
+                env = dict(kwargs.get("env") or os.environ)
+                forked = await asyncio.to_thread(spares.fork_kernel, cmd, kwargs.get("cwd"), env)
+            if forked is None:
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process, self.pid, self.pgid = forked, forked.pid, forked.pid  # own session
+            self.cwd = kwargs.get("cwd")
+            return self.connection_info
         self.process = spare.process
         self.pid = spare.process.pid
         self.pgid = os.getpgid(self.pid) if hasattr(os, "getpgid") else None

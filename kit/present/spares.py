@@ -22,11 +22,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -139,3 +141,149 @@ def stop_spares() -> None:
         _spares.pop().stop()
     while _folders:
         shutil.rmtree(_folders.pop(), ignore_errors=True)
+
+
+# -- the zygote: kernels forked with the kit imported ------------------------------------------
+
+ZYGOTE_WAIT = 20.0
+"""Seconds a kernel launch waits for the zygote to finish its imports before starting anew."""
+KERNEL_NAME = b"kit-kernel"
+"""The process name a forked kernel gives itself (``ps``, ``top``; at most 15 bytes)."""
+
+
+class ForkedKernelProcess:
+    """A kernel the zygote forked, with the parts of ``subprocess.Popen`` a provisioner uses.
+
+    It is the zygote's child, not ours: it is watched and signalled through a pidfd,
+    which names this very process even after its number is reused. The zygote does not
+    keep exit codes, so an ended kernel's ``returncode`` is always -9.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # ended already
+            self._fd, self.returncode = None, -signal.SIGKILL
+
+    def poll(self) -> int | None:
+        """None while the kernel runs, else its return code."""
+        if self.returncode is None and self._ended(0):
+            self.returncode = -signal.SIGKILL
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel to end (``subprocess.TimeoutExpired`` after ``timeout`` s)."""
+        if self.returncode is None:
+            if not self._ended(timeout):
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            self.returncode = -signal.SIGKILL
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel, unless it has ended."""
+        if self.poll() is None and self._fd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self._fd, signum)
+
+    def kill(self) -> None:
+        """End the kernel at once."""
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """Ask the kernel to end."""
+        self.send_signal(signal.SIGTERM)
+
+    def _ended(self, timeout: float | None) -> bool:
+        if self._fd is None:
+            return True
+        return bool(select.select([self._fd], [], [], timeout)[0])
+
+
+@dataclass
+class Zygote:
+    """The running zygote (:mod:`kit.present.zygote`) and the pipes to it."""
+
+    process: subprocess.Popen
+    requests: Any
+    replies: Any
+    lock: threading.Lock
+    ready: bool = False
+
+
+_zygote: list[Zygote] = []
+
+
+def start_zygote(env: dict[str, str] | None = None) -> None:
+    """Start the zygote, which imports the kit and then forks room kernels (:func:`fork_kernel`).
+
+    Parameters
+    ----------
+    env : dict, optional
+        Its environment while it imports (default: this process's); each kernel gets
+        the environment its launch asks for.
+    """
+    if _zygote or not hasattr(os, "pidfd_open"):
+        return
+    requests_read, requests_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    command = [sys.executable, "-m", "kit.present.zygote", str(requests_read), str(replies_write)]
+    try:
+        process = subprocess.Popen(
+            command,
+            env=dict(env or os.environ),
+            stdin=subprocess.DEVNULL,
+            pass_fds=(requests_read, replies_write),
+            start_new_session=True,  # Ctrl-C in the terminal is the presenter's
+        )
+    finally:
+        os.close(requests_read)
+        os.close(replies_write)
+    requests = os.fdopen(requests_write, "w", encoding="utf-8")
+    replies = os.fdopen(replies_read, encoding="utf-8")
+    _zygote.append(Zygote(process, requests, replies, threading.Lock()))
+
+
+def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> ForkedKernelProcess | None:
+    """A kernel forked by the zygote for the launch command ``cmd``; None to launch it anew.
+
+    None when there is no zygote, it is not ready within :data:`ZYGOTE_WAIT` seconds,
+    it has ended, or ``cmd`` is not an ipykernel launch. Blocking: call it off the
+    event loop.
+    """
+    if not _zygote or "-f" not in cmd or not any("ipykernel" in part for part in cmd):
+        return None
+    zygote = _zygote[0]
+    request = {"argv": cmd[cmd.index("-f") :], "cwd": str(cwd or os.getcwd()), "env": env}
+    with zygote.lock:
+        try:
+            if not zygote.ready:
+                if not select.select([zygote.replies], [], [], ZYGOTE_WAIT)[0]:
+                    return None
+                json.loads(zygote.replies.readline())  # {"ready": pid}
+                zygote.ready = True
+            zygote.requests.write(json.dumps(request) + "\n")
+            zygote.requests.flush()
+            reply = zygote.replies.readline()
+            return ForkedKernelProcess(json.loads(reply)["pid"])
+        except (OSError, ValueError, KeyError):  # the zygote ended: launch kernels anew
+            return None
+
+
+def stop_zygote() -> None:
+    """End the zygote (its kernels end within a second, or with the presenter's shutdown)."""
+    while _zygote:
+        zygote = _zygote.pop()
+        for pipe in (zygote.requests, zygote.replies):
+            with contextlib.suppress(OSError):
+                pipe.close()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            zygote.process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            zygote.process.wait(5)

@@ -1,0 +1,122 @@
+"""The room's zygote: kernels forked from one process that has imported the kit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from kit.present import spares
+
+
+def kernel_answers(client, code: str) -> list[str]:
+    """What ``code`` prints in the kernel, word by word."""
+    client.execute(code)
+    printed = ""
+    while not printed.endswith("\n"):
+        message = client.get_iopub_msg(timeout=30)
+        printed += message["content"].get("text", "")
+    return printed.split()
+
+
+@pytest.fixture
+def forking(tmp_path):
+    """The kit's provisioner with no spares left, so that kernels come from the zygote."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    factory = KernelProvisionerFactory.instance()
+    default = factory.default_provisioner_name
+    factory.default_provisioner_name = spares.PROVISIONER
+    spares.start_zygote()
+    try:
+        yield spares._zygote[0]
+    finally:
+        factory.default_provisioner_name = default
+        spares.stop_zygote()
+
+
+def test_a_forked_kernel_has_the_kit_and_the_widget_protocol(forking, tmp_path):
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name="python3")
+    try:
+        manager.start_kernel(cwd=str(tmp_path), env={"KIT_ROOM_TEST": "seat 7"})
+        kernel = psutil.Process(manager.provisioner.pid)
+        assert kernel.ppid() == forking.process.pid
+        assert kernel.name() == spares.KERNEL_NAME.decode()
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        code = (
+            "import os, sys, comm; "
+            f"print(all(m in sys.modules for m in {spares.WARM_MODULES!r}), "
+            "'jupyter.widget.control' in comm.get_comm_manager().targets, "
+            "os.getsid(0) == os.getpid(), os.environ.get('KIT_ROOM_TEST') == 'seat 7', "
+            f"os.getcwd() == {str(tmp_path)!r})"
+        )
+        assert kernel_answers(client, code) == ["True"] * 5
+        # the provisioner signals the kernel's process group (an interrupt, a kill): its own
+        assert os.getpgid(kernel.pid) == kernel.pid
+        client.stop_channels()
+    finally:
+        manager.shutdown_kernel(now=True)
+    assert not manager.is_alive()
+    assert not psutil.pid_exists(kernel.pid) or kernel.status() == psutil.STATUS_ZOMBIE
+
+
+def test_a_forked_kernel_that_dies_is_restarted(forking, tmp_path):
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name="python3")
+    try:
+        manager.start_kernel(cwd=str(tmp_path))
+        first = manager.provisioner.pid
+        psutil.Process(first).kill()
+        deadline = time.monotonic() + 10
+        while manager.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not manager.is_alive()
+        manager.restart_kernel(now=True)
+        assert manager.is_alive() and manager.provisioner.pid != first
+        assert psutil.Process(manager.provisioner.pid).ppid() == forking.process.pid
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
+def test_the_kernels_end_with_the_zygote(forking, tmp_path):
+    env = {"PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
+    kernel = spares.fork_kernel(command, tmp_path, env)
+    assert kernel is not None and kernel.poll() is None
+    spares.stop_zygote()
+    assert kernel.wait(timeout=10) == -signal.SIGKILL  # the parent poller's second, or less
+    assert kernel.poll() == -signal.SIGKILL
+
+
+def test_without_a_zygote_or_for_another_kernel_launches_stay_as_usual(tmp_path):
+    python = [sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"]
+    assert spares.fork_kernel(python, tmp_path, {}) is None  # no zygote running
+    spares.start_zygote()
+    try:
+        assert spares.fork_kernel(["ir", "--slave", "-f", "k.json"], tmp_path, {}) is None
+        no_file = [sys.executable, "-m", "ipykernel_launcher"]
+        assert spares.fork_kernel(no_file, tmp_path, {}) is None
+    finally:
+        spares.stop_zygote()
+
+
+def test_a_forked_process_is_watched_and_signalled_by_its_pidfd():
+    sleeper = subprocess.Popen(["sleep", "30"])
+    process = spares.ForkedKernelProcess(sleeper.pid)
+    assert process.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        process.wait(timeout=0.1)
+    process.terminate()
+    sleeper.wait(5)  # ours to reap here; the zygote's kernels are reaped by the system
+    assert process.wait(timeout=5) == -signal.SIGKILL
+    process.kill()  # an ended process: nothing to signal, no error
