@@ -25,6 +25,7 @@ from typing import Any
 
 from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.handouts.errors import HandoutError, HandoutsError
+from kit.stops import let_stops_through
 
 CHROMIUM_FLAGS = (
     *HEADLESS_FLAGS,
@@ -296,6 +297,7 @@ def _serve_prints(connection: Any, scratch: str, pages: int) -> None:
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    let_stops_through()  # started with them held (the runner's _run_pool)
     # Playwright's driver and Chromium inherit it: the run finds them by it
     os.environ["TMPDIR"] = scratch
     printer = Printer(scratch, pages)

@@ -51,6 +51,7 @@ from kit.handouts.signals import (
     stop_processes,
 )
 from kit.handouts.staging import STAGE_MARKER
+from kit.stops import let_stops_through, stops_held
 
 KERNEL = "python3"
 KERNEL_ARGUMENTS = ("--HistoryManager.hist_file=:memory:",)
@@ -335,14 +336,17 @@ def _run_pool(
     events: queue.SimpleQueue = queue.SimpleQueue()
     printer = pool = None
     try:
+        # a process half-started when Ctrl-C came would be one nobody stops: signals wait
         if any("pdf" in handout.formats for handout in plan):
             # first, so that the browser starts while the kernels start
-            printer = PrintingProcess(
-                context, scratch, jobs, lambda key, error: events.put(("printed", key, error))
-            )
+            with stops_held():
+                printer = PrintingProcess(
+                    context, scratch, jobs, lambda key, error: events.put(("printed", key, error))
+                )
         _ready_export(_one_per_language(plan))
         notebooks = _notebook_dir(plan[0])
-        pool = context.Pool(jobs, initializer=_start_worker, initargs=(scratch, notebooks))
+        with stops_held():
+            pool = context.Pool(jobs, initializer=_start_worker, initargs=(scratch, notebooks))
         for index, handout in enumerate(plan):
             pool.apply_async(
                 _write_in_worker,
@@ -490,6 +494,7 @@ def _start_worker(scratch: str | None = None, warm: str | None = None) -> None:
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    let_stops_through()  # started with them held (see _run_pool)
     papermill_engines.register(ENGINE, WarmKernelEngine)
     multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
     if warm is not None:

@@ -20,7 +20,8 @@ from contextlib import contextmanager
 
 import psutil
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+from kit.stops import STOP_SIGNALS
+
 GRACE = 5.0
 """Seconds a process may take to leave by itself before it is killed."""
 PR_SET_CHILD_SUBREAPER = 36

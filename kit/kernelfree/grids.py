@@ -24,7 +24,6 @@ the model's source, the grid and the library versions.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import functools
 import inspect
@@ -44,6 +43,7 @@ import numpy as np
 
 from kit.cache import cache_dir, digest, remembered
 from kit.params import Param
+from kit.stops import let_stops_through, stops_held
 from kit.stories import STORIES
 
 RUNS_PARAM = {"nocure": "n_contracts", "referrals": "runs"}
@@ -308,7 +308,7 @@ def _each_point(compute: Callable, points: list[dict[str, float]]) -> list:
     others = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker)
     try:
-        with _stops_held():  # the workers start with the stop signals held, see _quiet_worker
+        with stops_held():  # the workers start with the stop signals held, see _quiet_worker
             futures = [pool.submit(_each_of, compute, chunk) for chunk in chunks]
         results = [result for future in futures for result in future.result()]
     except BaseException:
@@ -333,33 +333,17 @@ STOPS = tuple(
 """Ctrl-C, a closed terminal, ``kill``: the signals that stop a run."""
 
 
-@contextlib.contextmanager
-def _stops_held() -> Iterator[None]:
-    """Hold the stop signals in this thread: they wait, none is lost.
-
-    The workers started meanwhile inherit the held signals across their exec.
-    """
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
 def _quiet_worker() -> None:
     """A grid worker ends at once, and says nothing, on a stop signal: the run reports it.
 
     Python's own Ctrl-C handler would print a KeyboardInterrupt traceback from every
     worker on the trainer's terminal. The worker started with the signals held (see
-    :func:`_stops_held`), so one sent while it was starting ends it here, quietly.
+    :func:`~kit.stops.stops_held`), so one sent while it was starting ends it
+    here, quietly.
     """
     for signum in STOPS:
         signal.signal(signum, signal.SIG_DFL)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+    let_stops_through()
 
 
 def _start_quiet_resource_tracker() -> None:
