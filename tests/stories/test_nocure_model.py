@@ -353,3 +353,41 @@ def test_fast_income_risks_equal_the_plain_formulas(shape, mean, fees, seed):
         ]
         got = spread.loc[scheme, ["median", "p5", "worst", "below_retainer"]].to_numpy(float)
         assert np.array_equal(got, plain)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 400), st.integers(2, 36)),
+    mean=st.sampled_from([0.1, 5.0, 20.0]),
+    volatility=st.sampled_from([0.0, 1e-7, 0.5, 1.5]),
+    seasonality=st.floats(0, 1),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_kept_seasons_give_the_same_contracts(shape, mean, volatility, seasonality, seed):
+    kept = nocure.contract_seasons(*shape, seasonality, seed)
+    for moved in (volatility, volatility + 0.25):  # a slider: the seasons stay
+        plain = nocure.simulate(*shape, mean, moved, seasonality, seed)
+        again = nocure.simulate(*shape, mean, moved, seasonality, seed, seasons=kept)
+        assert np.array_equal(plain, again)
+    assert not kept.swing.flags.writeable
+
+
+@pytest.mark.parametrize(
+    ("kept", "fragment"),
+    [
+        ((6, 6, 0.2, 1), "n_contracts = 5, months = 6, seasonality = 0.2, seed = 1"),
+        ((5, 6, 0.3, 1), "seasonality = 0.2"),
+        ((5, 6, 0.2, 2), "seed = 1"),
+        ("not seasons", "contract_seasons()"),
+    ],
+)
+def test_seasons_of_other_contracts_are_refused(kept, fragment):
+    seasons = nocure.contract_seasons(*kept) if isinstance(kept, tuple) else kept
+    with pytest.raises(ParameterError, match="seasons") as refused:
+        nocure.simulate(5, 6, 20, 0.5, 0.2, 1, seasons=seasons)
+    assert fragment in str(refused.value)
+
+
+def test_seasons_without_a_seed_are_refused():
+    with pytest.raises(ParameterError, match="without a seed"):
+        nocure.simulate(5, 6, 20, 0.5, 0.2, None, seasons=nocure.contract_seasons(5, 6, 0.2))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import find_widget as find
 
+from kit import nocure
 from kit.errors import ParameterError
 from kit.stories.nocure.story import NoCureStory
 
@@ -163,3 +165,13 @@ def test_without_votes_the_page_has_no_room_scene(monkeypatch):
     assert shown == []
     NoCureStory(room_participants=1, room_still_in=[1]).show("room")
     assert [scene.name for scene in shown] == ["room"]
+
+
+def test_a_volatility_move_keeps_the_seasons_and_draws_the_same_contracts():
+    story = NoCureStory(n_contracts=2_000)
+    first = story.sims
+    moved = story.moved({"volatility": 0.8})
+    assert moved.seasons is story.seasons  # carried over: only the mean or volatility moved
+    fresh = nocure.simulate(2_000, 6, 20.0, 0.8, 0.2, 2024)
+    assert np.array_equal(moved.sims, fresh) and not np.array_equal(moved.sims, first)
+    assert story.moved({"seasonality": 0.5}).seasons is not story.seasons

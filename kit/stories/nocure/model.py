@@ -36,6 +36,7 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -502,6 +503,8 @@ def simulate(
     volatility: float,
     seasonality: float = 0.0,
     seed: int | None = None,
+    *,
+    seasons: Seasons | None = None,
 ) -> np.ndarray:
     """Monthly results of many contracts delivered by an equally good provider.
 
@@ -525,6 +528,10 @@ def simulate(
         Amplitude of the yearly swing, 0 to 1.
     seed : int, optional
         Same seed, same numbers.
+    seasons : Seasons, optional
+        :func:`contract_seasons` for the same contracts, months, seasonality and seed,
+        kept from an earlier call: the simulation goes on from them instead of drawing
+        them again (a slider that moves the mean or the volatility). The same numbers.
 
     Returns
     -------
@@ -532,20 +539,86 @@ def simulate(
 
     >>> simulate(3, 6, 20, 0.5, seed=1).shape
     (3, 6)
+    >>> kept = contract_seasons(3, 6, 0.2, seed=1)
+    >>> again = simulate(3, 6, 20, 0.5, 0.2, seed=1, seasons=kept)
+    >>> bool((again == simulate(3, 6, 20, 0.5, 0.2, seed=1)).all())
+    True
     """
     n_contracts = checks.whole_number("n_contracts", n_contracts, 1, MAX_CONTRACTS)
     months = checks.whole_number("months", months, 2, MAX_MONTHS)
     mean = checks.real_number("mean", mean, 0.1, MAX_MEAN)
     volatility = checks.real_number("volatility", volatility, 0, MAX_VOLATILITY)
     seasonality = checks.real_number("seasonality", seasonality, 0, 1)
-    rng = np.random.default_rng(checks.seed(seed))
-    start = rng.integers(0, 12, size=(n_contracts, 1))
-    season = 1 + seasonality * np.cos(2 * np.pi * (np.arange(months) + start) / 12)
-    rate = mean * season
+    seed = checks.seed(seed)
+    if seasons is None:
+        seasons = contract_seasons(n_contracts, months, seasonality, seed)
+    else:
+        _check_seasons(
+            seasons, n_contracts=n_contracts, months=months, seasonality=seasonality, seed=seed
+        )
+    rng = np.random.Generator(np.random.PCG64())  # as default_rng makes it, then
+    rng.bit_generator.state = seasons.stream  # on from where the start months were drawn
+    rate = mean * seasons.swing
     if volatility >= 1e-6:  # below that the gamma factor is 1 to machine precision
         shape = 1 / volatility**2
         rate = rate * rng.gamma(shape, 1 / shape, size=(n_contracts, months))
     return rng.poisson(rate)
+
+
+@dataclass(frozen=True, eq=False)
+class Seasons:
+    """What :func:`simulate` draws before the mean and the volatility come in.
+
+    Each contract's start month makes its seasonal swing, month by month (``swing``,
+    read-only), and ``stream`` is the random generator's state after those draws. A
+    story keeps them while only the mean or the volatility moves, and each simulation
+    goes on from ``stream``: the numbers are those of one call from the seed.
+    """
+
+    n_contracts: int
+    months: int
+    seasonality: float
+    seed: int | None
+    swing: np.ndarray
+    stream: dict
+
+
+def contract_seasons(
+    n_contracts: int, months: int, seasonality: float = 0.0, seed: int | None = None
+) -> Seasons:
+    """Each contract's seasonal swing ``1 + seasonality * cos(2 pi (month + start) / 12)``.
+
+    The start month of each contract is drawn first from the seed's stream, as
+    :func:`simulate` does; see :class:`Seasons`.
+
+    >>> contract_seasons(2, 3, 0.0, seed=1).swing.tolist()
+    [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    """
+    n_contracts = checks.whole_number("n_contracts", n_contracts, 1, MAX_CONTRACTS)
+    months = checks.whole_number("months", months, 2, MAX_MONTHS)
+    seasonality = checks.real_number("seasonality", seasonality, 0, 1)
+    seed = checks.seed(seed)
+    rng = np.random.default_rng(seed)
+    start = rng.integers(0, 12, size=(n_contracts, 1))
+    swing = 1 + seasonality * np.cos(2 * np.pi * (np.arange(months) + start) / 12)
+    swing.flags.writeable = False  # shared by every simulation that goes on from it
+    return Seasons(n_contracts, months, seasonality, seed, swing, rng.bit_generator.state)
+
+
+def _check_seasons(kept: Any, **asked: Any) -> None:
+    """Kept seasons fit a call only if drawn for its contracts, months, seasonality and seed.
+
+    Without a seed the stream is fresh at every call: kept seasons would repeat it.
+    """
+    fits = isinstance(kept, Seasons) and asked["seed"] is not None
+    if not fits or any(getattr(kept, name) != value for name, value in asked.items()):
+        shown = {name: getattr(kept, name) for name in asked} if isinstance(kept, Seasons) else kept
+        allowed = "contract_seasons() of this simulation's " + ", ".join(
+            f"{name} = {value}" for name, value in asked.items()
+        )
+        if asked["seed"] is None:
+            allowed = "none without a seed (a simulation without one draws a fresh stream)"
+        raise ParameterError("seasons", shown, allowed)
 
 
 @dataclass(frozen=True)

@@ -228,12 +228,24 @@ class NoCureStory(Story):
             v["results"], v["target"], v["worried_drop"], v["alarm_drop"], **self.review()
         )
 
+    @computed("n_contracts", "months", "seasonality", "seed")
+    def seasons(self) -> model.Seasons:
+        """Each simulated contract's seasonal swing: kept while the mean or volatility moves."""
+        v = self.values
+        return model.contract_seasons(v["n_contracts"], v["months"], v["seasonality"], v["seed"])
+
     @computed(*CHANCE)
     def sims(self):
         """Simulated contracts of an equally good provider (contracts x months)."""
         v = self.values
         return model.simulate(
-            v["n_contracts"], v["months"], v["mean"], v["volatility"], v["seasonality"], v["seed"]
+            v["n_contracts"],
+            v["months"],
+            v["mean"],
+            v["volatility"],
+            v["seasonality"],
+            v["seed"],
+            seasons=self.seasons,
         )
 
     @computed(*CHANCE, "target", "worried_drop", "alarm_drop")
