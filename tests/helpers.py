@@ -131,6 +131,17 @@ def fetch(url: str, timeout: float = 120) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+def until_kernel_free_ready(printed, timeout: float = 120) -> None:
+    """Wait until a room's presenter says its kernel-free pages are built (``printed()``)."""
+    from kit.text import t
+
+    ready = t("present.terminal.kernel_free_ready", "en", seconds="", limit=1)
+    deadline = time.monotonic() + timeout
+    while ready.split(" in ")[0] not in printed():
+        assert time.monotonic() < deadline, printed()
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def presenter(*args: str, startup: float = 60):
     """Run ``python -m kit.present`` on a free loopback port; stop it whatever happens.

@@ -8,20 +8,16 @@ at every text of every chart, in English and Dutch, on a phone emulated by Chrom
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
+from kernelfree.test_kernelfree_site_browser import browser, served
 
-from kit.chromium import HEADLESS_FLAGS, chromium_path
-from kit.cli import main
 from kit.text import t
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = chromium_path() or Path("/usr/bin/chromium")
+__all__ = ["browser", "served"]  # the site's browser tests' fixtures: an export, one Chromium
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -57,43 +53,6 @@ SENTENCE = """([chart, start]) => {
         return lines.length ? Array.from(lines, (line) => line.textContent) : [text.textContent];
     });
 }"""
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("phone") / "site"
-    assert main(["export-site", str(folder)]) == 0
-    handler = functools.partial(Quiet, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=list(HEADLESS_FLAGS)
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def phone_page(browser, url: str, charts: int):

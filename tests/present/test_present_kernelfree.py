@@ -12,7 +12,14 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import fetch, free_port, kernels_of, presenter, start_presenter
+from helpers import (
+    fetch,
+    free_port,
+    kernels_of,
+    presenter,
+    start_presenter,
+    until_kernel_free_ready,
+)
 
 from kit import present
 from kit.chromium import HEADLESS_FLAGS, chromium_path
@@ -95,11 +102,7 @@ def test_past_the_cap_a_participant_gets_the_kernel_free_story_in_chromium():
 
     story = STORIES[0]  # nocure
     with presenter("--room", "--max-participants", "1", "--pool", "0") as (base, _, printed):
-        ready = t("present.terminal.kernel_free_ready", "en", seconds="", limit=1)
-        deadline = time.monotonic() + 120
-        while ready.split(" in ")[0] not in printed():
-            assert time.monotonic() < deadline, printed()
-            time.sleep(0.5)
+        until_kernel_free_ready(printed)
         url = f"{base}/voila/render/en/{story.file}"
         status, first = fetch(url, timeout=240)
         assert status == 200 and "kernelId" in first

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
-from helpers import fetch, presenter, room_request
+from helpers import fetch, presenter, room_request, until_kernel_free_ready
 from present.test_present_browser import browser
 
 from kit import present
 from kit.kernelfree.site import PLACES_ID, story_page
-from kit.text import t
 
 __all__ = ["browser"]  # the module's Chromium, shared with the presenter's browser tests
 
@@ -55,11 +53,7 @@ def test_the_kernel_free_page_places_the_decks_kernel_scenes_before_them():
 def test_past_the_cap_a_participant_lands_at_their_scene(browser):
     """--max-participants 1, the seat taken: deck addresses land at the same scene."""
     with presenter("--room", "--max-participants", "1", "--pool", "0") as (base, _, printed):
-        ready = t("present.terminal.kernel_free_ready", "en", seconds="", limit=1)
-        deadline = time.monotonic() + 120
-        while ready.split(" in ")[0] not in printed():
-            assert time.monotonic() < deadline, printed()
-            time.sleep(0.2)
+        until_kernel_free_ready(printed)
         status, _ = fetch(f"{base}/voila/render/{STORY.page('en')}", timeout=240)
         assert status == 200  # the only seat
         context = browser.new_context(viewport={"width": 1280, "height": 720})
