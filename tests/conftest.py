@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import papermill as pm
@@ -19,6 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # drawn anew per run (a newly found failing example stays in .hypothesis/ locally).
 settings.register_profile("kit", deadline=None, derandomize=True)
 settings.load_profile("kit")
+
+# A suite started in the background (`make test &`, nohup) inherits Ctrl-C ignored, and so
+# does every `kit` command it starts: the tests that press Ctrl-C would see it go unheard.
+# A handler (unlike "ignored") is reset to the default in a started program, as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_notebook(name: str, tmp_path: Path, **parameters):
