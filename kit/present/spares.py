@@ -236,7 +236,7 @@ def start_zygote(env: dict[str, str] | None = None) -> None:
         Its environment while it imports (default: this process's); each kernel gets
         the environment its launch asks for.
     """
-    if _zygote or not hasattr(os, "pidfd_open"):
+    if _zygote or not _pidfds_work():
         return
     requests_read, requests_write = os.pipe()
     replies_read, replies_write = os.pipe()
@@ -255,6 +255,15 @@ def start_zygote(env: dict[str, str] | None = None) -> None:
     requests = os.fdopen(requests_write, "w", encoding="utf-8")
     replies = os.fdopen(replies_read, encoding="utf-8")
     _zygote.append(Zygote(process, requests, replies, threading.Lock()))
+
+
+def _pidfds_work() -> bool:
+    """Whether this system has pidfds (Linux 5.3 on): without them, no zygote."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
 
 
 def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> ForkedKernelProcess | None:

@@ -120,3 +120,12 @@ def test_a_forked_process_is_watched_and_signalled_by_its_pidfd():
     sleeper.wait(5)  # ours to reap here; the zygote's kernels are reaped by the system
     assert process.wait(timeout=5) == -signal.SIGKILL
     process.kill()  # an ended process: nothing to signal, no error
+
+
+def test_without_pidfds_there_is_no_zygote(monkeypatch):
+    def no_pidfds(pid):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(spares.os, "pidfd_open", no_pidfds)
+    spares.start_zygote()
+    assert spares._zygote == []
