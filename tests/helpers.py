@@ -24,7 +24,7 @@ from pathlib import Path
 
 import psutil
 
-from kit.present.spares import KERNEL_NAME
+from kit.present.spares import KERNEL_NAME, PROVISIONER
 from kit.workshop import DEFAULT_WORKSHOP
 
 
@@ -129,6 +129,30 @@ def fetch(url: str, timeout: float = 120) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+@contextlib.contextmanager
+def kit_provisioner():
+    """Within the block, jupyter_client launches kernels with the kit's provisioner."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    factory = KernelProvisionerFactory.instance()
+    default = factory.default_provisioner_name
+    factory.default_provisioner_name = PROVISIONER
+    try:
+        yield
+    finally:
+        factory.default_provisioner_name = default
+
+
+def kernel_answers(client, code: str) -> list[str]:
+    """What ``code`` prints in a kernel (its first line), word by word."""
+    client.execute(code)
+    printed = ""
+    while not printed.endswith("\n"):
+        message = client.get_iopub_msg(timeout=30)
+        printed += message["content"].get("text", "")
+    return printed.split()
 
 
 def until_kernel_free_ready(printed, timeout: float = 120) -> None:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from helpers import kernel_answers, kit_provisioner
+
 from kit.present import spares
 
 
 def test_a_spare_kernel_is_adopted_with_the_kit_loaded_and_the_widget_protocol(tmp_path):
     """The provisioner hands out a spare that answers like any kernel Voilà would start."""
     from jupyter_client.manager import KernelManager
-    from jupyter_client.provisioning import KernelProvisionerFactory
 
-    factory = KernelProvisionerFactory.instance()
-    default = factory.default_provisioner_name
     spares.start_spares(1, tmp_path)
     spare_pid = spares._spares[0].process.pid
-    factory.default_provisioner_name = spares.PROVISIONER
     manager = KernelManager(kernel_name="python3")
     try:
-        manager.start_kernel()
+        with kit_provisioner():
+            manager.start_kernel()
         assert manager.provisioner.pid == spare_pid and not spares._spares
         client = manager.client()
         client.start_channels()
@@ -27,15 +26,9 @@ def test_a_spare_kernel_is_adopted_with_the_kit_loaded_and_the_widget_protocol(t
             f"print(all(m in sys.modules for m in {spares.WARM_MODULES!r}), "
             "'jupyter.widget.control' in comm.get_comm_manager().targets)"
         )
-        client.execute(code)
-        printed = ""
-        while "True" not in printed and "False" not in printed:
-            message = client.get_iopub_msg(timeout=30)
-            printed += message["content"].get("text", "")
-        assert printed.split() == ["True", "True"]
+        assert kernel_answers(client, code) == ["True", "True"]
         client.stop_channels()
     finally:
-        factory.default_provisioner_name = default
         manager.shutdown_kernel(now=True)
         spares.stop_spares()
 

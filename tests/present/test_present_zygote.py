@@ -10,33 +10,19 @@ import time
 
 import psutil
 import pytest
+from helpers import kernel_answers, kit_provisioner
 
 from kit.present import spares
-
-
-def kernel_answers(client, code: str) -> list[str]:
-    """What ``code`` prints in the kernel, word by word."""
-    client.execute(code)
-    printed = ""
-    while not printed.endswith("\n"):
-        message = client.get_iopub_msg(timeout=30)
-        printed += message["content"].get("text", "")
-    return printed.split()
 
 
 @pytest.fixture
 def forking(tmp_path):
     """The kit's provisioner with no spares left, so that kernels come from the zygote."""
-    from jupyter_client.provisioning import KernelProvisionerFactory
-
-    factory = KernelProvisionerFactory.instance()
-    default = factory.default_provisioner_name
-    factory.default_provisioner_name = spares.PROVISIONER
     spares.start_zygote()
     try:
-        yield spares._zygote[0]
+        with kit_provisioner():
+            yield spares._zygote[0]
     finally:
-        factory.default_provisioner_name = default
         spares.stop_zygote()
 
 
