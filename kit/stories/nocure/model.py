@@ -726,13 +726,12 @@ def outcomes(
     )
     stop = _walks_away(mood, alarm_limit, closing_declines)
     met = met_target(sims, target)
-    monthly = monthly_mood
     return Outcomes(
         met_target=float(met.mean()),
         pitfall=float((met & stop).mean()),
         stopped=float(stop.mean()),
         any_alarm=float(np.count_nonzero(_per_contract(mood == ALARM)) / len(mood)),
-        rebound_after_alarm=_rebound(sims, monthly),
+        rebound_after_alarm=_rebound(sims, monthly_mood),
     )
 
 
@@ -949,14 +948,15 @@ def contract_risk(sims: np.ndarray, **fees: float) -> pd.DataFrame:
 
 
 def _contract_spread(values: np.ndarray, retainer: np.ndarray) -> dict[str, float]:
-    if values.min() == values.max():  # a fixed fee: every statistic is that fee
-        middle = low = float(values[0])
+    worst = float(values.min())
+    if worst == values.max():  # a fixed fee: every statistic is that fee
+        middle = low = worst
     else:
         middle, low = float(np.median(values)), float(np.percentile(values, 5))
     return {
         "median": middle,
         "p5": low,
-        "worst": float(values.min()),
+        "worst": worst,
         "below_retainer": float(np.count_nonzero(values < retainer - 1e-9) / values.size),
     }
 
