@@ -265,6 +265,18 @@ def stage_exists(parent: Path) -> bool:
     return any(p.name.startswith(".handouts.tmp-") for p in parent.iterdir())
 
 
+def long_workshop(tmp_path: Path) -> str:
+    """A workshop whose run lasts long enough to be stopped mid-way: 21 handouts, about 10 s.
+
+    The default workshop in one language is done within 2 s of its stage folder appearing.
+    """
+    folder = tmp_path / "workshop"
+    folder.mkdir()
+    rows = [f"Participant {i},20,15,5,45,20,15" for i in range(20)]
+    roster = "name,month_1,month_2,month_3,month_4,month_5,month_6\n" + "\n".join(rows) + "\n"
+    return str(roster_workshop(folder, roster))
+
+
 @pytest.mark.parametrize(
     ("signum", "to_group"),
     [(signal.SIGTERM, False), (signal.SIGHUP, True), (signal.SIGINT, True)],
@@ -274,7 +286,7 @@ def test_a_stop_signal_is_handled_like_ctrl_c(kit_run, tmp_path, signum, to_grou
     out = tmp_path / "handouts"
     previous_handouts(out)
     before = snapshot(out)
-    run = kit_run("--out", str(out), "--lang", "en", "--jobs", "2")
+    run = kit_run(long_workshop(tmp_path), "--out", str(out), "--jobs", "2")
     wait_for(lambda: stage_exists(tmp_path), 60, "the stage folder")
     time.sleep(2.0)  # the kernels are running the notebooks now
     if to_group:
@@ -286,7 +298,7 @@ def test_a_stop_signal_is_handled_like_ctrl_c(kit_run, tmp_path, signum, to_grou
     assert "interrupted" in err and "untouched" in err
     assert "Traceback" not in err + out_text and "BrokenPipeError" not in err + out_text
     assert snapshot(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["handouts"]  # no stage folder
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handouts", "workshop"]  # no stage
     assert run.leftovers() == []  # no kernel sockets, no browser profile
     assert run.survivors() == []
 
@@ -423,7 +435,7 @@ def test_a_run_killed_outright_leaves_nothing_running_and_the_next_run_tidies_up
     out = tmp_path / "handouts"
     previous_handouts(out)
     before = snapshot(out)
-    run = kit_run("--out", str(out), "--lang", "en", "--jobs", "2")
+    run = kit_run(long_workshop(tmp_path), "--out", str(out), "--jobs", "2")
     wait_for(lambda: stage_exists(tmp_path), 60, "the stage folder")
     time.sleep(2.0)
     os.kill(run.process.pid, signal.SIGKILL)
@@ -437,5 +449,5 @@ def test_a_run_killed_outright_leaves_nothing_running_and_the_next_run_tidies_up
     )  # fmt: skip
     code, _, err = again.finish(timeout=180)
     assert code == 0, err
-    assert [p.name for p in tmp_path.iterdir()] == ["handouts"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handouts", "workshop"]
     assert again.leftovers() == [] and again.survivors() == []

@@ -385,12 +385,17 @@ def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
     out = tmp_path / "handouts"
     previous_handouts(out)
     before = tree(out)
+    (tmp_path / "workshop").mkdir()  # 11 handouts: still running a second after they began
+    rows = "".join(f"Participant {i},20,15,5,45,20,15\n" for i in range(10))
+    roster = "name,month_1,month_2,month_3,month_4,month_5,month_6\n" + rows
+    workshop = roster_workshop(tmp_path / "workshop", roster)
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "kit",
             "handouts",
+            str(workshop),
             "--out",
             str(out),
             "--lang",
@@ -416,7 +421,7 @@ def test_ctrl_c_leaves_the_previous_handouts_untouched(tmp_path):
     assert process.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert tree(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["handouts"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handouts", "workshop"]
 
 
 # -- the handout HTML keeps its sliders (kit.kernelfree) -----------------------------------------

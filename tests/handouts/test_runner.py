@@ -161,3 +161,65 @@ def _carries(entry: Path, mark: str) -> bool:
         return mark.encode() in (entry / "environ").read_bytes().split(b"\0")
     except OSError:
         return False
+
+
+class TalkingKernel:
+    """A kernel client's stand-in: answers each info request as ``answers`` says."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = answers  # per request: "both", "shell" (IOPub not yet joined) or "none"
+        self.shell: list[dict] = []
+        self.iopub: list[dict] = []
+        self.asked = 0
+
+    def kernel_info(self) -> str:
+        asked = f"ask-{self.asked}"
+        answer = self.answers[min(self.asked, len(self.answers) - 1)]
+        self.asked += 1
+        if answer in ("both", "shell"):
+            self.shell.append(self._message("kernel_info_reply", asked))
+        if answer == "both":
+            self.iopub.append(self._message("status", asked))
+        return asked
+
+    @staticmethod
+    def _message(kind: str, asked: str) -> dict:
+        return {"msg_type": kind, "parent_header": {"msg_id": asked}}
+
+    async def get_shell_msg(self, timeout: float) -> dict:
+        return self._next(self.shell)
+
+    async def get_iopub_msg(self, timeout: float) -> dict:
+        return self._next(self.iopub)
+
+    @staticmethod
+    def _next(messages: list[dict]) -> dict:
+        import queue
+
+        if not messages:
+            raise queue.Empty
+        return messages.pop(0)
+
+
+async def _alive() -> bool:
+    return True
+
+
+async def _gone() -> bool:
+    return False
+
+
+def test_a_new_kernel_is_ready_once_iopub_carries_its_answer():
+    """A kernel is ready when it answered an info request on the shell channel and its status
+    for that request came over IOPub: a reply whose IOPub message was lost (IOPub not yet
+    connected) is asked again; a kernel that stops, or never answers, fails its handout."""
+    from jupyter_core.utils import run_sync
+
+    kernel = TalkingKernel(["shell", "shell", "both"])
+    run_sync(runner.until_ready)(kernel, _alive, 5)
+    assert kernel.asked == 3
+
+    with pytest.raises(HandoutError, match="stopped before it was ready"):
+        run_sync(runner.until_ready)(TalkingKernel(["none"]), _gone, 5)
+    with pytest.raises(HandoutError, match="did not answer within 0.2 s"):
+        run_sync(runner.until_ready)(TalkingKernel(["shell"]), _alive, 0.2)
