@@ -85,14 +85,22 @@ def run(args: argparse.Namespace) -> int:
     -------
     int
     """
+    # The run's browser starts now, on the other core, while this one loads the kit and
+    # the workshop (about a second each); it is stopped again should the run not start.
+    from kit.handouts.scratch import run_scratch
+    from kit.handouts.signals import interrupt_on_signals
+
     try:
-        return _write(args)
-    except KeyboardInterrupt:  # while loading: nothing was started, nothing to clean up
-        print("kit handouts: interrupted (Ctrl-C); nothing was written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        with interrupt_on_signals(), run_scratch("pdf" in args.format, args.jobs) as scratch:
+            return _write(args, scratch)
+    except KeyboardInterrupt as error:  # while loading: nothing was written yet
+        how = getattr(error, "how", "Ctrl-C")
+        print(f"kit handouts: interrupted ({how}); nothing was written", file=sys.stderr)
+        signum = getattr(error, "signum", None)
+        return EXIT_INTERRUPTED if signum is None else 128 + signum
 
 
-def _write(args: argparse.Namespace) -> int:
+def _write(args: argparse.Namespace, scratch: Any) -> int:
     from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
     from kit.workshop.votes import with_room_votes
 
@@ -124,6 +132,7 @@ def _write(args: argparse.Namespace) -> int:
                 args.jobs,
                 report=progress.report,
                 on_start=lambda plan: progress.say(t("handouts.queued", language, **queued)),
+                scratch=scratch,
             )
     except handouts.HandoutsError as error:
         return _mistake(error)

@@ -10,6 +10,8 @@ The package is split by concern:
 - :mod:`~kit.handouts.export`: the executed notebook as one offline HTML page;
 - :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium, one
   browser for every PDF of a run, in a printing process of its own;
+- :mod:`~kit.handouts.scratch`: a run's scratch folder and that printing process, opened
+  before the workshop is read, so the browser starts while the kit loads;
 - :mod:`~kit.handouts.manifest`: manifest.json, with every file's sha256, and how the
   kit recognises a folder it wrote;
 - :mod:`~kit.handouts.signals`: SIGTERM and SIGHUP stop a run as Ctrl-C does, and no
@@ -20,23 +22,55 @@ On any failure (a cell that raises, a killed run, Ctrl-C, a full disk) the previ
 handouts stay exactly as they were.
 """
 
-from kit.handouts.errors import HandoutError, HandoutsError
-from kit.handouts.export import chart_title, css_string, handout_html, svg_images
-from kit.handouts.manifest import Written, build_manifest, package_versions
-from kit.handouts.pdf import CHROMIUM_FLAGS, Printer, chromium
-from kit.handouts.plan import (
-    FORMATS,
-    LARGE_RUN,
-    Handout,
-    cover_texts,
-    estimate_seconds,
-    plan_handouts,
-    spoken_date,
-)
-from kit.handouts.runner import WarmKernel, run_notebook, without_live_cells, write_handout
-from kit.handouts.signals import Interrupted
-from kit.handouts.staging import staging_folder
-from kit.handouts.write import Outcome, write_handouts
+import importlib
+from typing import Any
+
+_HOMES = {
+    "HandoutError": "errors",
+    "HandoutsError": "errors",
+    "chart_title": "export",
+    "css_string": "export",
+    "handout_html": "export",
+    "svg_images": "export",
+    "Written": "manifest",
+    "build_manifest": "manifest",
+    "package_versions": "manifest",
+    "CHROMIUM_FLAGS": "pdf",
+    "Printer": "pdf",
+    "chromium": "pdf",
+    "FORMATS": "plan",
+    "LARGE_RUN": "plan",
+    "Handout": "plan",
+    "cover_texts": "plan",
+    "estimate_seconds": "plan",
+    "plan_handouts": "plan",
+    "spoken_date": "plan",
+    "WarmKernel": "runner",
+    "run_notebook": "runner",
+    "without_live_cells": "runner",
+    "write_handout": "runner",
+    "Interrupted": "signals",
+    "staging_folder": "staging",
+    "Outcome": "write",
+    "write_handouts": "write",
+}
+"""Where each public name lives. They load on first use: the printing process is started
+from :mod:`~kit.handouts.pdf` while the CLI still loads the workshop, without paying for
+papermill and nbconvert (0.5 s) first."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'kit.handouts' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kit.handouts.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
 
 __all__ = [
     "CHROMIUM_FLAGS",

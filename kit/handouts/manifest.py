@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import kit
 from kit.chromium import chromium_path
-from kit.handouts.plan import Handout
-from kit.workshop import Workshop
+
+if TYPE_CHECKING:  # the stage and scratch folders' marker is needed before the kit loads these
+    from kit.handouts.plan import Handout
+    from kit.workshop import Workshop
 
 GENERATOR = "workshop-kit"
 """The manifest's ``generator``: how the kit recognises a handouts folder it wrote."""

@@ -44,14 +44,12 @@ from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import Printer, PrintingProcess
 from kit.handouts.plan import Handout
+from kit.handouts.scratch import Scratch, run_scratch
 from kit.handouts.signals import (
-    adopting_orphans,
-    carrying,
     descendants,
     held_signals,
     stop_processes,
 )
-from kit.handouts.staging import STAGE_MARKER
 from kit.stops import let_stops_through, stops_held
 
 KERNEL = "python3"
@@ -64,8 +62,6 @@ CELL_TIMEOUT = 600
 STALL_TIMEOUT = 900
 """Seconds without any handout finishing before the whole run is called stuck."""
 ENGINE = "kit-warm-kernel"
-SCRATCH = "kit-run-"
-"""Name prefix of a run's scratch folder in the temporary folder (kernel sockets, profiles)."""
 WARM_UP = "from kit.stories import STORIES\nfor entry in STORIES.values():\n    entry.story\n"
 """What a new kernel runs before its first notebook: import every story's code."""
 RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
@@ -335,7 +331,11 @@ class WarmKernelEngine(NBClientEngine):
 
 
 def run_all(
-    plan: list[Handout], stage: Path, jobs: int, report: Callable | None = None
+    plan: list[Handout],
+    stage: Path,
+    jobs: int,
+    report: Callable | None = None,
+    scratch: Scratch | None = None,
 ) -> list[Written]:
     """Write every handout of ``plan`` into ``stage`` with ``jobs`` worker processes.
 
@@ -349,6 +349,10 @@ def run_all(
         PDFs at a time.
     report : callable, optional
         Called as ``report(done, total, written)`` after each handout.
+    scratch : Scratch, optional
+        The run's scratch, opened early (:func:`~kit.handouts.scratch.run_scratch`) so
+        that the browser is starting already; closed by the caller. Without it, the
+        run opens and closes its own.
 
     Returns
     -------
@@ -363,34 +367,29 @@ def run_all(
     if not plan:
         return []
     jobs = min(jobs, len(plan))
-    # every worker's kernel sockets and the browser's profile in one scratch folder,
-    # removed with the pool even when the workers are killed (a failing handout, Ctrl-C)
-    STAGE_MARKER.remove_stale(Path(tempfile.gettempdir()), (SCRATCH,))
-    scratch = tempfile.mkdtemp(prefix=SCRATCH)
-    STAGE_MARKER.write(Path(scratch))
-    with adopting_orphans():  # so that every process the run killed is reaped before it ends
-        return _run_pool(plan, stage, jobs, report, scratch)
+    if scratch is None:
+        pdf = any("pdf" in handout.formats for handout in plan)
+        with run_scratch(pdf, jobs) as own:
+            return _run_pool(plan, stage, jobs, report, own)
+    return _run_pool(plan, stage, jobs, report, scratch)
 
 
 def _run_pool(
-    plan: list[Handout], stage: Path, jobs: int, report: Callable | None, scratch: str
+    plan: list[Handout], stage: Path, jobs: int, report: Callable | None, scratch: Scratch
 ) -> list[Written]:
-    """Start the printer and the workers, hand them the plan, collect, and stop them all."""
-    context = multiprocessing.get_context("fork")
-    events: queue.SimpleQueue = queue.SimpleQueue()
+    """Start the workers (and the printer, if not yet), hand them the plan, collect, stop them."""
+    events = scratch.events
     printer = pool = None
     try:
-        # a process half-started when Ctrl-C came would be one nobody stops: signals wait
         if any("pdf" in handout.formats for handout in plan):
-            # first, so that the browser starts while the kernels start
-            with stops_held():
-                printer = PrintingProcess(
-                    context, scratch, jobs, lambda key, error: events.put(("printed", key, error))
-                )
+            printer = scratch.start_printer(jobs)  # already starting, as a rule
         _ready_export(_one_per_language(plan))
         notebooks = _notebook_dir(plan[0])
+        # a process half-started when Ctrl-C came would be one nobody stops: signals wait
         with stops_held():
-            pool = context.Pool(jobs, initializer=_start_worker, initargs=(scratch, notebooks))
+            pool = multiprocessing.get_context("fork").Pool(
+                jobs, initializer=_start_worker, initargs=(scratch.folder, notebooks)
+            )
         for index, handout in enumerate(plan):
             pool.apply_async(
                 _write_in_worker,
@@ -403,7 +402,7 @@ def _run_pool(
         written = _collect(plan, stage, events, printer, report)
     finally:
         with held_signals():  # a second Ctrl-C must not stop the stopping
-            _stop_pool(pool, printer, scratch)
+            _stop_pool(pool, scratch)
     order = {handout.stem: index for index, handout in enumerate(plan)}
     return sorted(written, key=lambda w: order[w.handout.stem])
 
@@ -482,37 +481,20 @@ def _one_per_language(plan: list[Handout]) -> tuple[Handout, ...]:
     return tuple({handout.language: handout for handout in reversed(plan)}.values())
 
 
-def _stop_pool(pool: Any, printer: PrintingProcess | None, scratch: str) -> None:
-    """End the workers, the printer and everything they started, at once, wait, remove ``scratch``.
+def _stop_pool(pool: Any, scratch: Scratch) -> None:
+    """End the workers, the printer and everything they started, at once; close ``scratch``.
 
     Every handout is on disk by now (or the run failed), so nothing needs a goodbye:
     the workers and the printing process get SIGTERM, and the kernels and the browser,
     which run in sessions of their own and would outlive them, are killed. This takes
     a tenth of a second where closing each browser and kernel politely took one to two.
-    A process that was being started as its parent died is found by the TMPDIR it
-    inherited (the scratch folder).
     """
-    workers = [process.pid for process in pool._pool] if pool is not None else []
-    if printer is not None:
-        workers.append(printer.pid)
-    started = descendants(workers)
-    if printer is not None:
-        printer.process.terminate()
     if pool is not None:
+        started = descendants([process.pid for process in pool._pool])
         pool.terminate()
         pool.join()
-    stop_processes(started, grace=0)
-    if printer is not None:
-        printer.join()
-    # on a loaded machine a process that was starting may still write there for a while:
-    # keep ending such processes and removing the folder for up to 10 s
-    deadline = time.monotonic() + 10
-    while True:
-        stop_processes(carrying("TMPDIR", scratch), grace=0)
-        shutil.rmtree(scratch, ignore_errors=True)
-        if not os.path.exists(scratch) or time.monotonic() > deadline:
-            return
-        time.sleep(0.1)
+        stop_processes(started, grace=0)
+    scratch.close()
 
 
 def _start_worker(scratch: str | None = None, warm: str | None = None) -> None:
@@ -549,16 +531,34 @@ def _start_worker(scratch: str | None = None, warm: str | None = None) -> None:
 def _ready_export(handouts: tuple[Handout, ...]) -> None:
     """Ready the HTML export in this process, once, before the workers are forked from it.
 
-    The export's templates are compiled on first use (about 0.4 s of a core): an empty
-    notebook exported once per language does that here, and every worker inherits the
-    compiled templates instead of compiling its own. Only a head start: should anything
+    The export's templates are compiled on first use (about 0.4 s of a core), and so
+    are the regular expressions and entity tables of the Markdown and HTML parsers it
+    uses (0.1-0.15 s more, on the first page with text and charts): a small page of the
+    same kinds, exported once per language, does that here, and every worker inherits
+    what was compiled instead of compiling its own. Only a head start: should anything
     fail here, the first handout's own export reports what went wrong.
     """
     try:
         for handout in handouts:
-            handout_html(nbformat.v4.new_notebook(), handout)
+            handout_html(_page_of_every_kind(), handout)
     except Exception:  # noqa: BLE001, S110 - see the docstring
         pass
+
+
+def _page_of_every_kind() -> nbformat.NotebookNode:
+    """A notebook with what a handout holds: Markdown text and a chart with its words."""
+    words = "**Month** &amp; [month](#months) &ndash; 20 &gt; 15"
+    chart = nbformat.v4.new_output(
+        "display_data",
+        data={
+            "text/markdown": words,
+            "text/html": f"<p>{words}</p>",
+            "image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg"><text>&amp;</text></svg>',
+        },
+    )
+    return nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(words), nbformat.v4.new_code_cell(outputs=[chart])]
+    )
 
 
 def _warm_up(cwd: str) -> None:

@@ -21,6 +21,7 @@ from kit.handouts.manifest import (
 from kit.handouts.pdf import chromium
 from kit.handouts.plan import FORMATS, Handout, plan_handouts
 from kit.handouts.runner import run_all
+from kit.handouts.scratch import Scratch
 from kit.handouts.signals import interrupt_on_signals
 from kit.handouts.staging import staging_folder
 from kit.workshop import Workshop
@@ -45,6 +46,7 @@ def write_handouts(
     jobs: int | None = None,
     report: Callable[[int, int, Written], None] | None = None,
     on_start: Callable[[list[Handout]], None] | None = None,
+    scratch: Scratch | None = None,
 ) -> Outcome:
     """Write every handout of ``workshop`` into ``out``, all or nothing.
 
@@ -66,6 +68,10 @@ def write_handouts(
     on_start : callable, optional
         Called with the plan once the output folder was checked, before the first
         notebook runs.
+    scratch : Scratch, optional
+        The run's scratch folder and browser, opened before the workshop was loaded
+        (:func:`~kit.handouts.scratch.run_scratch`), so that Chromium starts meanwhile;
+        the caller closes it. Without it, the run opens its own.
 
     Returns
     -------
@@ -90,7 +96,7 @@ def write_handouts(
         prepare_kernel_free(plan)  # the sliders' grids, simulated once for every worker
         chromium_version = ask_chromium_version()  # answers while the notebooks run
         try:
-            written = run_all(plan, stage, jobs or os.cpu_count() or 1, report)
+            written = run_all(plan, stage, jobs or os.cpu_count() or 1, report, scratch)
             versions = package_versions(chromium_version)
         finally:
             if chromium_version is not None and chromium_version.poll() is None:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -223,3 +224,41 @@ def test_a_new_kernel_is_ready_once_iopub_carries_its_answer():
         run_sync(runner.until_ready)(TalkingKernel(["none"]), _gone, 5)
     with pytest.raises(HandoutError, match="did not answer within 0.2 s"):
         run_sync(runner.until_ready)(TalkingKernel(["shell"]), _alive, 0.2)
+
+
+def test_a_run_scratch_starts_its_browser_at_once_and_leaves_nothing(tmp_path, monkeypatch):
+    """`kit handouts` opens the run's scratch before it reads the workshop, so Chromium starts
+    while the kit loads; leaving the block (a refused workshop, Ctrl-C) stops it all."""
+    import psutil
+
+    from kit.handouts.scratch import SCRATCH, run_scratch
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    with run_scratch(pdf=True, pages=2) as scratch:
+        folder = Path(scratch.folder)
+        assert folder.parent == tmp_path and folder.name.startswith(SCRATCH)
+        printer = scratch.printer
+        assert printer is not None and printer.process.is_alive()
+        for _ in range(600):  # the printing process starts Playwright's driver and Chromium
+            started = psutil.Process(printer.pid).children(recursive=True)
+            if any("chromium" in _command(process) for process in started):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("Chromium did not start within 30 s")
+    assert not folder.exists()
+    assert not psutil.pid_exists(printer.pid)
+    assert [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] == []
+    with run_scratch(pdf=False, pages=2) as scratch:
+        assert scratch.printer is None  # HTML only: no browser
+    assert list(tmp_path.iterdir()) == []
+
+
+def _command(process) -> str:
+    import psutil
+
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:  # ended meanwhile
+        return ""
