@@ -98,6 +98,7 @@ def scene_fragment(
     if found is None:
         return None
     spec, grid = found
+    spec = {**spec, "usermeta": {"kitReadouts": readout_formats(story, spec)}}
     language = story.language
     label = escape(t(type(story).scene(scene).heading, language))
     html = ""
@@ -124,6 +125,33 @@ def scene_fragment(
         note = t("site.grid_note", language, runs=number(grid.runs, language))
         html += f'<p class="note">{escape(note)}</p>'
     return html
+
+
+def readout_formats(story: Any, spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each slider's readout format (``Intl.NumberFormat`` options), by its Vega signal.
+
+    A share reads ``60%``, an amount ``€ 1.600``, as on the kernel's slides
+    (:func:`kit.live.readout.readout_format`).
+    """
+    from kit.kernelfree.specs import PREFIX
+    from kit.live.readout import readout_format
+
+    known = set(story.schema.names)
+    return {
+        name: readout_format(story.schema[name.removeprefix(PREFIX)])
+        for name in _bound_signals(spec)
+        if name.startswith(PREFIX) and name.removeprefix(PREFIX) in known
+    }
+
+
+def _bound_signals(node: Any) -> list[str]:
+    """Names of the parameters bound to an input, anywhere in a Vega-Lite spec."""
+    if isinstance(node, list):
+        return [name for item in node for name in _bound_signals(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["name"]] if "bind" in node and isinstance(node.get("name"), str) else []
+    return found + [name for value in node.values() for name in _bound_signals(value)]
 
 
 @functools.lru_cache(maxsize=8)
@@ -257,11 +285,12 @@ def legend_columns(labels: list[str]) -> str:
 def embed_script() -> str:
     """JavaScript that draws every kernel-free box on the page (after Vega-Embed loaded).
 
-    Numbers follow ``<html lang>`` (:data:`kit.live.display.LOCALES`), the slider
-    readouts too (0,6 in Dutch). Each drawn view is kept in ``window.kitViews``. It runs
-    as a module (``<script type="module">``): packed grids and a packed bundle
-    (:func:`packed_bundle_script`) are unpacked first, then every chart is drawn;
-    ``<html>`` gets the class ``kit-interactive`` once they all are.
+    Numbers follow ``<html lang>`` (:data:`kit.live.display.LOCALES`), and the slider
+    readouts read as on the kernel's slides (60%, € 1.600, 0,50). Each drawn view is
+    kept in ``window.kitViews``. It runs as a module (``<script type="module">``):
+    packed grids and a packed bundle (:func:`packed_bundle_script`) are unpacked first,
+    then every chart is drawn; ``<html>`` gets the class ``kit-interactive`` once they
+    all are.
     """
     from kit.live.display import LOCALES
 
@@ -293,14 +322,21 @@ def embed_script() -> str:
         f"const kitLocales = {locales};\n"
         "const kitLanguage = document.documentElement.lang in kitLocales\n"
         "  ? document.documentElement.lang : 'en';\n"
-        "const kitReadable = new Intl.NumberFormat(kitLanguage, {maximumFractionDigits: 2});\n"
-        "function kitReadouts(root) {\n"
+        "// a readout as on the kernel's slides: 60%, € 1.600, 0,50 (the spec says which);\n"
+        "// written again after Vega's own (the raw value) on every move, release or change\n"
+        "function kitReadouts(root, view, formats) {\n"
         "  for (const input of root.querySelectorAll('input[type=range]')) {\n"
         "    const shown = input.nextElementSibling;  // Vega's readout\n"
+        "    const style = new Intl.NumberFormat(kitLanguage,\n"
+        "      formats[input.name] || {maximumFractionDigits: 2});\n"
         "    const write = () => {\n"
-        "      if (shown) shown.textContent = kitReadable.format(+input.value);\n"
+        "      if (shown) shown.textContent = style.format(+input.value);\n"
         "    };\n"
         "    input.addEventListener('input', write);\n"
+        "    input.addEventListener('change', write);\n"
+        "    try {  // moved from another chart's slider: Vega sets it after this listener\n"
+        "      view.addSignalListener(input.name, () => setTimeout(write));\n"
+        "    } catch (unknown) { /* not a signal of this view */ }\n"
         "    write();\n"
         "  }\n"
         "}\n"
@@ -358,7 +394,7 @@ def embed_script() -> str:
         "  const spec = kitWithGrids(JSON.parse(source.textContent));\n"
         "  kitDrawn.push(window.vegaEmbed(box, spec, {actions: false,\n"
         "    renderer: 'svg', formatLocale: kitLocales[kitLanguage]}).then(async (result) => {\n"
-        "    kitReadouts(box);\n"
+        "    kitReadouts(box, result.view, (spec.usermeta || {}).kitReadouts || {});\n"
         "    kitShare(result.view);\n"
         "    await kitRefit(result.view);\n"
         "    (window.kitViews = window.kitViews || {})[name] = result.view;\n"

@@ -51,6 +51,32 @@ def readout_text(param: Param, value: float, language: str) -> str:
     return number(value, language, decimals(param))
 
 
+def readout_format(param: Param) -> dict[str, Any]:
+    """How a browser writes the readout (``Intl.NumberFormat`` options): as :func:`readout_text`.
+
+    For the kernel-free sliders, which have no kernel to ask.
+
+    >>> from kit.params import Param
+    >>> readout_format(Param("conversion", "float", 0.6, 0, 1, 0.05))
+    {'style': 'percent', 'minimumFractionDigits': 0, 'maximumFractionDigits': 0}
+    >>> readout_format(Param("seed", "int", 0, 0, 9999, 1))
+    {'useGrouping': False, 'maximumFractionDigits': 0}
+    """
+    if is_share(param):
+        digits = max(0, decimals(param) - 2)
+        return {
+            "style": "percent",
+            "minimumFractionDigits": digits,
+            "maximumFractionDigits": digits,
+        }
+    if param.name in MONEY:
+        return {"style": "currency", "currency": "EUR", "maximumFractionDigits": 0}
+    if param.name == "seed":
+        return {"useGrouping": False, "maximumFractionDigits": 0}
+    digits = 0 if param.kind == "int" else decimals(param)
+    return {"minimumFractionDigits": digits, "maximumFractionDigits": digits}
+
+
 def read_typed(text: str, param: Param, language: str) -> float:
     """A value typed into a readout, read in the page's language (``2.000,5`` in Dutch).
 

@@ -470,6 +470,60 @@ CHART_TEXTS = """name => Array.from(document.querySelectorAll(`#chart-${name} sv
     .map(e => e.textContent)"""
 
 
+READOUTS = """() => Array.from(document.querySelectorAll('input[type=range]'))
+    .map(input => [input.name, +input.value, input.nextElementSibling.textContent])"""
+RELEASE = """([name, value]) => {
+    const input = document.querySelector(`input[name="p_${name}"]`);
+    input.value = value;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
+}"""
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_handout_slider_reads_as_on_the_kernels_slides(default_run, language):
+    """Each kernel-free readout shows its value as the kernel's slides do (60%, € 1.600, 0,50,
+    seed 2024), on opening, after a slider is released (Vega writes the raw value then), and on
+    another chart whose slider followed it."""
+    from playwright.sync_api import sync_playwright
+
+    from kit.live.readout import readout_text
+
+    out, _ = default_run
+    schema = {
+        name: story.story.schema[name]
+        for story in STORIES.values()
+        for name in story.story.schema.names
+    }
+    seen = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(HEADLESS_FLAGS))
+        try:
+            page = browser.new_page()
+            for stem in stories():
+                page.goto((out / language / f"{stem}.html").as_uri())
+                page.wait_for_function(
+                    "() => document.documentElement.classList.contains('kit-interactive')",
+                    timeout=60_000,
+                )
+                seen[stem] = page.evaluate(READOUTS)
+                if stem.startswith("02"):  # conversion is on two charts: move one of them
+                    page.evaluate(RELEASE, ["conversion", 0.3])
+                    page.wait_for_timeout(300)
+                    seen["moved"] = page.evaluate(READOUTS)
+        finally:
+            browser.close()
+    readouts = [row for rows in seen.values() for row in rows]
+    assert len(readouts) > 10
+    for name, value, text in readouts:
+        param = schema[name.removeprefix("p_")]
+        assert text.replace("\u00a0", " ") == readout_text(param, value, language), name
+    moved = [text for name, _, text in seen["moved"] if name == "p_conversion"]
+    assert len(moved) >= 2 and set(moved) == {"30%"}, moved
+
+
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize(

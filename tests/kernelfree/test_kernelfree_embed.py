@@ -94,6 +94,6 @@ def test_kernelfree_fragment_in_a_handout_opened_from_disk(tmp_path):
             browser.close()
     assert "-67%" in texts
     assert any("10.000" in text for text in texts)  # Dutch numbers: the chance chart's title
-    assert readout == "0,5"
+    assert readout == "0,50"  # as on the kernel's slides: the step's decimals
     assert errors == []
     assert [url for url in requests if not url.startswith(("file:", "data:"))] == []

@@ -165,7 +165,7 @@ def test_kernelfree_band_follows_the_grid_and_the_mean(served, browser):
     readout = watched.page.evaluate(
         "() => document.querySelector('input[name=p_conversion]').nextElementSibling.textContent"
     )
-    assert readout == "0,3"  # Dutch numbers on the readouts too
+    assert readout == "30%"  # a share reads as on the kernel's slides
     assert "doel: 1.000" in watched.texts("honest")
     rows = watched.page.evaluate(ROWS, ["honest", "mean"])
     expected = [1.0] + [referrals.expected_fans(year, 1, 0.3, 0.1, 1) for year in range(1, 11)]
