@@ -240,8 +240,9 @@ def fitted(spec: dict[str, Any]) -> dict[str, Any]:
 
 LEGEND_ENTRY = 16 + 5 + 10
 """A legend entry's width besides its label: the symbol, its gap and the column padding."""
-LEGEND_CHARACTER = 0.6
-"""A legend label's character width in em, generously (the kit's labels average 0.5)."""
+CHARACTER_WIDTH = 0.6
+"""A character's width in em, generously: the kit's legend labels and bold chart sentences
+average 0.5 em (here for the legends; :mod:`~kit.kernelfree.specs` wraps sentences by it)."""
 LEGEND_ENCODINGS = ("color", "fill", "shape", "strokeDash", "stroke")
 
 
@@ -278,7 +279,7 @@ def legend_columns(labels: list[str]) -> str:
     widest entry allows, at least one: a legend wider than its chart is cut by the
     drawing's edge (on a phone, "Gelijkmatig tempo" lost its last letters).
     """
-    entries = [LEGEND_ENTRY + len(label) * PAGE_FONT * LEGEND_CHARACTER for label in labels]
+    entries = [LEGEND_ENTRY + len(label) * PAGE_FONT * CHARACTER_WIDTH for label in labels]
     return f"width >= {round(sum(entries))} ? 0 : max(1, floor(width / {round(max(entries))}))"
 
 

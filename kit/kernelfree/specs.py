@@ -23,6 +23,7 @@ from typing import Any
 
 import altair as alt
 
+from kit.kernelfree.embed import CHARACTER_WIDTH
 from kit.kernelfree.grids import OUTCOMES, Axis, Grid
 from kit.stories.base import Story
 from kit.stories.look import (
@@ -644,8 +645,6 @@ def outcomes_spec(story: Story, grid: Grid) -> alt.TopLevelMixin:
 
 SENTENCE_FONT = 15
 """A chart's sentence (the client's verdict, the contract's total) in px, bold."""
-CHARACTER_WIDTH = 0.6
-"""A bold character's width in em, generously: the kit's sentences average 0.5 em."""
 
 
 def wrapped(text: str, font: int = SENTENCE_FONT) -> str:

@@ -408,12 +408,19 @@ def stops(
 
 
 def _walks_away(mood: np.ndarray, alarm_limit: int, closing_declines: int) -> np.ndarray:
+    return _verdict(mood, alarm_limit, closing_declines)[0]
+
+
+def _verdict(
+    mood: np.ndarray, alarm_limit: int, closing_declines: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per contract: whether the client walks away, and how many code-red reviews it had."""
     alarm_limit = checks.whole_number("alarm_limit", alarm_limit, 1, MAX_MONTHS)
     closing_declines = checks.whole_number("closing_declines", closing_declines, 1, MAX_MONTHS)
     closing = min(closing_declines, mood.shape[1])
-    too_many_alarms = _per_contract(mood == ALARM) >= alarm_limit
+    alarms = _per_contract(mood == ALARM)
     sour_ending = _per_contract(mood[:, -closing:] != PLEASED) == closing
-    return too_many_alarms | sour_ending
+    return (alarms >= alarm_limit) | sour_ending, alarms
 
 
 def _per_contract(flags: np.ndarray) -> np.ndarray:
@@ -724,13 +731,13 @@ def outcomes(
         if by_month
         else moods(sims, target, worried_drop, alarm_drop, review_every, average_over, minimum_term)
     )
-    stop = _walks_away(mood, alarm_limit, closing_declines)
+    stop, alarms = _verdict(mood, alarm_limit, closing_declines)
     met = met_target(sims, target)
     return Outcomes(
         met_target=float(met.mean()),
         pitfall=float((met & stop).mean()),
         stopped=float(stop.mean()),
-        any_alarm=float(np.count_nonzero(_per_contract(mood == ALARM)) / len(mood)),
+        any_alarm=float(np.count_nonzero(alarms) / len(mood)),
         rebound_after_alarm=_rebound(sims, monthly_mood),
     )
 
