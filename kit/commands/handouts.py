@@ -92,15 +92,20 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with interrupt_on_signals(), run_scratch("pdf" in args.format, args.jobs) as scratch:
-            return _write(args, scratch)
+            written = _write(args, scratch)
     except KeyboardInterrupt as error:  # while loading: nothing was written yet
         how = getattr(error, "how", "Ctrl-C")
         print(f"kit handouts: interrupted ({how}); nothing was written", file=sys.stderr)
         signum = getattr(error, "signum", None)
         return EXIT_INTERRUPTED if signum is None else 128 + signum
+    if isinstance(written, int):
+        return written
+    show_summary(*written)  # the handouts are in place: a stop now ends only this table
+    return EXIT_OK
 
 
-def _write(args: argparse.Namespace, scratch: Any) -> int:
+def _write(args: argparse.Namespace, scratch: Any) -> int | tuple[Any, str]:
+    """The exit code of a run that wrote nothing, or the written run's outcome and language."""
     from kit.workshop import DEFAULT_WORKSHOP, WorkshopError, load_workshop
     from kit.workshop.votes import with_room_votes
 
@@ -146,8 +151,7 @@ def _write(args: argparse.Namespace, scratch: Any) -> int:
         return _failed(
             f"{error.strerror or error}: {error.filename or ''}".rstrip(": "), out, language
         )
-    show_summary(outcome, language)
-    return EXIT_OK
+    return outcome, language
 
 
 def _queued(plan: list, jobs: int, language: str) -> dict[str, str]:
