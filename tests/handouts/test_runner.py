@@ -262,3 +262,19 @@ def _command(process) -> str:
         return " ".join(process.cmdline())
     except psutil.Error:  # ended meanwhile
         return ""
+
+
+def test_the_run_scratch_loads_without_papermill_and_every_public_name_resolves():
+    """`kit handouts` starts its browser before papermill and nbconvert load (0.5 s): the
+    scratch's modules must not pull them in; `kit.handouts` still offers every name it lists."""
+    code = (
+        "import sys, kit.handouts.scratch\n"
+        "heavy = {'papermill', 'nbconvert', 'altair', 'pandas'} & set(sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "import kit.handouts as h\n"
+        "missing = [name for name in h.__all__ if getattr(h, name, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert sorted(h.__all__) == sorted(h._HOMES) and set(h.__all__) <= set(dir(h))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
