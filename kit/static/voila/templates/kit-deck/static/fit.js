@@ -1,13 +1,15 @@
 // A scene fits its screen: a projector of 1024x768 (or 1280x720) shows the whole slide,
 // with nothing below the fold or under the deck's bar. A slide that would overflow is set
-// one step snugger at a time (data-fit 1 to 4 in deck.css: tighter controls and headings,
-// then body text from 24 down to 21 and 18 px, still read from the back of a room, then
-// its parts in two columns of the screen's height) until it fits. A phone's one column
-// scrolls instead. The slide is fitted again whenever it changes size: its charts drawn,
-// a sentence rewritten by a slider, the window resized.
+// one step snugger at a time until it fits (data-fit 1 to 7 in deck.css), the layout before
+// the type, so that at 1280 wide body text and labels stay 24 px: tighter headings and
+// spacing, each control in one row, lower charts, its parts in two columns of the screen's
+// height, charts lower still, and only then body text of 21 and 18 px, still read from the
+// back of a room. A phone's one column scrolls instead. The slide is fitted again whenever
+// it changes size: its charts drawn, a sentence rewritten by a slider, the window resized.
 (function () {
   "use strict";
-  const SNUGGEST = 4;
+  const SNUGGEST = 7;
+  const COLUMNS = 4; // deck.css: from this step on, two columns of the screen's height
   const columns = window.matchMedia("(min-width: 821px)"); // deck.css: one column below
   let watched = null;
   let observer = null;
@@ -37,17 +39,21 @@
     let level = 0;
     slide.dataset.fit = "0";
     const content = slide.querySelector(".kit-slide");
-    if (content) {
+    // the columns' height, from the slide's top at this step (a fitted slide starts higher)
+    const columnHeight = () => {
+      if (!content) return;
       const height = screenBottom() - content.getBoundingClientRect().top - 4;
       slide.style.setProperty("--kit-fit-height", `${Math.floor(height)}px`);
-    }
+    };
+    columnHeight();
     while (columns.matches && level < SNUGGEST && overflows(slide)) {
       level += 1;
       slide.dataset.fit = String(level);
+      columnHeight();
     }
     // two columns that still overflow hide a third one beside the screen: one column that
     // scrolls is better
-    if (level === SNUGGEST && overflows(slide)) slide.dataset.fit = String(level - 1);
+    if (level >= COLUMNS && overflows(slide)) slide.dataset.fit = String(COLUMNS - 1);
     if (scroller) scroller.scrollTop = scrolled;
   }
 
