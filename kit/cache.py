@@ -1,16 +1,18 @@
 """A small disk cache for what the kit draws the same way every time.
 
-Two things are worth keeping between kernels: the board's JavaScript bundle
-(1.5 s to bundle) and charts drawn as SVG in the kernel (30-70 ms each, plus about
-half a second to start vl-convert's JavaScript engine for the first one). Both are
-pure functions of their inputs, so an entry is found by a hash of everything that
-shapes it and never goes stale. Writes are atomic, a full cache forgets its oldest
-entries, and a cache that cannot be written (a read-only home folder) only costs speed.
+Worth keeping between kernels and runs: the board's JavaScript bundle (1.5 s to
+bundle), charts drawn as SVG in the kernel (30-70 ms each, plus about half a second to
+start vl-convert's JavaScript engine for the first one), the handouts' simulated grids
+and kernel-free scenes, and their printed PDFs (:mod:`kit.handouts.pdf`; about 0.5 s
+of Chromium each). All are pure functions of their inputs, so an entry is found by a
+hash of everything that shapes it and never goes stale. Writes are atomic, a full cache
+forgets its oldest entries, and a cache that cannot be written (a read-only home folder)
+only costs speed.
 
 An entry is trusted only when it proves it was written whole by the kit: its last line
 is a seal with the SHA-256 of everything before it, written as a comment of the file's
 own kind (``<!-- ... -->`` in an SVG, ``/* ... */`` in JavaScript, which the presenter
-serves as it is). A zero-byte, truncated, edited or foreign file fails the check, is
+serves as it is, ``%`` in a PDF). A zero-byte, truncated, edited or foreign file fails the check, is
 dropped and made again, so it can never reach a handout as an empty or wrong chart.
 """
 
@@ -37,7 +39,13 @@ MAX_ENTRY_BYTES = 16 * 2**20
 """A larger file in the cache is not the kit's (the board bundle is 0.9 MB): dropped unread."""
 
 SEAL = "workshop-kit cache sha256={}"
-SEALS = {".svg": "<!-- {} -->", ".html": "<!-- {} -->", ".js": "/* {} */", ".css": "/* {} */"}
+SEALS = {
+    ".svg": "<!-- {} -->",
+    ".html": "<!-- {} -->",
+    ".js": "/* {} */",
+    ".css": "/* {} */",
+    ".pdf": "%{}",
+}
 """The seal's comment syntax per file kind; other kinds get the bare seal line."""
 
 
@@ -91,19 +99,60 @@ def remembered(folder: str, name: str, make: Callable[[], str], keep: int | None
     keep : int, optional
         Entries kept in ``folder`` at most; beyond that the least recently used go.
     """
-    path = cache_dir() / folder / name
-    text = _recall(path)
-    if text is not None:
-        _touch(path)
-        return text
+    content = recalled(folder, name)
+    if content is not None:
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            _drop(cache_dir() / folder / name)
     text = make()
+    kept(folder, name, text.encode("utf-8"), keep)
+    return text
+
+
+def recalled(folder: str, name: str) -> bytes | None:
+    """The bytes stored as ``folder/name`` in the cache, or None.
+
+    None when the entry is missing, or is not one the kit wrote whole (it is then
+    dropped, so that it is made again). A found entry counts as just used.
+
+    Parameters
+    ----------
+    folder : str
+        A folder of the cache (``"pdf"``).
+    name : str
+        The file name.
+    """
+    path = cache_dir() / folder / name
+    content = _recall(path)
+    if content is not None:
+        _touch(path)
+    return content
+
+
+def kept(folder: str, name: str, content: bytes, keep: int | None = None) -> None:
+    """Store ``content`` as ``folder/name`` in the cache, sealed and whole (atomically).
+
+    A cache that cannot be written (a read-only home folder, a full disk) only costs
+    speed: the failure is logged, not raised.
+
+    Parameters
+    ----------
+    folder : str
+        A folder of the cache.
+    name : str
+        The file name; its suffix chooses the seal's comment syntax.
+    content : bytes
+    keep : int, optional
+        Entries kept in ``folder`` at most; beyond that the least recently used go.
+    """
+    path = cache_dir() / folder / name
     try:
-        _store(path, text)
+        _store(path, content)
         if keep is not None:
             _forget_oldest(path.parent, keep)
     except OSError as error:
         log.info("cannot keep %s in the cache: %s", path, error)
-    return text
 
 
 def sealed(suffix: str, text: str) -> bytes:
@@ -129,16 +178,22 @@ def unsealed(suffix: str, raw: bytes) -> str | None:
     raw : bytes
         The file's bytes.
     """
+    content = _unsealed(suffix, raw)
+    try:
+        return None if content is None else content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _unsealed(suffix: str, raw: bytes) -> bytes | None:
+    """The bytes of a stored entry without its seal, or None when the seal does not hold."""
     start = raw.rfind(b"\n", 0, len(raw) - 1)  # where the last line begins
     if start < 0 or not raw.endswith(b"\n"):
         return None  # empty, cut short, or no seal at all
     content = raw[:start]
     if raw[start:] != _seal_line(suffix, content):
         return None  # a seal, but not of these bytes: edited, foreign or cut and re-ended
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    return content
 
 
 def _seal_line(suffix: str, content: bytes) -> bytes:
@@ -146,23 +201,23 @@ def _seal_line(suffix: str, content: bytes) -> bytes:
     return ("\n" + SEALS.get(suffix, "{}").format(seal) + "\n").encode("ascii")
 
 
-def _recall(path: Path) -> str | None:
-    """A sealed entry's text; a bad entry is dropped (and None returned) so it is made again."""
+def _recall(path: Path) -> bytes | None:
+    """A sealed entry's bytes; a bad entry is dropped (and None returned) so it is made again."""
     try:
         if path.stat().st_size > MAX_ENTRY_BYTES:
-            text = None
+            content = None
         else:
-            text = unsealed(path.suffix, path.read_bytes())
+            content = _unsealed(path.suffix, path.read_bytes())
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
         # info, not warning: in a kernel a warning would print into the notebook's output
         log.info("cannot read %s from the cache: %s", path, error)
         return None
-    if text is None:
+    if content is None:
         log.info("dropping %s from the cache: not an entry the kit wrote whole", path)
         _drop(path)
-    return text
+    return content
 
 
 def _drop(path: Path) -> None:
@@ -174,10 +229,10 @@ def _drop(path: Path) -> None:
         log.info("cannot drop %s from the cache: %s", path, error)
 
 
-def _store(path: Path, text: str) -> None:
+def _store(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(sealed(path.suffix, text))
+    partial.write_bytes(content + _seal_line(path.suffix, content))
     partial.replace(path)  # atomic: another kernel never reads half a file
 
 

@@ -47,6 +47,25 @@ def test_an_entry_is_made_once_and_then_read(empty_cache):
     assert not list((empty_cache / "svg").glob(".*"))  # no half-written leftovers
 
 
+def test_bytes_are_kept_whole_and_a_pdf_stays_a_pdf(empty_cache):
+    printed = b"%PDF-1.4\n\x00\xff\xfe binary\n%%EOF\n"
+    assert cache.recalled("pdf", "a.pdf") is None
+    cache.kept("pdf", "a.pdf", printed)
+    assert cache.recalled("pdf", "a.pdf") == printed
+    raw = (empty_cache / "pdf" / "a.pdf").read_bytes()
+    seal = hashlib.sha256(printed).hexdigest()
+    assert raw == printed + f"\n%workshop-kit cache sha256={seal}\n".encode()  # a PDF comment
+    (empty_cache / "pdf" / "a.pdf").write_bytes(raw[:-10] + b"0123456789")
+    assert cache.recalled("pdf", "a.pdf") is None
+    assert not (empty_cache / "pdf" / "a.pdf").exists()  # dropped, to be printed again
+
+
+def test_bytes_that_are_not_text_are_made_again_as_text(empty_cache):
+    cache.kept("svg", "a.svg", b"\xff\xfe not UTF-8")
+    assert cache.remembered("svg", "a.svg", lambda: "drawn") == "drawn"
+    assert cache.recalled("svg", "a.svg") == b"drawn"
+
+
 def test_a_full_folder_forgets_the_least_recently_used(empty_cache):
     for name in "abcd":
         cache.remembered("svg", name, lambda name=name: name, keep=4)

@@ -90,8 +90,9 @@ def run(args: argparse.Namespace) -> int:
     from kit.handouts.scratch import run_scratch
     from kit.handouts.signals import interrupt_on_signals
 
+    pdf = "pdf" in args.format
     try:
-        with interrupt_on_signals(), run_scratch("pdf" in args.format, args.jobs) as scratch:
+        with interrupt_on_signals(), run_scratch(pdf, args.jobs, _hint(args)) as scratch:
             written = _write(args, scratch)
     except KeyboardInterrupt as error:  # while loading: nothing was written yet
         how = getattr(error, "how", "Ctrl-C")
@@ -102,6 +103,23 @@ def run(args: argparse.Namespace) -> int:
         return written
     show_summary(*written)  # the handouts are in place: a stop now ends only this table
     return EXIT_OK
+
+
+def _hint(args: argparse.Namespace) -> Any:
+    """What names this run for the printer's guess whether it needs the browser at all.
+
+    The workshop file, the votes folder, the notebooks and the shipped data (their
+    folders' files by size and time), and the languages and formats asked for.
+    """
+    from kit.handouts.pdf import RunHint
+    from kit.resources import DATA, NOTEBOOKS
+
+    workshop = str(args.workshop.resolve()) if args.workshop else str(DATA / "workshops")
+    paths = [workshop, str(NOTEBOOKS), str(DATA)]
+    if args.votes is not None:
+        paths.append(str(args.votes.resolve()))
+    options = (",".join(args.lang or ["workshop's"]), ",".join(args.format))
+    return RunHint(options, tuple(paths))
 
 
 def _write(args: argparse.Namespace, scratch: Any) -> int | tuple[Any, str]:

@@ -8,11 +8,20 @@ on with the next notebooks. The network is off: every request that is not for a 
 is aborted (the handouts load nothing, and this makes sure of it), and the host resolver
 and proxy flags stop the browser itself from reaching out. The browser's profile and its
 temporary files live in the run's scratch folder, so a killed run leaves none behind.
+
+A page printed before is not printed again. A handout's HTML is the same, byte for byte,
+for the same parameters (seeded stories, a fixed id for papermill's cell), so its PDF is
+kept in the kit's cache under a hash of the HTML and of how it was printed (the browser
+and the print settings); the next run copies it (:data:`PDF_CACHE`). A run whose every
+PDF was found in the cache the last time it ran the same way does not even start the
+browser until a page turns out to be new (:func:`warm_run_expected`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import os
 import shutil
 import signal
@@ -20,9 +29,11 @@ import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from kit.cache import digest, kept, kit_fingerprint, recalled
 from kit.chromium import HEADLESS_FLAGS, chromium_path
 from kit.handouts.errors import HandoutError, HandoutsError
 from kit.stops import let_stops_through
@@ -37,6 +48,19 @@ TIMEOUT_MS = 120_000
 """How long Chromium may take to start, or to open one handout, before the handout fails."""
 ORPHAN_CHECK = 1.0
 """Seconds between the printing process's looks at whether its run is still there."""
+PRINT_OPTIONS = {"format": "A4", "prefer_css_page_size": True, "print_background": True}
+"""Playwright's ``page.pdf`` options: A4 unless the page's own @page says otherwise."""
+PDF_CACHE = "pdf"
+"""The cache's folder of printed handouts, each named by a hash of its HTML and printing."""
+PDFS_KEPT = 1000
+"""Printed handouts kept at most (about 120-130 kB each: a 200-participant roster in two
+languages twice over, about 130 MB); beyond that the least recently used go."""
+RUNS_CACHE = "pdf-runs"
+"""The cache's folder of runs (workshop, options) whose every PDF the cache holds."""
+RUNS_KEPT = 64
+FILES_SEEN = 256
+"""Files of a run's folder whose size and time name the run, at most (a folder of the
+kit's data holds a handful; a home folder could hold thousands)."""
 
 
 def chromium() -> str:
@@ -60,6 +84,113 @@ async def _local_only(route: Any) -> None:
 
 def _first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or ["no message"])[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _printing() -> str:
+    """A digest of how a page is printed: the browser installed, its flags, the options.
+
+    An upgraded Chromium (its file is replaced) or Playwright, or other flags or
+    options, names new cache entries: a PDF is reused only when it would be printed
+    the same way.
+    """
+    path = chromium()
+    stat = os.stat(path)
+    return digest(
+        os.path.realpath(path),
+        str(stat.st_size),
+        str(stat.st_mtime_ns),
+        metadata.version("playwright"),
+        *CHROMIUM_FLAGS,
+        repr(sorted(PRINT_OPTIONS.items())),
+    )
+
+
+def printed_name(html: bytes) -> str:
+    """The cache's name for the PDF of the page ``html``, as this machine prints it.
+
+    Parameters
+    ----------
+    html : bytes
+        The handout's HTML (self-contained: it loads nothing else).
+
+    Returns
+    -------
+    str
+        ``<hash>.pdf``.
+    """
+    return f"{digest(hashlib.sha256(html).hexdigest(), _printing())}.pdf"
+
+
+class RunHint(NamedTuple):
+    """What names a run for :func:`warm_run_expected`: its options and the paths it reads.
+
+    Parameters
+    ----------
+    options : tuple of str
+        The run's options as given (languages, formats).
+    paths : tuple of str
+        The files and folders it reads (the workshop file, the notebooks, the votes).
+    """
+
+    options: tuple[str, ...]
+    paths: tuple[str, ...]
+
+
+def run_name(hint: RunHint) -> str:
+    """The cache's name for a run, from ``hint`` and the files and code that shape it.
+
+    The name changes with the kit's code and libraries, with the browser and how it
+    prints, and with the size and time of every file beside the run's paths (a roster
+    or votes edited next to the workshop), so that a changed run is not expected to
+    find its PDFs.
+
+    Parameters
+    ----------
+    hint : RunHint
+
+    Returns
+    -------
+    str
+    """
+    parts = [*hint.options, kit_fingerprint(), _printing()]
+    for path in hint.paths:
+        folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+        parts.extend([path, *_files_seen(folder)])
+    return digest(*parts)
+
+
+def _files_seen(folder: str) -> list[str]:
+    """``name size mtime`` of up to :data:`FILES_SEEN` files of ``folder`` (none if unreadable)."""
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)[:FILES_SEEN]
+        return [
+            f"{entry.name} {entry.stat().st_size} {entry.stat().st_mtime_ns}"
+            for entry in entries
+            if entry.is_file()
+        ]
+    except OSError:
+        return []
+
+
+def warm_run_expected(hint: RunHint | None) -> bool:
+    """Whether the run ``hint`` names ran before, unchanged, with every PDF kept.
+
+    Only a guess about speed: when it holds, the browser starts at the first page the
+    cache lacks rather than at once; when it does not, the browser starts at once.
+
+    Parameters
+    ----------
+    hint : RunHint or None
+        None: no guess (the browser starts at once).
+    """
+    return hint is not None and recalled(RUNS_CACHE, run_name(hint)) is not None
+
+
+def note_warm_run(hint: RunHint) -> None:
+    """Note that every PDF of the run ``hint`` names is in the cache."""
+    kept(RUNS_CACHE, run_name(hint), b"every PDF of this run is kept", keep=RUNS_KEPT)
 
 
 class Printer:
@@ -93,15 +224,20 @@ class Printer:
         self._launching: asyncio.Lock | None = None
         self._slots: asyncio.Semaphore | None = None
 
-    def start(self) -> None:
-        """Start the browser in the background (once); errors show at the first print."""
+    def start(self, launch: bool = True) -> None:
+        """Start the printer's thread (once) and, if ``launch``, the browser in the background.
+
+        Errors show at the first print. Without ``launch``, the browser starts when a
+        page the cache lacks is to be printed.
+        """
         if self._thread is None:
             self._loop = asyncio.new_event_loop()
             self._thread = threading.Thread(
                 target=self._loop.run_forever, name="kit-printer", daemon=True
             )
             self._thread.start()
-            asyncio.run_coroutine_threadsafe(self._launch_quietly(), self._loop)
+            if launch:
+                asyncio.run_coroutine_threadsafe(self._launch_quietly(), self._loop)
 
     def submit(self, html: Path, pdf: Path) -> Future:
         """Print ``html`` to ``pdf`` in the background; the future holds the outcome.
@@ -178,6 +314,17 @@ class Printer:
             raise HandoutError(f"Chromium did not start: {_first_line(error)}") from None
 
     async def _print(self, html: Path, pdf: Path) -> None:
+        try:
+            name = printed_name(html.read_bytes())
+        except OSError as error:
+            raise HandoutError(f"cannot read {html.name} to print it: {error.strerror}") from None
+        if _copied_from_cache(name, pdf):
+            return
+        await self._print_afresh(html, pdf)
+        # a copy, read back: what the cache holds is what the trainer got
+        kept(PDF_CACHE, name, pdf.read_bytes(), keep=PDFS_KEPT)
+
+    async def _print_afresh(self, html: Path, pdf: Path) -> None:
         from playwright.async_api import Error as PlaywrightError
 
         context = await self._browser()
@@ -187,9 +334,7 @@ class Printer:
                 # print media from the start: a handout's sliders (kit.kernelfree) stay undrawn
                 await page.emulate_media(media="print")
                 await page.goto(html.resolve().as_uri(), wait_until="load", timeout=TIMEOUT_MS)
-                await page.pdf(
-                    path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True
-                )
+                await page.pdf(path=str(pdf), **PRINT_OPTIONS)
             except PlaywrightError as error:
                 if self._context is context:
                     await self._shut()  # start afresh for the next handout
@@ -220,6 +365,15 @@ class Printer:
             self.profile = None
 
 
+def _copied_from_cache(name: str, pdf: Path) -> bool:
+    """Write the cache's PDF ``name`` to ``pdf``, if the cache holds it whole."""
+    content = recalled(PDF_CACHE, name)
+    if content is None:
+        return False
+    pdf.write_bytes(content)
+    return True
+
+
 class PrintingProcess:
     """The run's one :class:`Printer`, in a process of its own, fed over a pipe.
 
@@ -238,6 +392,9 @@ class PrintingProcess:
     on_printed : callable
         Called as ``on_printed(key, error)`` from a thread of this object's, once a PDF
         is written (``error`` None) or could not be (``error`` says why, in one line).
+    hint : RunHint, optional
+        What names the run: when it ran before with every PDF kept
+        (:func:`warm_run_expected`), the browser waits for a page the cache lacks.
     """
 
     def __init__(
@@ -246,10 +403,11 @@ class PrintingProcess:
         scratch: str,
         pages: int,
         on_printed: Callable[[Any, str | None], None],
+        hint: RunHint | None = None,
     ) -> None:
         ours, theirs = context.Pipe()
         self.process = context.Process(
-            target=_serve_prints, args=(theirs, scratch, pages), name="kit-printer"
+            target=_serve_prints, args=(theirs, scratch, pages, hint), name="kit-printer"
         )
         self.process.start()
         theirs.close()
@@ -291,8 +449,12 @@ class PrintingProcess:
         self.connection.close()
 
 
-def _serve_prints(connection: Any, scratch: str, pages: int) -> None:
-    """The printing process: print every page the run sends, answer each when it is written."""
+def _serve_prints(connection: Any, scratch: str, pages: int, hint: RunHint | None) -> None:
+    """The printing process: print every page the run sends, answer each when it is written.
+
+    The browser starts at once, unless ``hint`` names a run whose every PDF the cache
+    held the last time (then at the first page the cache lacks).
+    """
     parent = os.getppid()
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
@@ -301,7 +463,8 @@ def _serve_prints(connection: Any, scratch: str, pages: int) -> None:
     # Playwright's driver and Chromium inherit it: the run finds them by it
     os.environ["TMPDIR"] = scratch
     printer = Printer(scratch, pages)
-    printer.start()  # the browser starts while the first notebooks run
+    # the browser starts while the first notebooks run, unless no page is expected to need it
+    printer.start(launch=not warm_run_expected(hint))
     sending = threading.Lock()
 
     def answer(key: Any, printed: Future) -> None:

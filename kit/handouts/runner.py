@@ -313,6 +313,7 @@ class WarmKernelEngine(NBClientEngine):
     ):
         """Execute ``nb_man``'s notebook on the warm kernel started in ``kernel_cwd``."""
         manager, kernel_client = _KERNEL.get(kernel_cwd or os.getcwd())
+        _steady_cell_ids(nb_man.nb)
         client = PapermillNotebookClient(
             nb_man,
             km=manager,
@@ -328,6 +329,22 @@ class WarmKernelEngine(NBClientEngine):
         executed = client.execute()  # a cell's error is raised after, by papermill
         _KERNEL.clear_soon()
         return executed
+
+
+INJECTED = "injected-parameters"
+"""papermill's tag (and, in a handout, the id) of the cell it injects with the parameters."""
+
+
+def _steady_cell_ids(notebook: nbformat.NotebookNode) -> None:
+    """Give papermill's injected cell a fixed id instead of its random one.
+
+    With it, the same parameters give the same notebook and the same page, byte for
+    byte, so that a page printed before is found in the cache (:mod:`kit.handouts.pdf`)
+    and two runs of a workshop can be compared with ``diff``.
+    """
+    for cell in notebook.cells:
+        if INJECTED in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = INJECTED
 
 
 def run_all(
@@ -400,6 +417,8 @@ def _run_pool(
                 ),
             )
         written = _collect(plan, stage, events, printer, report)
+        if printer is not None:
+            scratch.note_whole_run()
     finally:
         with held_signals():  # a second Ctrl-C must not stop the stopping
             _stop_pool(pool, scratch)

@@ -4,7 +4,8 @@
 nbconvert, and Chromium takes about as long to start on the other. So the command opens
 the run's scratch before it even reads the workshop (:func:`run_scratch`): a folder for
 the kernels' sockets and the browser's profile, and the printing process, which starts
-the browser at once. The run takes both over (:func:`kit.handouts.runner.run_all`).
+the browser at once (unless the same run found every PDF in the kit's cache last time).
+The run takes both over (:func:`kit.handouts.runner.run_all`).
 However the block is left (a finished run, a mistake in the workshop, Ctrl-C), the
 printer and everything it started are stopped and the folder is removed.
 
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kit.chromium import chromium_path
-from kit.handouts.pdf import PrintingProcess
+from kit.handouts.pdf import PrintingProcess, RunHint, note_warm_run
 from kit.handouts.signals import (
     adopting_orphans,
     carrying,
@@ -48,10 +49,13 @@ class Scratch:
     ----------
     folder : str
         The scratch folder (marked as the kit's, so a killed run's is removed next time).
+    hint : RunHint, optional
+        What names the run, for the printer's guess whether it needs the browser at all.
     """
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, hint: RunHint | None = None) -> None:
         self.folder = folder
+        self.hint = hint
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         """What the run waits for: ``("ran", index, result)`` from the workers and
         ``("printed", key, error)`` from the printer."""
@@ -67,8 +71,18 @@ class Scratch:
                     self.folder,
                     pages,
                     lambda key, error: self.events.put(("printed", key, error)),
+                    self.hint,
                 )
         return self.printer
+
+    def note_whole_run(self) -> None:
+        """Note that every PDF of this run is printed and kept in the cache.
+
+        The next run named the same way may not need the browser
+        (:func:`~kit.handouts.pdf.warm_run_expected`).
+        """
+        if self.hint is not None:
+            note_warm_run(self.hint)
 
     def close(self) -> None:
         """Stop the printer, its driver and its browser at once, and remove the folder.
@@ -94,7 +108,7 @@ class Scratch:
 
 
 @contextmanager
-def run_scratch(pdf: bool, pages: int) -> Iterator[Scratch]:
+def run_scratch(pdf: bool, pages: int, hint: RunHint | None = None) -> Iterator[Scratch]:
     """A new scratch for a run, with its browser starting if PDFs will be printed.
 
     Within the block, processes orphaned below this one become its children, so that
@@ -106,6 +120,9 @@ def run_scratch(pdf: bool, pages: int) -> Iterator[Scratch]:
         Whether the run prints PDFs (and Chromium is installed): start the printer now.
     pages : int
         PDFs printed at the same time (the run's jobs).
+    hint : RunHint, optional
+        What names the run (:class:`~kit.handouts.pdf.RunHint`): a run that found every
+        PDF in the cache the last time starts the browser only for a page it lacks.
 
     Yields
     ------
@@ -113,7 +130,7 @@ def run_scratch(pdf: bool, pages: int) -> Iterator[Scratch]:
     """
     with adopting_orphans():
         STAGE_MARKER.remove_stale(Path(tempfile.gettempdir()), (SCRATCH,))
-        scratch = Scratch(tempfile.mkdtemp(prefix=SCRATCH))
+        scratch = Scratch(tempfile.mkdtemp(prefix=SCRATCH), hint)
         try:
             STAGE_MARKER.write(Path(scratch.folder))
             if pdf and chromium_path() is not None:
