@@ -42,7 +42,7 @@ from papermill.exceptions import PapermillExecutionError
 from kit.handouts.errors import HandoutError
 from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
-from kit.handouts.pdf import Printer, PrintingProcess
+from kit.handouts.pdf import Printer, PrintingProcess, RunHint
 from kit.handouts.plan import Handout
 from kit.handouts.scratch import Scratch, run_scratch
 from kit.handouts.signals import (
@@ -386,9 +386,26 @@ def run_all(
     jobs = min(jobs, len(plan))
     if scratch is None:
         pdf = any("pdf" in handout.formats for handout in plan)
-        with run_scratch(pdf, jobs) as own:
+        with run_scratch(pdf, jobs, planned_run(plan)) as own:
             return _run_pool(plan, stage, jobs, report, own)
     return _run_pool(plan, stage, jobs, report, scratch)
+
+
+def planned_run(plan: list[Handout]) -> RunHint:
+    """What names a run of ``plan`` for the printer's guess whether it needs the browser.
+
+    Every handout as planned (parameters, cover, participant, formats) and the folders
+    of the notebooks it runs.
+
+    Parameters
+    ----------
+    plan : list of Handout
+
+    Returns
+    -------
+    RunHint
+    """
+    return RunHint(tuple(map(repr, plan)), tuple(sorted({h.notebook for h in plan})))
 
 
 def _run_pool(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -12,6 +13,9 @@ import pytest
 from kit.cache import cache_dir
 from kit.handouts import pdf
 from kit.handouts.pdf import PDF_CACHE, RUNS_CACHE, RunHint
+from kit.handouts.plan import plan_handouts
+from kit.handouts.runner import planned_run
+from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
 CHROMIUM = Path("/usr/bin/chromium")
 COUNTING_CHROMIUM = """#!/bin/sh
@@ -127,3 +131,13 @@ def test_a_huge_folder_beside_the_workshop_is_looked_at_only_in_part(tmp_path):
         (tmp_path / f"{i:04}.csv").touch()
     assert len(pdf._files_seen(str(tmp_path))) == pdf.FILES_SEEN
     assert pdf._files_seen(str(tmp_path / "gone")) == []
+
+
+def test_a_planned_run_is_named_by_every_handout_as_planned():
+    plan = plan_handouts(load_workshop(DEFAULT_WORKSHOP))
+    name = pdf.run_name(planned_run(plan))
+    assert pdf.run_name(planned_run(plan_handouts(load_workshop(DEFAULT_WORKSHOP)))) == name
+    first = plan[0]
+    moved = dataclasses.replace(first, parameters={**first.parameters, "target": 90})
+    assert pdf.run_name(planned_run([moved, *plan[1:]])) != name
+    assert pdf.run_name(planned_run(plan[1:])) != name
