@@ -23,6 +23,7 @@ import asyncio
 import html
 import json
 import logging
+import textwrap
 from typing import Any
 
 import ipywidgets as w
@@ -69,6 +70,11 @@ EAGER = 2
 
 DECK_HEIGHT = 210
 """A chart's plot height on a slide (a notebook's is :data:`kit.stories.look.HEIGHT`)."""
+
+TITLE_LINE = 44
+"""A chart title's longest line on a slide, in characters: about 480 px at 22 px, within a
+chart's holder in two columns at 1024 wide, where the board draws the chart at its holder's
+width (``static/board.js``) and a longer title would make it scaled down instead."""
 
 
 # -- slides -----------------------------------------------------------------------------------
@@ -118,9 +124,20 @@ def _for_the_wall(spec: dict[str, Any], part: Chart, language: str) -> dict[str,
             else spec.get("title", "")
         )
     spec["description"] = alt
+    _title_in_lines(spec)
     if part.name in UNFOLDS:
         unfolding(spec, UNFOLDS[part.name])
     return spec
+
+
+def _title_in_lines(spec: dict[str, Any]) -> None:
+    """Break a chart's long title into lines of at most :data:`TITLE_LINE` characters."""
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not isinstance(text, str) or len(text) <= TITLE_LINE:
+        return
+    lines = textwrap.wrap(text, TITLE_LINE, break_long_words=False, break_on_hyphens=False)
+    spec["title"] = {**title, "text": lines} if isinstance(title, dict) else {"text": lines}
 
 
 def steps_in(tables, field: str) -> int:

@@ -52,8 +52,62 @@ function revealAround(el) {
   return holder ? Number(holder.dataset.reveal) : null;
 }
 
+// A chart on a deck's slide is drawn at the size its holder leaves it, rather than scaled
+// down by CSS, so that its labels keep their size on screen: deck.css sets --kit-chart-cap
+// (the slide's fit step) and the holder's height from the chart's own (--kit-chart-natural,
+// set here). Elsewhere (a notebook, a handout) a chart keeps its spec's size.
+const LEAST_PLOT = { width: 200, height: 90 }; // smaller still: CSS scales the chart instead
+
+function fitsItsHolder(el) {
+  return getComputedStyle(el).getPropertyValue("--kit-chart-cap").trim() !== "";
+}
+
+// The chart's plot resized so that the whole drawing (axes, legend, title) fills its holder,
+// never larger than the spec drew it. Vega keeps the labels' type; the axes and legend may
+// take a few px more or less at the new size, so it is measured again (twice at most).
+async function fitToHolder(entry) {
+  const { view, svg, div } = entry;
+  if (!view || !svg) return;
+  if (!entry.natural) {
+    // the size the spec draws it at: the holder is never taller, the chart never larger
+    entry.natural = {
+      width: Number(svg.getAttribute("width")),
+      height: Number(svg.getAttribute("height")),
+      plot: { width: view.width(), height: view.height() },
+    };
+    div.style.setProperty("--kit-chart-natural", `${entry.natural.height}px`);
+    div.dataset.natural = "";
+  }
+  const { natural } = entry;
+  const room = { width: div.clientWidth, height: div.clientHeight };
+  if (!room.width || !room.height) return; // a hidden slide: fitted when shown
+  for (let round = 0; round < 3; round += 1) {
+    const plot = { width: view.width(), height: view.height() };
+    const want = {};
+    for (const side of ["width", "height"]) {
+      const drawn = Number(svg.getAttribute(side));
+      const target = Math.min(room[side], natural[side]);
+      const size = Math.floor(plot[side] + target - drawn);
+      want[side] = Math.max(LEAST_PLOT[side], Math.min(natural.plot[side], size));
+    }
+    if (want.width === plot.width && want.height === plot.height) return;
+    await view.width(want.width).height(want.height).runAsync();
+  }
+}
+
 async function render({ model, el }) {
-  const shown = new Map();  // name -> {div, json, view, key, drawing}
+  const shown = new Map();  // name -> {div, json, view, key, drawing, svg, natural}
+  // a holder resized (the slide fitted one step snugger, or shown): its chart drawn again
+  const resized = window.ResizeObserver
+    ? new ResizeObserver((changes) => {
+      for (const change of changes) {
+        const entry = Array.from(shown.values()).find((e) => e.div === change.target);
+        if (entry && entry.view && fitsItsHolder(el)) {
+          entry.drawing = entry.drawing.then(() => fitToHolder(entry)).catch(() => {});
+        }
+      }
+    })
+    : null;
 
   async function reveal(view, holder) {
     const step = revealAround(el);
@@ -95,6 +149,7 @@ async function render({ model, el }) {
       // same chart, new numbers: Vega recomputes and updates the SVG in place
       for (const [name, values] of Object.entries(rows)) entry.view.data(name, values);
       await entry.view.runAsync();
+      if (fitsItsHolder(el)) await fitToHolder(entry); // new labels: wider or narrower
       await reveal(entry.view, entry.div); // new marks: hide the months still to come again
     } else {
       let parsed = false;
@@ -112,11 +167,14 @@ async function render({ model, el }) {
       const { view } = await vegaEmbed(fresh, skeleton, {
         renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
       });
-      await reveal(view, fresh);
-      entry.div.replaceChildren(...fresh.childNodes);
+      const svg = fresh.querySelector("svg");
       if (entry.view) entry.view.finalize();  // its listeners and timers go with it
       // rows that Vega-Lite parses on load (dates) cannot be swapped in as they come
-      Object.assign(entry, { view, key: parsed ? null : key });
+      Object.assign(entry, { view, svg, key: parsed ? null : key });
+      entry.natural = null;
+      if (fitsItsHolder(el)) await fitToHolder(entry); // at its holder's size before shown
+      await reveal(view, fresh);
+      entry.div.replaceChildren(...fresh.childNodes);
     }
     entry.div.dataset.drawn = String(Number(entry.div.dataset.drawn || 0) + 1);
   }
@@ -134,6 +192,7 @@ async function render({ model, el }) {
         el.appendChild(div);
         entry = { div, json: null, view: null, key: null, drawing: Promise.resolve() };
         shown.set(item.name, entry);
+        if (resized) resized.observe(div);
       }
       if (entry.json !== json) {
         entry.json = json;
@@ -158,6 +217,7 @@ async function render({ model, el }) {
   await update();
   return () => {
     window.removeEventListener("kit-reveal", onReveal);
+    if (resized) resized.disconnect();
     shown.forEach((entry) => entry.view && entry.view.finalize());
   };
 }
