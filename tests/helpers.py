@@ -27,6 +27,14 @@ import psutil
 from kit.present.spares import KERNEL_NAME, PROVISIONER
 from kit.workshop import DEFAULT_WORKSHOP
 
+COUNTING_CHROMIUM = """#!/bin/sh
+# The real Chromium, each browser start (not --version) counted in a file first.
+case "$*" in *--version*) ;; *) echo started >> "$KIT_BROWSER_STARTS";; esac
+exec {chromium} "$@"
+"""
+"""A stand-in for ``chromium`` on PATH (``.format(chromium=...)``): counts the browser's
+starts in the file ``$KIT_BROWSER_STARTS``."""
+
 
 def roster_workshop(folder: Path, roster: str) -> Path:
     """The default workshop, story A only, in English, with ``roster`` (CSV text) beside it."""

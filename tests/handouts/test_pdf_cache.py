@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import COUNTING_CHROMIUM
 
 from kit.cache import cache_dir
 from kit.handouts import pdf
@@ -18,11 +19,6 @@ from kit.handouts.runner import planned_run
 from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
 CHROMIUM = Path("/usr/bin/chromium")
-COUNTING_CHROMIUM = """#!/bin/sh
-# The real Chromium, each browser start (not --version) counted in a file first.
-case "$*" in *--version*) ;; *) echo started >> "$KIT_BROWSER_STARTS";; esac
-exec {chromium} "$@"
-"""
 DRAWN = ("grids", "live", "js", "svg")
 """The cache's folders of drawn charts and simulated grids, shared with the real cache:
 slow to make, and not what these tests are about."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import COUNTING_CHROMIUM
 
 from kit import handouts
 from kit.handouts import HandoutError, runner
@@ -81,13 +82,6 @@ def test_a_warm_kernel_shows_what_a_fresh_one_shows_and_a_failure_is_not_passed_
     forked = nbformat.read(stage / f"{nocure.stem}.ipynb", as_version=4)
     assert shown(forked) == shown(fresh)
     assert [o for cell in warm.cells for o in cell.get("outputs", []) if "text" in o] == []
-
-
-COUNTING_CHROMIUM = """#!/bin/sh
-# The real Chromium, each browser start (not --version) counted in a file first.
-case "$*" in *--version*) ;; *) echo started >> "$KIT_BROWSER_STARTS";; esac
-exec {chromium} "$@"
-"""
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium")
