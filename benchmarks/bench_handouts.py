@@ -36,8 +36,6 @@ import nbformat
 import papermill as pm
 from jupyter_client.manager import KernelManager
 
-TESTS = Path(__file__).resolve().parent.parent / "tests"
-
 
 class IpcKernelManager(KernelManager):
     """A kernel manager whose kernel talks over Unix sockets, as the kit's kernels do.
@@ -98,13 +96,29 @@ def floor(runs: int, jobs: int, folder: Path) -> float:
     return seconds
 
 
-def made_up_roster(participants: int) -> str:
-    """A roster CSV of ``participants`` people, each with six months of their own."""
+ROSTER_WORKSHOP = """\
+title: "A workshop with a roster"
+date: 2025-03-14
+coach: "Coach of the workshop"
+organisation: "Workshop kit"
+languages: [en]
+roster: roster.csv
+notebooks:
+  nocure: {}
+"""
+"""Story A in English, the room's handout and one per participant of ``roster.csv``."""
+
+
+def roster_workshop(folder: Path, participants: int) -> Path:
+    """A workshop file with a roster of ``participants`` people, each with six months."""
     lines = ["name,month_1,month_2,month_3,month_4,month_5,month_6"]
     for i in range(participants):
         months = [(17 * i + 7 * m) % 40 + 5 for m in range(6)]
         lines.append(f"Participant {i + 1}," + ",".join(map(str, months)))
-    return "\n".join(lines) + "\n"
+    (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    workshop = folder / "workshop.yaml"
+    workshop.write_text(ROSTER_WORKSHOP, encoding="utf-8")
+    return workshop
 
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -187,15 +201,11 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="kit-floor-") as tmp:
             floor(args.floor, args.jobs, Path(tmp))
         return 0
-    # the kit is imported here only: the floor's own process imports papermill alone
-    sys.path.insert(0, str(TESTS))
-    from helpers import roster_workshop  # the tests' roster workshop, shared
-
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         folder = Path(tmp)
         measure("default workshop", None, args, folder)
-        roster = roster_workshop(folder, made_up_roster(args.participants))
+        roster = roster_workshop(folder, args.participants)
         measure(f"{args.participants}-participant roster", roster, args, folder)
     return 0
 
