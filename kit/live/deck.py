@@ -71,6 +71,10 @@ EAGER = 2
 DECK_HEIGHT = 210
 """A chart's plot height on a slide (a notebook's is :data:`kit.stories.look.HEIGHT`)."""
 
+AXIS_LINES = {"x": 36, "y": 20}
+"""An axis title's longest line on a slide, in characters: a y axis's title no longer than a
+chart drawn low in a fitted slide (about 200 px at 18 px), an x axis's within its width."""
+
 TITLE_LINE = 44
 """A chart title's longest line on a slide, in characters: about 480 px at 22 px, within a
 chart's holder in two columns at 1024 wide, where the board draws the chart at its holder's
@@ -130,14 +134,29 @@ def _for_the_wall(spec: dict[str, Any], part: Chart, language: str) -> dict[str,
     return spec
 
 
+def _in_lines(text: Any, width: int) -> Any:
+    """``text`` in lines of at most ``width`` characters, or as it was if short enough."""
+    if not isinstance(text, str) or len(text) <= width:
+        return text
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 def _title_in_lines(spec: dict[str, Any]) -> None:
-    """Break a chart's long title into lines of at most :data:`TITLE_LINE` characters."""
+    """Break a chart's long title and axis titles into lines.
+
+    Lines of :data:`TITLE_LINE` and :data:`AXIS_LINES` characters: the board draws a chart
+    at the size its slide leaves it, and a long title would keep it wider or taller.
+    """
     title = spec.get("title")
-    text = title.get("text") if isinstance(title, dict) else title
-    if not isinstance(text, str) or len(text) <= TITLE_LINE:
-        return
-    lines = textwrap.wrap(text, TITLE_LINE, break_long_words=False, break_on_hyphens=False)
-    spec["title"] = {**title, "text": lines} if isinstance(title, dict) else {"text": lines}
+    if isinstance(title, dict):
+        spec["title"] = {**title, "text": _in_lines(title.get("text"), TITLE_LINE)}
+    elif title is not None:
+        spec["title"] = {"text": _in_lines(title, TITLE_LINE)}
+    for layer in spec.get("layer", [spec]):
+        for channel, width in AXIS_LINES.items():
+            encoding = layer.get("encoding", {}).get(channel)
+            if isinstance(encoding, dict) and "title" in encoding:
+                encoding["title"] = _in_lines(encoding["title"], width)
 
 
 def steps_in(tables, field: str) -> int:

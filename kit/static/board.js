@@ -58,51 +58,71 @@ function revealAround(el) {
 // set here). Elsewhere (a notebook, a handout) a chart keeps its spec's size.
 const LEAST_PLOT = { width: 200, height: 90 }; // smaller still: CSS scales the chart instead
 
+// Where a chart's legends go when a row of them is wider than its holder: as the spec says
+// (in a row above the plot), stacked above it, or beside it; each in one column but the first.
+const LEGENDS = ["row", "stacked", "beside"];
+
 function fitsItsHolder(el) {
   return getComputedStyle(el).getPropertyValue("--kit-chart-cap").trim() !== "";
 }
 
-// The chart's plot resized so that the whole drawing (axes, legend, title) fills its holder,
-// never larger than the spec drew it. Vega keeps the labels' type; the axes and legend may
-// take a few px more or less at the new size, so it is measured again (twice at most).
-async function fitToHolder(entry) {
-  const { view, svg, div } = entry;
-  if (!view || !svg) return;
-  if (!entry.natural) {
-    // the size the spec draws it at: the holder is never taller, the chart never larger
-    entry.natural = {
-      width: Number(svg.getAttribute("width")),
-      height: Number(svg.getAttribute("height")),
-      plot: { width: view.width(), height: view.height() },
-    };
-    div.style.setProperty("--kit-chart-natural", `${entry.natural.height}px`);
-    div.dataset.natural = "";
+// The compiled Vega spec with its legends placed one of the LEGENDS' ways.
+function placeLegends(vgSpec, how) {
+  if (how === "row" || !(vgSpec.legends || []).length) return vgSpec;
+  for (const legend of vgSpec.legends) {
+    legend.columns = 1;
+    if (how === "beside") {
+      legend.orient = "right";
+      legend.direction = "vertical";
+    }
   }
-  const { natural } = entry;
-  const room = { width: div.clientWidth, height: div.clientHeight };
-  if (!room.width || !room.height) return; // a hidden slide: fitted when shown
+  if (how === "stacked") {
+    vgSpec.config = { ...vgSpec.config };
+    vgSpec.config.legend = {
+      ...vgSpec.config.legend,
+      layout: { top: { direction: "vertical", anchor: "start" } },
+    };
+  }
+  return vgSpec;
+}
+
+function drawnSize(svg) {
+  return { width: Number(svg.getAttribute("width")), height: Number(svg.getAttribute("height")) };
+}
+
+// The plot resized so that the whole drawing (axes, legends, title) fills the room, never
+// larger than the spec drew it. Vega keeps the labels' type; the axes and legends may take a
+// few px more or less at the new size, so it is measured again (twice at most). Returns the
+// scale CSS still shows it at (1: none).
+async function resizePlot(drawing, room) {
+  const { view, svg, natural } = drawing;
   for (let round = 0; round < 3; round += 1) {
     const plot = { width: view.width(), height: view.height() };
+    const drawn = drawnSize(svg);
     const want = {};
     for (const side of ["width", "height"]) {
-      const drawn = Number(svg.getAttribute(side));
       const target = Math.min(room[side], natural[side]);
-      const size = Math.floor(plot[side] + target - drawn);
-      want[side] = Math.max(LEAST_PLOT[side], Math.min(natural.plot[side], size));
+      const size = Math.floor(plot[side] + target - drawn[side]);
+      const least = Math.min(LEAST_PLOT[side], natural.plot[side]);
+      want[side] = Math.max(least, Math.min(natural.plot[side], size));
     }
-    if (want.width === plot.width && want.height === plot.height) return;
+    if (want.width === plot.width && want.height === plot.height) break;
     await view.width(want.width).height(want.height).runAsync();
   }
+  const drawn = drawnSize(svg);
+  return Math.min(1, room.width / drawn.width, room.height / drawn.height);
 }
 
 async function render({ model, el }) {
-  const shown = new Map();  // name -> {div, json, view, key, drawing, svg, natural}
+  // name -> {div, json, key, drawing, skeleton, rows, view, shown}; shown: the chart on
+  // screen, as embed() drew it
+  const shown = new Map();
   // a holder resized (the slide fitted one step snugger, or shown): its chart drawn again
   const resized = window.ResizeObserver
     ? new ResizeObserver((changes) => {
       for (const change of changes) {
         const entry = Array.from(shown.values()).find((e) => e.div === change.target);
-        if (entry && entry.view && fitsItsHolder(el)) {
+        if (entry && entry.shown && fitsItsHolder(el)) {
           entry.drawing = entry.drawing.then(() => fitToHolder(entry)).catch(() => {});
         }
       }
@@ -131,6 +151,70 @@ async function render({ model, el }) {
   };
   window.addEventListener("kit-reveal", onReveal);
 
+  // The entry's chart drawn off screen, its legends placed `how`: its view, its SVG and the
+  // size the spec draws it at.
+  async function embed(entry, how) {
+    let parsed = false;
+    let legends = 0;
+    // Vega-Lite leaves named data empty, to be given at run time: give it before parsing
+    const patch = (vgSpec) => {
+      for (const data of vgSpec.data || []) {
+        if (data.name in entry.rows) {
+          data.values = entry.rows[data.name];
+          parsed = parsed || Boolean(data.format && data.format.parse);
+        }
+      }
+      legends = (vgSpec.legends || []).length;
+      return placeLegends(vgSpec, how);
+    };
+    const fresh = document.createElement("div");
+    const { view } = await vegaEmbed(fresh, structuredClone(entry.skeleton), {
+      renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
+    });
+    const svg = fresh.querySelector("svg");
+    const natural = { ...drawnSize(svg), plot: { width: view.width(), height: view.height() } };
+    return { how, view, svg, fresh, natural, parsed, legends };
+  }
+
+  // A chart drawn off screen takes the place of the one shown.
+  async function swapIn(entry, drawing) {
+    await reveal(drawing.view, drawing.fresh);
+    entry.div.replaceChildren(...drawing.fresh.childNodes);
+    if (entry.view && entry.view !== drawing.view) entry.view.finalize(); // and its timers
+    Object.assign(entry, { view: drawing.view, shown: drawing });
+  }
+
+  // The chart drawn at its holder's size, its legends placed the first of the LEGENDS' ways
+  // that CSS need not scale down (or, if none, the one it scales least); drawn: the drawing
+  // to start from, shown or just embedded.
+  async function fitToHolder(entry, drawn = entry.shown) {
+    if (entry.div.dataset.natural === undefined && drawn.how === "row") {
+      // the holder is as tall as the chart as the spec draws it, or the fit step's cap
+      entry.div.style.setProperty("--kit-chart-natural", `${drawn.natural.height}px`);
+      entry.div.dataset.natural = "";
+    }
+    const room = { width: entry.div.clientWidth, height: entry.div.clientHeight };
+    let best = drawn;
+    if (room.width && room.height) { // a hidden slide: fitted when shown
+      best = null;
+      const drop = (drawing) => drawing.view !== entry.view && drawing.view.finalize();
+      for (const how of LEGENDS) {
+        if (how !== "row" && !drawn.legends) break;
+        const drawing = how === drawn.how ? drawn : await embed(entry, how);
+        drawing.scale = await resizePlot(drawing, room);
+        if (best === null || drawing.scale > best.scale + 0.01) {
+          if (best) drop(best);
+          best = drawing;
+        } else {
+          drop(drawing);
+        }
+        if (best.scale > 0.99) break;
+      }
+    }
+    if (best !== entry.shown) await swapIn(entry, best);
+    if (room.width && room.height) entry.div.dataset.fitted = `${room.width}x${room.height}`;
+  }
+
   // shape: the item's skeleton as it was when the item arrived (a later message may drop it)
   async function draw(item, entry, shape) {
     if (item.kind === "html") {
@@ -145,36 +229,29 @@ async function render({ model, el }) {
     const { skeleton, key, rows } = shape
       ? { skeleton: structuredClone(shape), key: item.shape, rows: item.rows }
       : split(item.spec);
+    const fitting = fitsItsHolder(el);
     if (entry.view && entry.key === key) {
       // same chart, new numbers: Vega recomputes and updates the SVG in place
       for (const [name, values] of Object.entries(rows)) entry.view.data(name, values);
+      entry.rows = { ...entry.rows, ...rows };
       await entry.view.runAsync();
-      if (fitsItsHolder(el)) await fitToHolder(entry); // new labels: wider or narrower
+      if (fitting) {
+        // new labels, wider or narrower: the same legends' place, the plot resized
+        const room = { width: entry.div.clientWidth, height: entry.div.clientHeight };
+        if (room.width && room.height) await resizePlot(entry.shown, room);
+      }
       await reveal(entry.view, entry.div); // new marks: hide the months still to come again
     } else {
-      let parsed = false;
-      // Vega-Lite leaves named data empty, to be given at run time: give it before parsing
-      const patch = (vgSpec) => {
-        for (const data of vgSpec.data || []) {
-          if (data.name in rows) {
-            data.values = rows[data.name];
-            parsed = parsed || Boolean(data.format && data.format.parse);
-          }
-        }
-        return vgSpec;
-      };
-      const fresh = document.createElement("div");
-      const { view } = await vegaEmbed(fresh, skeleton, {
-        renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
-      });
-      const svg = fresh.querySelector("svg");
-      if (entry.view) entry.view.finalize();  // its listeners and timers go with it
+      Object.assign(entry, { skeleton, rows });
+      const drawing = await embed(entry, "row");
       // rows that Vega-Lite parses on load (dates) cannot be swapped in as they come
-      Object.assign(entry, { view, svg, key: parsed ? null : key });
-      entry.natural = null;
-      if (fitsItsHolder(el)) await fitToHolder(entry); // at its holder's size before shown
-      await reveal(view, fresh);
-      entry.div.replaceChildren(...fresh.childNodes);
+      entry.key = drawing.parsed ? null : key;
+      if (fitting) {
+        delete entry.div.dataset.natural; // a new chart: its own height
+        await fitToHolder(entry, drawing); // at its holder's size before it is shown
+      } else {
+        await swapIn(entry, drawing);
+      }
     }
     entry.div.dataset.drawn = String(Number(entry.div.dataset.drawn || 0) + 1);
   }

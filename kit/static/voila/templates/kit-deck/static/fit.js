@@ -10,6 +10,7 @@
   "use strict";
   const SNUGGEST = 7;
   const COLUMNS = 4; // deck.css: from this step on, two columns of the screen's height
+  const CAPPED = 3; // deck.css: from this step on, charts lower than they would be drawn
   const columns = window.matchMedia("(min-width: 821px)"); // deck.css: one column below
   let watched = null;
   let observer = null;
@@ -31,6 +32,26 @@
       .some((box) => box.bottom > bottom || box.right > right);
   }
 
+  // A chart capped lower than its own drawing (deck.css, from step 3) takes the room its
+  // fitted slide leaves below the last part of its column: board.js draws it that tall.
+  function roomForCharts(slide) {
+    const bottom = screenBottom() - 4;
+    const parts = Array.from(slide.querySelectorAll(".kit-slide *"))
+      .map((part) => part.getBoundingClientRect())
+      .filter((box) => box.height > 0 && box.width > 0);
+    for (const holder of slide.querySelectorAll(".kit-slide-charts .kit-out[data-natural]")) {
+      const box = holder.getBoundingClientRect();
+      const column = parts.filter((part) => part.left >= box.left - 2 && part.left < box.right);
+      const spare = Math.floor(bottom - Math.max(...column.map((part) => part.bottom)));
+      // a little less if the parts' margins below would push the last into a third column
+      for (let more = spare; more >= 8; more -= 16) {
+        holder.style.setProperty("--kit-chart-cap", `${Math.floor(box.height) + more}px`);
+        if (!overflows(slide)) break;
+        holder.style.removeProperty("--kit-chart-cap");
+      }
+    }
+  }
+
   function fit(slide) {
     if (!slide || slide.hidden) return;
     const scroller = document.getElementById("rendered_cells");
@@ -38,6 +59,9 @@
     if (scroller) scroller.scrollTop = 0; // measured from the slide's top
     let level = 0;
     slide.dataset.fit = "0";
+    slide.querySelectorAll(".kit-slide-charts .kit-out").forEach((holder) => {
+      holder.style.removeProperty("--kit-chart-cap");
+    });
     const content = slide.querySelector(".kit-slide");
     // the columns' height, from the slide's top at this step (a fitted slide starts higher)
     const columnHeight = () => {
@@ -54,6 +78,7 @@
     // two columns that still overflow hide a third one beside the screen: one column that
     // scrolls is better
     if (level >= COLUMNS && overflows(slide)) slide.dataset.fit = String(COLUMNS - 1);
+    if (Number(slide.dataset.fit) >= CAPPED) roomForCharts(slide);
     if (scroller) scroller.scrollTop = scrolled;
   }
 
