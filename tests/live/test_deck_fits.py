@@ -51,11 +51,17 @@ MEASURE = """() => {
                 '.kit-out svg .role-axis-label text, .kit-out svg .role-legend-label text'))
             .filter((label) => label.textContent.trim())
             .map((label) => label.getScreenCTM().a * parseFloat(getComputedStyle(label).fontSize))),
+        tracks: Math.min(...Array.from(content.querySelectorAll('.slider-container'))
+            .filter((track) => track.getClientRects().length)
+            .map((track) => track.getBoundingClientRect().width)),
         fit: slide.dataset.fit,
     };
 }"""
 CHART_LABELS = 12
 """The smallest axis or legend label of a chart on screen, in px, at 1024 and 1280 wide."""
+TRACK = 240
+"""A slider's shortest track, in px: a fitted slide puts a track under its label rather than
+squeeze it beside a long one."""
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
@@ -86,6 +92,8 @@ def test_every_scene_fits_a_projector_without_scrolling(deck, topic, language):
                 problems.append(f"{where}: text {found['text']} px, labels {found['labels']} px")
             if found["chart"] < CHART_LABELS:  # Infinity: no chart on this scene
                 problems.append(f"{where}: chart labels {found['chart']:.1f} px on screen")
+            if found["tracks"] < TRACK:
+                problems.append(f"{where}: a slider's track {found['tracks']:.0f} px long")
             if found["fit"] not in ("0", None):
                 fitted.append(f"{width} {scene} fit {found['fit']} text {found['text']}")
                 shown.screenshot(f"deck-fit-{width}x{height}-{topic}-{language}-{scene}")
