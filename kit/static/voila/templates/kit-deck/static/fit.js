@@ -4,7 +4,8 @@
 // the type, so that at 1280 wide body text and labels stay 24 px: tighter headings and
 // spacing, each control in one row, lower charts, its parts in two columns of the screen's
 // height, charts lower still, and only then body text of 21 and 18 px, still read from the
-// back of a room. A phone's one column scrolls instead. The slide is fitted again whenever
+// back of a room. A chart is drawn at its holder's height (board.js), and a fitted slide's
+// room left below a chart goes to it. A phone's one column scrolls instead. The slide is fitted again whenever
 // it changes size: its charts drawn, a sentence rewritten by a slider, the window resized.
 (function () {
   "use strict";
