@@ -56,11 +56,17 @@ function revealAround(el) {
 // down by CSS, so that its labels keep their size on screen: deck.css sets --kit-chart-cap
 // (the slide's fit step) and the holder's height from the chart's own (--kit-chart-natural,
 // set here). Elsewhere (a notebook, a handout) a chart keeps its spec's size.
-const LEAST_PLOT = { width: 200, height: 90 }; // smaller still: CSS scales the chart instead
+// A plot (the data's rectangle, not its axes, legends and title) is never drawn smaller than
+// this share of the size its spec draws it at, and a map of squares (both axes bands) keeps
+// its spec's shape: the holder is at least as tall as the chart drawn that small
+// (--kit-chart-least, which fit.js sets from data-least, set here), so a slide that cannot
+// give it that room does not fit, and fit.js goes on to its next step (smaller body text)
+// rather than squash the chart.
+const LEAST_SHARE = 0.6;
 
 // Where a chart's legends go when a row of them is wider than its holder: as the spec says
-// (in a row above the plot), stacked above it, or beside it; each in one column but the first.
-const LEGENDS = ["row", "stacked", "beside"];
+// (in a row above the plot), stacked above it (each in its columns, or in one), or beside it.
+const LEGENDS = ["row", "paired", "stacked", "beside"];
 
 function fitsItsHolder(el) {
   return getComputedStyle(el).getPropertyValue("--kit-chart-cap").trim() !== "";
@@ -70,13 +76,13 @@ function fitsItsHolder(el) {
 function placeLegends(vgSpec, how) {
   if (how === "row" || !(vgSpec.legends || []).length) return vgSpec;
   for (const legend of vgSpec.legends) {
-    legend.columns = 1;
+    if (how !== "paired") legend.columns = 1;
     if (how === "beside") {
       legend.orient = "right";
       legend.direction = "vertical";
     }
   }
-  if (how === "stacked") {
+  if (how === "stacked" || how === "paired") {
     vgSpec.config = { ...vgSpec.config };
     vgSpec.config.legend = {
       ...vgSpec.config.legend,
@@ -99,18 +105,37 @@ async function resizePlot(drawing, room) {
   for (let round = 0; round < 3; round += 1) {
     const plot = { width: view.width(), height: view.height() };
     const drawn = drawnSize(svg);
-    const want = {};
+    const share = {};
     for (const side of ["width", "height"]) {
       const target = Math.min(room[side], natural[side]);
-      const size = Math.floor(plot[side] + target - drawn[side]);
-      const least = Math.min(LEAST_PLOT[side], natural.plot[side]);
-      want[side] = Math.max(least, Math.min(natural.plot[side], size));
+      const size = plot[side] + target - drawn[side];
+      share[side] = Math.max(LEAST_SHARE, Math.min(1, size / natural.plot[side]));
     }
+    if (natural.banded) share.width = share.height = Math.min(share.width, share.height);
+    const want = {
+      width: Math.floor(natural.plot.width * share.width),
+      height: Math.floor(natural.plot.height * share.height),
+    };
     if (want.width === plot.width && want.height === plot.height) break;
     await view.width(want.width).height(want.height).runAsync();
   }
   const drawn = drawnSize(svg);
   return Math.min(1, room.width / drawn.width, room.height / drawn.height);
+}
+
+// The plot's least size: LEAST_SHARE of the spec's own (whole px, as Vega draws it).
+function leastPlot(natural) {
+  return {
+    width: Math.ceil(natural.plot.width * LEAST_SHARE),
+    height: Math.ceil(natural.plot.height * LEAST_SHARE),
+  };
+}
+
+// A compiled chart whose x and y are both bands (a map of squares): it keeps its shape.
+function banded(vgSpec) {
+  const bands = (vgSpec.scales || []).filter(
+    (scale) => ["x", "y"].includes(scale.name) && scale.type === "band");
+  return bands.length === 2;
 }
 
 async function render({ model, el }) {
@@ -156,6 +181,7 @@ async function render({ model, el }) {
   async function embed(entry, how) {
     let parsed = false;
     let legends = 0;
+    let square = false;
     // Vega-Lite leaves named data empty, to be given at run time: give it before parsing
     const patch = (vgSpec) => {
       for (const data of vgSpec.data || []) {
@@ -165,6 +191,7 @@ async function render({ model, el }) {
         }
       }
       legends = (vgSpec.legends || []).length;
+      square = banded(vgSpec);
       return placeLegends(vgSpec, how);
     };
     const fresh = document.createElement("div");
@@ -172,8 +199,28 @@ async function render({ model, el }) {
       renderer: "svg", actions: false, formatLocale: model.get("locale"), patch,
     });
     const svg = fresh.querySelector("svg");
-    const natural = { ...drawnSize(svg), plot: { width: view.width(), height: view.height() } };
+    const natural = {
+      ...drawnSize(svg), plot: { width: view.width(), height: view.height() }, banded: square,
+    };
     return { how, view, svg, fresh, natural, parsed, legends };
+  }
+
+  // The chart's size with its least plot, its legends each of the LEGENDS' ways (the first
+  // only, if it has none): "<width>x<height>" each, in that order.
+  async function leastDrawings(entry, drawn) {
+    const least = leastPlot(drawn.natural);
+    const sizes = [];
+    for (const how of LEGENDS) {
+      if (how !== "row" && !drawn.legends) break;
+      const drawing = how === drawn.how ? drawn : await embed(entry, how);
+      await drawing.view.width(least.width).height(least.height).runAsync();
+      const { width, height } = drawnSize(drawing.svg);
+      sizes.push(`${width}x${height}`);
+      if (drawing !== drawn) drawing.view.finalize();
+    }
+    const { width, height } = drawn.natural.plot;
+    await drawn.view.width(width).height(height).runAsync(); // as the spec draws it again
+    return sizes.join(" ");
   }
 
   // A chart drawn off screen takes the place of the one shown.
@@ -189,7 +236,9 @@ async function render({ model, el }) {
   // to start from, shown or just embedded.
   async function fitToHolder(entry, drawn = entry.shown) {
     if (entry.div.dataset.natural === undefined && drawn.how === "row") {
-      // the holder is as tall as the chart as the spec draws it, or the fit step's cap
+      // the holder is as tall as the chart as the spec draws it, or the fit step's cap, but
+      // never lower than the chart with its least plot (fit.js picks which of data-least)
+      entry.div.dataset.least = await leastDrawings(entry, drawn);
       entry.div.style.setProperty("--kit-chart-natural", `${drawn.natural.height}px`);
       entry.div.dataset.natural = "";
     }

@@ -9,7 +9,7 @@
 // it changes size: its charts drawn, a sentence rewritten by a slider, the window resized.
 (function () {
   "use strict";
-  const SNUGGEST = 7;
+  const SNUGGEST = 9; // 8 and 9: step 3's layout with 21 and 18 px text (deck.css)
   const COLUMNS = 4; // deck.css: from this step on, two columns of the screen's height
   const CAPPED = 3; // deck.css: from this step on, charts lower than they would be drawn
   const columns = window.matchMedia("(min-width: 821px)"); // deck.css: one column below
@@ -53,6 +53,20 @@
     }
   }
 
+  // A chart's holder never lower than the chart drawn with its least plot (board.js gives
+  // that size for each way of placing its legends, data-least, in the order it tries them):
+  // the lowest of the ways as narrow as the holder at this step, else the narrowest.
+  function chartFloors(slide) {
+    for (const holder of slide.querySelectorAll(".kit-slide-charts .kit-out[data-least]")) {
+      const sizes = holder.dataset.least.split(" ").map((size) => size.split("x").map(Number));
+      const room = holder.clientWidth;
+      const within = sizes.filter(([width]) => width <= room);
+      const narrowest = sizes.reduce((least, size) => (size[0] < least[0] ? size : least));
+      const height = within.length ? Math.min(...within.map((size) => size[1])) : narrowest[1];
+      holder.style.setProperty("--kit-chart-least", `${height}px`);
+    }
+  }
+
   function fit(slide) {
     if (!slide || slide.hidden) return;
     const scroller = document.getElementById("rendered_cells");
@@ -69,6 +83,7 @@
       if (!content) return;
       const height = screenBottom() - content.getBoundingClientRect().top - 4;
       slide.style.setProperty("--kit-fit-height", `${Math.floor(height)}px`);
+      chartFloors(slide); // the holders' widths at this step
     };
     columnHeight();
     while (columns.matches && level < SNUGGEST && overflows(slide)) {
@@ -78,7 +93,10 @@
     }
     // two columns that still overflow hide a third one beside the screen: one column that
     // scrolls is better
-    if (level >= COLUMNS && overflows(slide)) slide.dataset.fit = String(COLUMNS - 1);
+    if (level >= COLUMNS && overflows(slide)) {
+      slide.dataset.fit = String(COLUMNS - 1);
+      columnHeight();
+    }
     if (Number(slide.dataset.fit) >= CAPPED) roomForCharts(slide);
     if (scroller) scroller.scrollTop = scrolled;
   }
