@@ -59,9 +59,6 @@ DECK_FONTS = {
         "titleLimit": 480,
         "labelLimit": 320,
         "columns": 2,  # a legend of four entries in one row is wider than the slide's column
-        # a colour scale beside a plot no taller than the plot drawn lowest (board.js: 60%
-        # of its own), so that it does not make the chart taller than its plot needs
-        "gradientLength": 120,
     },
     "title": {"fontSize": 22},
     "text": {"fontSize": 18},

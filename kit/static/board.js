@@ -67,6 +67,7 @@ const LEAST_SHARE = 0.6;
 // Where a chart's legends go when a row of them is wider than its holder: as the spec says
 // (in a row above the plot), stacked above it (each in its columns, or in one), or beside it.
 const LEGENDS = ["row", "paired", "stacked", "beside"];
+const BESIDE_GRADIENT = 120; // px: a colour scale's length beside the plot
 
 function fitsItsHolder(el) {
   return getComputedStyle(el).getPropertyValue("--kit-chart-cap").trim() !== "";
@@ -80,6 +81,9 @@ function placeLegends(vgSpec, how) {
     if (how === "beside") {
       legend.orient = "right";
       legend.direction = "vertical";
+      // a colour scale beside the plot no taller than a plot drawn low needs (in a row
+      // above it, it keeps its length: its labels apart)
+      if ("gradientLength" in legend) legend.gradientLength = BESIDE_GRADIENT;
     }
   }
   if (how === "stacked" || how === "paired") {
