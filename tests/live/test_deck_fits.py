@@ -79,6 +79,7 @@ MEASURE = """() => {
             .filter((track) => track.getClientRects().length)
             .map((track) => track.getBoundingClientRect().width)),
         fit: slide.dataset.fit,
+        whole: slide.dataset.whole !== undefined,  // paragraphs whole in one column each
         // each chart's plot (the data's rectangle: its root frame) as large as it shows
         plots: Array.from(content.querySelectorAll('.kit-out[data-natural]')).map((holder) => {
             const frame = holder.querySelector('svg .role-frame.root > g > path.background');
@@ -165,7 +166,8 @@ def test_every_scene_fits_a_projector_without_scrolling(deck, topic, language):
             if found["tracks"] < TRACK:
                 problems.append(f"{where}: a slider's track {found['tracks']:.0f} px long")
             if found["fit"] not in ("0", None):
-                fitted.append(f"{width} {scene} fit {found['fit']} text {found['text']}")
+                whole = " whole" if found["whole"] else ""
+                fitted.append(f"{width} {scene} fit {found['fit']}{whole} text {found['text']}")
                 shown.screenshot(f"deck-fit-{width}x{height}-{topic}-{language}-{scene}")
     assert problems == [], "\n".join(problems)
     print(f"{topic} {language}: fitted {fitted}")

@@ -11,6 +11,7 @@
   "use strict";
   const SNUGGEST = 9; // 8 and 9: step 3's layout with 21 and 18 px text (deck.css)
   const COLUMNS = 4; // deck.css: from this step on, two columns of the screen's height
+  const NEWSPAPER = 7; // deck.css: the last step in two columns, 8 and 9 are side by side
   const CAPPED = 3; // deck.css: from this step on, charts lower than they would be drawn
   const columns = window.matchMedia("(min-width: 821px)"); // deck.css: one column below
   let watched = null;
@@ -67,6 +68,14 @@
     }
   }
 
+  // In two columns, a paragraph whole in one column (data-whole, deck.css) if the slide
+  // still fits so: a reader then never follows a sentence from one column to the next.
+  function wholeParagraphs(slide, level) {
+    if (level < COLUMNS || level > NEWSPAPER) return;
+    slide.dataset.whole = "";
+    if (overflows(slide)) delete slide.dataset.whole;
+  }
+
   function fit(slide) {
     if (!slide || slide.hidden) return;
     const scroller = document.getElementById("rendered_cells");
@@ -74,6 +83,7 @@
     if (scroller) scroller.scrollTop = 0; // measured from the slide's top
     let level = 0;
     slide.dataset.fit = "0";
+    delete slide.dataset.whole;
     slide.querySelectorAll(".kit-slide-charts .kit-out").forEach((holder) => {
       holder.style.removeProperty("--kit-chart-cap");
     });
@@ -90,11 +100,13 @@
       level += 1;
       slide.dataset.fit = String(level);
       columnHeight();
+      wholeParagraphs(slide, level);
     }
     // two columns that still overflow hide a third one beside the screen: one column that
     // scrolls is better
     if (level >= COLUMNS && overflows(slide)) {
       slide.dataset.fit = String(COLUMNS - 1);
+      delete slide.dataset.whole;
       columnHeight();
     }
     if (Number(slide.dataset.fit) >= CAPPED) roomForCharts(slide);
