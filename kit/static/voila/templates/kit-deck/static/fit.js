@@ -1,12 +1,14 @@
 // A scene fits its screen: a projector of 1024x768 (or 1280x720) shows the whole slide,
 // with nothing below the fold or under the deck's bar. A slide that would overflow is set
-// one step snugger at a time until it fits (data-fit 1 to 7 in deck.css), the layout before
-// the type, so that at 1280 wide body text and labels stay 24 px: tighter headings and
-// spacing, each control in one row, lower charts, its parts in two columns of the screen's
-// height, charts lower still, and only then body text of 21 and 18 px, still read from the
-// back of a room. A chart is drawn at its holder's height (board.js), and a fitted slide's
-// room left below a chart goes to it. A phone's one column scrolls instead. The slide is fitted again whenever
-// it changes size: its charts drawn, a sentence rewritten by a slider, the window resized.
+// one step snugger at a time until it fits (data-fit 1 to 9 in deck.css), the layout before
+// the type, so that at 1280 wide body text and labels stay 24 px where they can: tighter
+// headings and spacing, each control in one row, lower charts, its parts in two columns of
+// the screen's height (a paragraph whole in one column if the slide still fits so), charts
+// lower still, body text of 21 and 18 px, and last the controls beside the chart with 21 and
+// 18 px text. A chart is drawn at its holder's size (board.js), never with its plot below
+// its least (data-least), and a fitted slide's room left below a chart goes to it. A phone's
+// one column scrolls instead. The slide is fitted again whenever it changes size: its charts
+// drawn, a sentence rewritten by a slider, the window resized.
 (function () {
   "use strict";
   const SNUGGEST = 9; // 8 and 9: step 3's layout with 21 and 18 px text (deck.css)
