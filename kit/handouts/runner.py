@@ -338,9 +338,9 @@ INJECTED = "injected-parameters"
 def _steady_cell_ids(notebook: nbformat.NotebookNode) -> None:
     """Give papermill's injected cell a fixed id instead of its random one.
 
-    With it, the same parameters give the same notebook and the same page, byte for
-    byte, so that a page printed before is found in the cache (:mod:`kit.handouts.pdf`)
-    and two runs of a workshop can be compared with ``diff``.
+    With it, the same parameters give the same page, byte for byte (the executed
+    notebook differs only in papermill's times), so that a page printed before is found
+    in the cache (:mod:`kit.handouts.pdf`) and two runs' pages can be compared with ``diff``.
     """
     for cell in notebook.cells:
         if INJECTED in cell.get("metadata", {}).get("tags", []):
