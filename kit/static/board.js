@@ -143,8 +143,8 @@ function banded(vgSpec) {
 }
 
 async function render({ model, el }) {
-  // name -> {div, json, key, drawing, skeleton, rows, view, shown}; shown: the chart on
-  // screen, as embed() drew it
+  // name -> {div, json, key, drawing, skeleton, rows, view, shown, spares}; shown: the chart
+  // on screen, as embed() drew it; spares: its other legends' drawings (leastDrawings)
   const shown = new Map();
   // a holder resized (the slide fitted one step snugger, or shown): its chart drawn again
   const resized = window.ResizeObserver
@@ -211,20 +211,35 @@ async function render({ model, el }) {
 
   // The chart's size with its least plot, its legends each of the LEGENDS' ways (the first
   // only, if it has none): "<width>x<height>" each, in that order.
+  // The other ways' drawings are kept, drawn as the spec draws them again, for the chart's
+  // first fitting to a holder with room (fitToHolder): not embedded a second time.
   async function leastDrawings(entry, drawn) {
     const least = leastPlot(drawn.natural);
     const sizes = [];
+    dropSpares(entry);
     for (const how of LEGENDS) {
       if (how !== "row" && !drawn.legends) break;
       const drawing = how === drawn.how ? drawn : await embed(entry, how);
       await drawing.view.width(least.width).height(least.height).runAsync();
       const { width, height } = drawnSize(drawing.svg);
       sizes.push(`${width}x${height}`);
-      if (drawing !== drawn) drawing.view.finalize();
+      const { plot } = drawing.natural;
+      await drawing.view.width(plot.width).height(plot.height).runAsync(); // as the spec draws it
+      if (drawing !== drawn) entry.spares.set(how, drawing);
     }
-    const { width, height } = drawn.natural.plot;
-    await drawn.view.width(width).height(height).runAsync(); // as the spec draws it again
     return sizes.join(" ");
+  }
+
+  // The chart's drawing with its legends placed `how`: a spare one, or embedded afresh.
+  async function drawingFor(entry, how) {
+    const spare = entry.spares.get(how);
+    entry.spares.delete(how);
+    return spare || embed(entry, how);
+  }
+
+  function dropSpares(entry) {
+    entry.spares.forEach((drawing) => drawing.view.finalize());
+    entry.spares.clear();
   }
 
   // A chart drawn off screen takes the place of the one shown.
@@ -253,7 +268,7 @@ async function render({ model, el }) {
       const drop = (drawing) => drawing.view !== entry.view && drawing.view.finalize();
       for (const how of LEGENDS) {
         if (how !== "row" && !drawn.legends) break;
-        const drawing = how === drawn.how ? drawn : await embed(entry, how);
+        const drawing = how === drawn.how ? drawn : await drawingFor(entry, how);
         drawing.scale = await resizePlot(drawing, room);
         if (best === null || drawing.scale > best.scale + 0.01) {
           if (best) drop(best);
@@ -263,6 +278,7 @@ async function render({ model, el }) {
         }
         if (best.scale > 0.99) break;
       }
+      dropSpares(entry); // the ways not needed this time
     }
     if (best !== entry.shown) await swapIn(entry, best);
     if (room.width && room.height) entry.div.dataset.fitted = `${room.width}x${room.height}`;
@@ -320,7 +336,9 @@ async function render({ model, el }) {
         const div = document.createElement("div");
         div.className = `kit-out kit-out-${item.name}`;
         el.appendChild(div);
-        entry = { div, json: null, view: null, key: null, drawing: Promise.resolve() };
+        entry = {
+          div, json: null, view: null, key: null, drawing: Promise.resolve(), spares: new Map(),
+        };
         shown.set(item.name, entry);
         if (resized) resized.observe(div);
       }
@@ -348,7 +366,10 @@ async function render({ model, el }) {
   return () => {
     window.removeEventListener("kit-reveal", onReveal);
     if (resized) resized.disconnect();
-    shown.forEach((entry) => entry.view && entry.view.finalize());
+    shown.forEach((entry) => {
+      dropSpares(entry);
+      if (entry.view) entry.view.finalize();
+    });
   };
 }
 export default { render };
