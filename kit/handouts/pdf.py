@@ -165,11 +165,8 @@ def _files_seen(folder: str) -> list[str]:
     try:
         with os.scandir(folder) as found:
             entries = sorted(found, key=lambda entry: entry.name)[:FILES_SEEN]
-        return [
-            f"{entry.name} {entry.stat().st_size} {entry.stat().st_mtime_ns}"
-            for entry in entries
-            if entry.is_file()
-        ]
+        seen = [(entry.name, entry.stat()) for entry in entries if entry.is_file()]
+        return [f"{name} {stat.st_size} {stat.st_mtime_ns}" for name, stat in seen]
     except OSError:
         return []
 
