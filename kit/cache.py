@@ -22,9 +22,11 @@ import functools
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +34,21 @@ SERVED_JS = "KIT_SERVED_JS"
 """Environment variable: the address at which ``kit present`` serves the cache's ``js``
 folder (``http://127.0.0.1:8866/kit/js/``), read by the kernels it starts."""
 
+FOLDERS = ("svg", "live", "grids", "js", "pdf", "pdf-runs")
+"""The cache's folders, as ``kit cache`` lists and clears them: charts drawn as SVG
+(:mod:`kit.live.display`), the handouts' kernel-free scenes (:mod:`kit.handouts.export`),
+simulated grids (:mod:`kit.kernelfree.grids`), JavaScript bundles (the board, the
+kernel-free pages), printed handouts and the runs that found them all
+(:mod:`kit.handouts.pdf`)."""
+
 MAX_CHARTS = 2000
 """SVG charts kept at most (a 30-participant roster adds about 240; each is 5-60 kB)."""
 
 MAX_ENTRY_BYTES = 16 * 2**20
 """A larger file in the cache is not the kit's (the board bundle is 0.9 MB): dropped unread."""
+
+PARTIAL = re.compile(r"\..+\.[0-9]+\.part")
+"""A file the kit was writing when its process died (``.<entry>.<pid>.part``)."""
 
 SEAL = "workshop-kit cache sha256={}"
 SEALS = {
@@ -231,9 +243,106 @@ def _drop(path: Path) -> None:
 
 def _store(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")  # PARTIAL
     partial.write_bytes(content + _seal_line(path.suffix, content))
     partial.replace(path)  # atomic: another kernel never reads half a file
+
+
+class Held(NamedTuple):
+    """What one folder of the cache holds: the kit's entries, their bytes, and other files."""
+
+    entries: int
+    size: int
+    others: int
+
+
+def held(folder: str) -> Held:
+    """What ``folder`` of the cache holds (nothing when it is missing).
+
+    Counts only: an entry is a file the kit names (not a link, not a half-written
+    ``.part``); whether its seal holds is checked when it is read or cleared.
+
+    Parameters
+    ----------
+    folder : str
+        One of :data:`FOLDERS`.
+    """
+    entries = size = others = 0
+    for entry in _entries(cache_dir() / folder):
+        if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
+            entries += 1
+            size += entry.stat(follow_symlinks=False).st_size
+        else:
+            others += 1
+    return Held(entries, size, others)
+
+
+def cleared(folder: str) -> Held:
+    """Remove every entry the kit wrote in ``folder`` of the cache; leave all else.
+
+    An entry is removed when it proves the kit wrote it (its seal holds) or is one of
+    the kit's half-written ``.part`` files; links, folders and other files stay, and
+    so does a folder that is itself a link. The folder goes when it is left empty.
+
+    Parameters
+    ----------
+    folder : str
+        One of :data:`FOLDERS`.
+
+    Returns
+    -------
+    Held
+        The entries removed and their bytes, and the files left (``others``).
+
+    Raises
+    ------
+    OSError
+        When an entry of the kit's cannot be removed (the others removed stay removed).
+    """
+    path = cache_dir() / folder
+    removed = size = others = 0
+    for entry in _entries(path):
+        if not _written_by_kit(entry):
+            others += 1
+            continue
+        bytes_ = entry.stat(follow_symlinks=False).st_size
+        try:
+            os.remove(entry.path)
+        except FileNotFoundError:
+            continue  # a run dropped it first
+        removed, size = removed + 1, size + bytes_
+    if not path.is_symlink():
+        try:
+            path.rmdir()
+        except OSError:
+            pass  # not empty, or not there
+    return Held(removed, size, others)
+
+
+def _entries(path: Path) -> list[os.DirEntry]:
+    """The files and folders in ``path``; none when it is missing or a link."""
+    if path.is_symlink():
+        return []
+    try:
+        with os.scandir(path) as found:
+            return list(found)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _written_by_kit(entry: os.DirEntry) -> bool:
+    if not entry.is_file(follow_symlinks=False):
+        return False
+    if PARTIAL.fullmatch(entry.name):
+        return True
+    if entry.stat(follow_symlinks=False).st_size > MAX_ENTRY_BYTES:
+        return False
+    try:
+        with open(entry.path, "rb") as opened:
+            raw = opened.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return False
+    return _unsealed(Path(entry.name).suffix, raw) is not None
 
 
 def _touch(path: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from kit.commands import EXIT_USAGE
+from kit.commands import cache as cache_command
 from kit.commands import export_site as export_site_command
 from kit.commands import handouts as handouts_command
 from kit.commands import init as init_command
@@ -27,6 +28,7 @@ COMMANDS: dict[str, ModuleType] = {
     "handouts": handouts_command,
     "present": present_command,
     "export-site": export_site_command,
+    "cache": cache_command,
 }
 """Subcommand name -> its module in :mod:`kit.commands`, in the order ``--help`` lists them."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from helpers import COUNTING_CHROMIUM
 
-from kit.cache import cache_dir
+from kit.cache import FOLDERS, cache_dir
 from kit.handouts import pdf
 from kit.handouts.pdf import PDF_CACHE, RUNS_CACHE, RunHint
 from kit.handouts.plan import plan_handouts
@@ -71,6 +71,7 @@ def test_a_run_again_copies_its_pdfs_and_a_damaged_one_is_printed_again(own_cach
     assert starts(tmp_path) == 1
     assert len(list((own_cache / PDF_CACHE).glob("*.pdf"))) == 2
     assert len(list((own_cache / RUNS_CACHE).iterdir())) == 1
+    assert {folder.name for folder in own_cache.iterdir()} <= set(FOLDERS)  # kit cache sees all
 
     again = handouts(tmp_path, "again")
     assert starts(tmp_path) == 1, "the second run started a browser"
