@@ -11,8 +11,8 @@ temporary files live in the run's scratch folder, so a killed run leaves none be
 
 A page printed before is not printed again. A handout's HTML is the same, byte for byte,
 for the same parameters (seeded stories, a fixed id for papermill's cell), so its PDF is
-kept in the kit's cache under a hash of the HTML and of how it was printed (the browser
-and the print settings); the next run copies it (:data:`PDF_CACHE`). A run whose every
+kept in the kit's cache under a hash of the HTML and of how it was printed (the browser,
+the fonts and the print settings); the next run copies it (:data:`PDF_CACHE`). A run whose every
 PDF was found in the cache the last time it ran the same way does not even start the
 browser until a page turns out to be new (:func:`warm_run_expected`).
 """
@@ -25,6 +25,7 @@ import hashlib
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
@@ -57,6 +58,8 @@ PDFS_KEPT = 1000
 languages twice over, about 130 MB); beyond that the least recently used go."""
 RUNS_CACHE = "pdf-runs"
 """The cache's folder of runs (workshop, options) whose every PDF the cache holds."""
+FC_LIST = "fc-list"
+"""fontconfig's lister of the installed fonts, which Chromium draws text with."""
 RUNS_KEPT = 64
 FILES_SEEN = 256
 """Files of a run's folder whose size and time name the run, at most (a folder of the
@@ -88,11 +91,11 @@ def _first_line(error: BaseException) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _printing() -> str:
-    """A digest of how a page is printed: the browser installed, its flags, the options.
+    """A digest of how a page is printed: the browser and fonts installed, flags, options.
 
-    An upgraded Chromium (its file is replaced) or Playwright, or other flags or
-    options, names new cache entries: a PDF is reused only when it would be printed
-    the same way.
+    An upgraded Chromium (its file is replaced) or Playwright, a font installed,
+    removed or upgraded, or other flags or options, names new cache entries: a PDF is
+    reused only when it would be printed the same way.
     """
     path = chromium()
     stat = os.stat(path)
@@ -101,9 +104,28 @@ def _printing() -> str:
         str(stat.st_size),
         str(stat.st_mtime_ns),
         metadata.version("playwright"),
+        _fonts(),
         *CHROMIUM_FLAGS,
         repr(sorted(PRINT_OPTIONS.items())),
     )
+
+
+def _fonts() -> str:
+    """The fonts Chromium may draw with, as fontconfig lists them (file and version).
+
+    About 10 ms. Without ``fc-list`` (no fontconfig), an empty string: the browser's own
+    package then decides alone.
+    """
+    try:
+        listed = subprocess.run(
+            [FC_LIST, "--format=%{file}|%{fontversion}\\n"],
+            capture_output=True,
+            timeout=30,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return hashlib.sha256(b"\n".join(sorted(listed.splitlines()))).hexdigest()
 
 
 def printed_name(html: bytes) -> str:

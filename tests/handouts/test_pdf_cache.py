@@ -107,6 +107,26 @@ def test_a_page_is_named_by_its_bytes_and_how_it_is_printed(monkeypatch):
         pdf._printing.cache_clear()
 
 
+def test_a_font_installed_or_upgraded_names_new_pdfs(monkeypatch, tmp_path):
+    """Chromium draws a page's text with the fonts fontconfig lists: another font there
+    (installed, removed or of another version) prints another PDF."""
+    lister = tmp_path / "fc-list"
+    lister.write_text('#!/bin/sh\ncat "$(dirname "$0")/fonts"\n')
+    lister.chmod(0o755)
+    monkeypatch.setattr(pdf, "FC_LIST", str(lister))
+    names = []
+    for fonts in ("a.ttf|1\nb.ttf|1\n", "b.ttf|1\na.ttf|1\n", "a.ttf|2\nb.ttf|1\n", "a.ttf|2\n"):
+        (tmp_path / "fonts").write_text(fonts)
+        pdf._printing.cache_clear()
+        names.append(pdf.printed_name(b"<p>120 forms</p>"))
+    monkeypatch.undo()
+    pdf._printing.cache_clear()
+    assert names[0] == names[1]  # the same fonts, listed in another order
+    assert len(set(names[1:])) == 3  # upgraded, then removed: each a new name
+    monkeypatch.setattr(pdf, "FC_LIST", str(tmp_path / "no-fontconfig"))
+    assert pdf._fonts() == ""  # no fontconfig: the browser's own file decides alone
+
+
 def test_a_run_is_expected_warm_only_as_it_was_noted(own_cache, tmp_path):
     workshop = tmp_path / "workshop.yaml"
     workshop.write_text("title: Sales kick-off\n")
