@@ -36,6 +36,15 @@ exec {chromium} "$@"
 starts in the file ``$KIT_BROWSER_STARTS``."""
 
 
+SLIDERS_BESIDE_NAMES = """() => Array.from(document.querySelectorAll('.vega-bind'))
+    .filter((bind) => bind.querySelector('input[type=range]'))
+    .filter((bind) => bind.querySelector('input[type=range]').getBoundingClientRect().top
+        < bind.querySelector('.vega-bind-name').getBoundingClientRect().bottom - 1)
+    .map((bind) => bind.querySelector('.vega-bind-name').textContent)"""
+"""The kernel-free sliders not under their names (a phone put one beside its name's second
+line, the others under theirs): their names, in a page's script."""
+
+
 def roster_workshop(folder: Path, roster: str) -> Path:
     """The default workshop, story A only, in English, with ``roster`` (CSV text) beside it."""
     (folder / "roster.csv").write_text(roster, encoding="utf-8")

@@ -263,6 +263,7 @@ a { color: #1565c0; }
 .chart .vega-embed { width: 100%; }
 .vega-bindings { display: flex; flex-wrap: wrap; gap: 0.1rem 1.5rem; font-size: 0.9rem; }
 .vega-bind { display: flex; flex-direction: column; }
+.vega-bind-name { display: block; }  /* above its slider, wrapped or not */
 .vega-bind input[type="range"] { width: 11rem; max-width: 100%; vertical-align: middle; }
 .vega-bind input[type="text"] { font-size: 1rem; width: 18rem; max-width: 100%; }
 .note { font-size: 0.9rem; color: #52606d; }

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
-from helpers import previous_handouts, roster_workshop
+from helpers import SLIDERS_BESIDE_NAMES, previous_handouts, roster_workshop
 from jupyter_client.blocking import BlockingKernelClient
 from live.test_deck_browser import axe_source, serious_violations
 from PIL import Image, ImageStat
@@ -486,7 +486,7 @@ RELEASE = """([name, value]) => {
 def test_a_handout_slider_reads_as_on_the_kernels_slides(default_run, language):
     """Each kernel-free readout shows its value as the kernel's slides do (60%, € 1.600, 0,50,
     seed 2024), on opening, after a slider is released (Vega writes the raw value then), and on
-    another chart whose slider followed it."""
+    another chart whose slider followed it. On a phone's width every slider is under its name."""
     from playwright.sync_api import sync_playwright
 
     from kit.live.readout import readout_text
@@ -497,11 +497,11 @@ def test_a_handout_slider_reads_as_on_the_kernels_slides(default_run, language):
         for story in STORIES.values()
         for name in story.story.schema.names
     }
-    seen = {}
+    seen, beside = {}, {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=list(HEADLESS_FLAGS))
         try:
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 390, "height": 844})
             for stem in stories():
                 page.goto((out / language / f"{stem}.html").as_uri())
                 page.wait_for_function(
@@ -509,6 +509,7 @@ def test_a_handout_slider_reads_as_on_the_kernels_slides(default_run, language):
                     timeout=60_000,
                 )
                 seen[stem] = page.evaluate(READOUTS)
+                beside[stem] = page.evaluate(SLIDERS_BESIDE_NAMES)
                 if stem.startswith("02"):  # conversion is on two charts: move one of them
                     page.evaluate(RELEASE, ["conversion", 0.3])
                     page.wait_for_timeout(300)
@@ -522,6 +523,7 @@ def test_a_handout_slider_reads_as_on_the_kernels_slides(default_run, language):
         assert text.replace("\u00a0", " ") == readout_text(param, value, language), name
     moved = [text for name, _, text in seen["moved"] if name == "p_conversion"]
     assert len(moved) >= 2 and set(moved) == {"30%"}, moved
+    assert beside == {stem: [] for stem in stories()}
 
 
 @pytest.mark.browser

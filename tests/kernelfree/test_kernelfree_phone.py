@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SLIDERS_BESIDE_NAMES
 from kernelfree.test_kernelfree_site_browser import browser, served
 
 from kit.text import t
@@ -105,10 +106,12 @@ def test_phone_shows_the_clients_verdict_whole(served, browser, language):
 @pytest.mark.parametrize("language", ["en", "nl"])
 @pytest.mark.parametrize("story", CHARTS)
 def test_phone_keeps_every_chart_text_inside(served, browser, story, language):
-    """Every text of every chart (sentences, legends, titles) inside its drawing and the screen."""
+    """Every text of every chart (sentences, legends, titles) inside its drawing and the
+    screen, and every slider under its name."""
     context, page, errors = phone_page(browser, f"{served}/{language}/{story}.html", CHARTS[story])
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert page.evaluate(OUTSIDE) == []
+    assert page.evaluate(SLIDERS_BESIDE_NAMES) == []
     if story == "referrals":
         # fewer years: the hunter's sentence gets longer, a line more, still inside
         page.evaluate(
