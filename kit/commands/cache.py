@@ -15,7 +15,7 @@ import sys
 
 from kit import cache
 from kit.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from kit.text import LANGUAGES, number, t
+from kit.text import LANGUAGES, file_size, number, t
 
 HELP = "show or empty what the kit keeps between runs (charts, grids, printed handouts)"
 KINDS = {
@@ -111,13 +111,12 @@ def list_folders(folders: tuple[str, ...], language: str) -> str:
     for folder in folders:
         found = cache.held(folder)
         total += found.size
-        lines.append(
-            f"  {folder:<9}{number(found.entries, language):>7}{size(found.size, language):>10}"
-            f"  {t(f'cache.kinds.{folder}', language)}"
-        )
+        entries, bytes_ = number(found.entries, language), file_size(found.size, language)
+        what = t(f"cache.kinds.{folder}", language)
+        lines.append(f"  {folder:<9}{entries:>7}{bytes_:>10}  {what}")
         if found.others:
             lines.append("    " + t("cache.others", language, count=found.others))
-    lines.append(t("cache.total", language, size=size(total, language)))
+    lines.append(t("cache.total", language, size=file_size(total, language)))
     return "\n".join(lines)
 
 
@@ -148,18 +147,7 @@ def clear_folders(folders: tuple[str, ...], language: str) -> str:
         "cache.cleared",
         language,
         count=number(removed, language),
-        size=size(total, language),
+        size=file_size(total, language),
         folder=cache.cache_dir(),
     )
     return "\n".join([said, *left])
-
-
-def size(byte_count: int, language: str) -> str:
-    """A size as a trainer reads it: ``1,6 MB`` in Dutch, ``25 kB`` below a tenth of a MB.
-
-    >>> size(1_600_000, "nl"), size(25_000, "en"), size(1_200, "en"), size(0, "nl")
-    ('1,6 MB', '25 kB', '2 kB', '0 kB')
-    """
-    if byte_count < 100_000:
-        return f"{number(-(-byte_count // 1000), language)} kB"  # 1 byte is 1 kB, not 0
-    return f"{number(byte_count / 1e6, language, 1)} MB"

@@ -15,7 +15,7 @@ from typing import Any
 
 from kit.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from kit.commands.args import comma_list, whole_number_in
-from kit.text import LANGUAGES, number, t
+from kit.text import LANGUAGES, file_size, number, t
 
 HELP = "write a workshop's handouts as offline HTML and PDF"
 FORMATS = ("html", "pdf")
@@ -257,9 +257,10 @@ class HandoutProgress:
         from rich.text import Text
 
         elapsed = time.perf_counter() - self.started
-        line = Text(f"[{done}/{total} {elapsed:5.1f} s] ")
+        seconds = number(elapsed, self.language, 1)
+        line = Text(f"[{done}/{total} {seconds:>5} s] ")
         line.append(written.handout.label)
-        line.append(f"  {written.seconds:.1f} s", style="dim")
+        line.append(f"  {number(written.seconds, self.language, 1)} s", style="dim")
         self.console.print(line)
         if self.bar is not None:
             self.bar.update(self.task, completed=done, total=total)
@@ -281,7 +282,7 @@ def show_summary(outcome: Any, language: str) -> None:
     for written in outcome.written:
         handout = written.handout
         files = ", ".join(
-            f"{Path(f['path']).suffix[1:]} {_size(f['bytes'])}"
+            f"{Path(f['path']).suffix[1:]} {file_size(f['bytes'], language)}"
             for f in written.files
             if not f["path"].endswith(".ipynb")
         )
@@ -290,20 +291,14 @@ def show_summary(outcome: Any, language: str) -> None:
             Text(handout.language),
             Text(handout.participant or everyone),
             Text(files),
-            f"{written.seconds:.1f}",
+            number(written.seconds, language, 1),
         )
     console.print(table)
     done = t(
         "handouts.done",
         language,
-        count=len(outcome.files),
-        seconds=f"{outcome.seconds:.1f}",
+        count=number(len(outcome.files), language),
+        seconds=number(outcome.seconds, language, 1),
         manifest=outcome.folder / "manifest.json",
     )
     console.print(Text(done))
-
-
-def _size(count: int) -> str:
-    if count >= 1_000_000:
-        return f"{count / 1_000_000:.1f} MB"
-    return f"{count / 1000:.0f} kB"

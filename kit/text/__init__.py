@@ -111,6 +111,17 @@ def number(value: float, language: str = "en", decimals: int = 0) -> str:
     return text
 
 
+def file_size(byte_count: int, language: str = "en") -> str:
+    """A file's size as a trainer reads it: kB below a megabyte (rounded up), else MB.
+
+    >>> file_size(131_072, "nl"), file_size(1_179_322, "nl"), file_size(1, "en"), file_size(0)
+    ('132 kB', '1,2 MB', '1 kB', '0 kB')
+    """
+    if byte_count >= 1_000_000:
+        return f"{number(byte_count / 1_000_000, language, 1)} MB"
+    return f"{number(-(-byte_count // 1000), language)} kB"  # 1 byte is 1 kB, not 0
+
+
 def percent(share: float, language: str = "en", decimals: int = 0) -> str:
     """Format a share (0.25) as a percentage ('25%').
 

@@ -57,6 +57,24 @@ def default_run(tmp_path_factory):
     return out, outcome
 
 
+def test_the_summary_speaks_dutch_numbers(default_run, capsys):
+    """The trainer's table and lines in Dutch: 1,2 MB and 1,4 s, not 1.2 and 1.4."""
+    from kit.commands.handouts import HandoutProgress, show_summary
+
+    _, outcome = default_run
+    show_summary(outcome, "nl")
+    with HandoutProgress("nl") as progress:
+        progress.report(1, len(outcome.written), outcome.written[0])
+    said = capsys.readouterr()
+    table = said.out
+    assert re.search(r"html \d,\d MB", table), table  # the pages are 1.0-1.2 MB
+    assert re.search(r"pdf \d+ kB", table), table
+    seconds = re.findall(r"│\s+(\d+[.,]\d)\s+│", table)
+    assert seconds and all("," in value for value in seconds), table
+    assert re.search(r"geschreven in \d+,\d s", table), table
+    assert re.search(r"^\[1/4 +\d+,\d s\] .*  \d+,\d s$", said.err.strip()), said.err
+
+
 def stories():
     return [STORIES[s].notebook_path.stem for s in load_workshop(DEFAULT_WORKSHOP).notebooks]
 
