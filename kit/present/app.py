@@ -470,8 +470,9 @@ def announcement(options: Options, stories: Sequence[Story], url: str) -> str:
     if options.kernel_free:
         lines.append(t("present.terminal.kernel_free", language))
     elif options.room:
-        minutes = f"{options.idle_minutes:g}"
-        limit = options.max_participants
+        decimals = len(f"{options.idle_minutes:g}".partition(".")[2])  # 10, 2.5: as typed
+        minutes = number(options.idle_minutes, language, decimals)
+        limit = number(options.max_participants, language)
         lines.append(t("present.terminal.room", language, limit=limit, minutes=minutes))
     if options.record is not None:
         lines.append(t("present.votes.recording", language, folder=options.record))

@@ -14,6 +14,7 @@ from kit import present
 from kit.cache import SERVED_JS
 from kit.live import board as live
 from kit.present import Options
+from kit.present.app import announcement
 from kit.text import t
 
 STORIES = present.stories_in(present.NOTEBOOKS)
@@ -35,6 +36,19 @@ def test_voila_is_configured_for_a_room_that_cannot_hang():
     assert config.MappingKernelManager.cull_idle_timeout == 600
     assert config.MappingKernelManager.cull_connected is False
     assert config.Voila.ip == "127.0.0.1"
+
+
+def test_the_room_is_announced_with_dutch_numbers():
+    """A room of 1,000 with 2.5 idle minutes reads 1.000 and 2,5 in Dutch."""
+    options = Options(language="nl", room=True, max_participants=1000, idle_minutes=2.5)
+    said = announcement(options, STORIES, "http://192.168.1.20:8866/")
+    assert t("present.terminal.room", "nl", limit="1.000", minutes="2,5") in said
+    english = announcement(
+        Options(language="en", room=True, max_participants=60, idle_minutes=10),
+        STORIES,
+        "http://192.168.1.20:8866/",
+    )
+    assert t("present.terminal.room", "en", limit="60", minutes="10") in english
 
 
 class _Warming:
