@@ -48,6 +48,11 @@ BESIDE_CONTROLS = frozenset({"rule", "ahead"})
 UNFOLDS = {"mood_bars": "month"}
 """Charts the deck shows step by step, and the field they step along (story A's months)."""
 
+SAID_ON_THE_SLIDE = frozenset({"map"})
+"""Charts whose title the slide's heading and sentences already say (story B's map: the year
+the flywheel passes a hunter of so many new logos): on a slide they go without it, their
+plot gets its lines."""
+
 # Chart type for a room: every label at least 16 px on screen when the chart is drawn at its
 # own width (the board never scales a chart up, and at 1024 wide scales it down by < 10%).
 DECK_FONTS = {
@@ -128,6 +133,8 @@ def _for_the_wall(spec: dict[str, Any], part: Chart, language: str) -> dict[str,
             else spec.get("title", "")
         )
     spec["description"] = alt
+    if part.name in SAID_ON_THE_SLIDE:
+        spec.pop("title", None)
     _title_in_lines(spec)
     if part.name in UNFOLDS:
         unfolding(spec, UNFOLDS[part.name])

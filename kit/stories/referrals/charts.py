@@ -522,8 +522,9 @@ def passing_map_chart(
             ),
         )
     )
+    # the legends in the layers' order: the green years, then the later and empty squares
     chart = (
-        alt.layer(outside, within, labels, mark, data=rows.data("squares"))
+        alt.layer(within, outside, labels, mark, data=rows.data("squares"))
         .resolve_scale(color="independent", fill="independent", stroke="independent")
         .properties(width=WIDTH, height=WIDTH * 0.6)
     )
