@@ -1,5 +1,5 @@
 """``python -m kit handouts ...``: the same as the ``kit`` command."""
 
-from kit.cli import main
+from kit.cli import command
 
-raise SystemExit(main())
+command()

@@ -1,5 +1,6 @@
 """`kit handouts`: every user mistake is one line on stderr, exit code 2, and nothing written."""
 
+import os
 import subprocess
 import sys
 
@@ -156,6 +157,37 @@ def test_python_dash_m_kit_prints_no_traceback_for_a_mistake(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().endswith("nope.yaml: no such file")
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
+
+
+QUICK_EXIT = """
+import atexit, sys, threading, time
+import kit.cli
+atexit.register(lambda: print("exit handlers ran"))
+if sys.argv[1] == "busy":  # a thread of the command still at work when main returns
+    threading.Thread(target=lambda: (time.sleep(0.3), print("the thread finished"))).start()
+sys.argv = ["kit", "cache", "--only", "pdf"]
+kit.cli.command()
+"""
+
+
+@pytest.mark.parametrize("thread", ["done", "busy"])
+def test_kit_leaves_at_once_but_says_everything_first(tmp_path, thread):
+    """The quick exit (no teardown of the imported modules) still runs the exit handlers,
+    flushes what the command printed into a pipe, and waits for a thread still at work."""
+    result = subprocess.run(
+        [sys.executable, "-c", QUICK_EXIT, thread],
+        cwd=ROOT,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("What the kit keeps between runs")
+    assert lines[-1] == "exit handlers ran"
+    assert ("the thread finished" in lines) == (thread == "busy")
+    assert result.stderr == ""
 
 
 @pytest.mark.parametrize("module", ["kit.cli", "kit.commands.present", "kit.commands.handouts"])

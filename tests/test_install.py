@@ -82,7 +82,7 @@ def test_the_wheel_declares_the_command_and_the_kernel_provisioner(wheel):
     archive = zipfile.ZipFile(wheel)
     (entry_points,) = [n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt")]
     text = archive.read(entry_points).decode()
-    assert re.search(r"^kit = kit\.cli:main$", text, re.M)
+    assert re.search(r"^kit = kit\.cli:command$", text, re.M)
     assert "[jupyter_client.kernel_provisioners]" in text
     assert "kit-spare-kernels = " in text
 
