@@ -48,6 +48,11 @@ NARROWER = {
 """Charts whose labels beside the plot make them wider than their holder at 1024 wide even
 with their least plot: CSS scales them down, their plot no narrower than :data:`NARROW_PLOT`."""
 NARROW_PLOT = 0.45
+LOW = {"width": 1024, "height": 600}
+FITS_NOWHERE = ("referrals", "nl", "map")
+"""A scene that fits :data:`LOW`, a screen lower than a projector's (a laptop's browser with
+its bars showing), at no step, not even at 18 px: it scrolls the least of the steps, less than
+its one column at 24 px (the fit's fallback before), and hides nothing beside the screen."""
 
 SETTLED = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
 DRAWN = """() => Array.from(document.querySelectorAll('.kit-current .kit-out[data-natural]')).every(
@@ -168,5 +173,45 @@ def test_every_scene_fits_a_projector_without_scrolling(deck, topic, language):
                 whole = " whole" if found["whole"] else ""
                 fitted.append(f"{width} {scene} fit {found['fit']}{whole} text {found['text']}")
                 shown.screenshot(f"deck-fit-{width}x{height}-{topic}-{language}-{scene}")
+    if (topic, language) == FITS_NOWHERE[:2]:
+        problems += scrolls_the_least(shown, shown.scenes.index(FITS_NOWHERE[2]))
     assert problems == [], "\n".join(problems)
     print(f"{topic} {language}: fitted {fitted}")
+
+
+ONE_COLUMN = """() => {
+    const slide = document.querySelector('.kit-current');
+    const [fit, whole] = [slide.dataset.fit, slide.dataset.whole];
+    slide.dataset.fit = '3';  // one column at 24 px, the fit's fallback before
+    delete slide.dataset.whole;
+    const bottom = Math.max(...Array.from(slide.querySelectorAll('.kit-slide *'))
+        .map((part) => part.getBoundingClientRect().bottom));
+    slide.dataset.fit = fit;  // back before the next frame: no fit is called for
+    if (whole !== undefined) slide.dataset.whole = whole;
+    return bottom;
+}"""
+
+
+def scrolls_the_least(shown, index: int) -> list[str]:
+    """What is wrong with the fit of scene ``index`` on the :data:`LOW` screen."""
+    page = shown.page
+    page.set_viewport_size(LOW)
+    page.evaluate(f"window.kitDeck.show({index}, null)")
+    page.evaluate(SETTLED)
+    page.wait_for_function(DRAWN, timeout=5_000)
+    found = page.evaluate(MEASURE)
+    shown.screenshot(f"deck-fit-{LOW['width']}x{LOW['height']}-{'-'.join(FITS_NOWHERE)}")
+    where = f"{LOW['width']}x{LOW['height']} {FITS_NOWHERE[2]} fit {found['fit']}"
+    if found["bottom"] <= found["fold"] + 1:
+        return [f"{where}: fits, a lower screen is needed to see the fit's fallback"]
+    problems = []
+    if found["right"] > LOW["width"] + 1:
+        problems.append(f"{where}: {found['right']:.0f} px wide")
+    if min(found["text"], found["labels"]) < READABLE[1024]:
+        problems.append(f"{where}: text {found['text']} px, labels {found['labels']} px")
+    one_column = page.evaluate(ONE_COLUMN)
+    if found["bottom"] > one_column - 100:  # measured: 134 px below the bar against 482
+        problems.append(
+            f"{where}: ends at {found['bottom']:.0f} px, in one column {one_column:.0f}"
+        )
+    return problems

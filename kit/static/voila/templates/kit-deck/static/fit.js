@@ -6,9 +6,10 @@
 // the screen's height (a paragraph whole in one column if the slide still fits so), charts
 // lower still, body text of 21 and 18 px, and last the controls beside the chart with 21 and
 // 18 px text. A chart is drawn at its holder's size (board.js), never with its plot below
-// its least (data-least), and a fitted slide's room left below a chart goes to it. A phone's
-// one column scrolls instead. The slide is fitted again whenever it changes size: its charts
-// drawn, a sentence rewritten by a slider, the window resized.
+// its least (data-least), and a fitted slide's room left below a chart goes to it. A slide
+// that fits at no step takes the one that hides nothing beside the screen and scrolls least.
+// A phone's one column scrolls instead. The slide is fitted again whenever it changes size:
+// its charts drawn, a sentence rewritten by a slider, the window resized.
 (function () {
   "use strict";
   const SNUGGEST = 9; // 8 and 9: step 3's layout with 21 and 18 px text (deck.css)
@@ -24,16 +25,31 @@
     return bar ? bar.getBoundingClientRect().top : window.innerHeight;
   }
 
-  // the slide's parts below the screen's bottom, or beside its right edge (a third column)
-  function overflows(slide) {
+  // How far the slide's parts go past the screen: px below its bottom (the coach scrolls to
+  // them), and whether any stand beside its right edge (a third column nobody can reach)
+  function overshoot(slide) {
     const content = slide.querySelector(".kit-slide");
-    if (!content) return false;
+    if (!content) return { below: 0, beside: false };
     const bottom = screenBottom();
     const right = content.getBoundingClientRect().right + 8; // widgets stand 2-4 px out
-    return Array.from(content.querySelectorAll("*"))
+    const boxes = Array.from(content.querySelectorAll("*"))
       .map((part) => part.getBoundingClientRect())
-      .filter((box) => box.height > 0 && box.width > 0)
-      .some((box) => box.bottom > bottom || box.right > right);
+      .filter((box) => box.height > 0 && box.width > 0);
+    return {
+      below: Math.max(0, ...boxes.map((box) => Math.ceil(box.bottom - bottom))),
+      beside: boxes.some((box) => box.right > right),
+    };
+  }
+
+  const overflowing = (over) => over.below > 0 || over.beside;
+  const overflows = (slide) => overflowing(overshoot(slide));
+
+  // The step to fall back to when none fits (tried: [step, its overshoot] each): none beside
+  // the screen if it can, then the least below it, then the larger text (the lower step).
+  function leastOverflowing(tried) {
+    const worse = ([step, over], [other, than]) =>
+      over.beside - than.beside || over.below - than.below || step - other;
+    return tried.reduce((best, step) => (worse(step, best) < 0 ? step : best))[0];
   }
 
   // A chart capped lower than its own drawing (deck.css, from step 3) takes the room its
@@ -98,18 +114,27 @@
       chartFloors(slide); // the holders' widths at this step
     };
     columnHeight();
-    while (columns.matches && level < SNUGGEST && overflows(slide)) {
+    const tried = [];
+    let over = overshoot(slide);
+    while (columns.matches && level < SNUGGEST && overflowing(over)) {
+      tried.push([level, over]);
       level += 1;
       slide.dataset.fit = String(level);
       columnHeight();
       wholeParagraphs(slide, level);
+      over = overshoot(slide);
     }
-    // two columns that still overflow hide a third one beside the screen: one column that
-    // scrolls is better
-    if (level >= COLUMNS && overflows(slide)) {
-      slide.dataset.fit = String(COLUMNS - 1);
-      delete slide.dataset.whole;
-      columnHeight();
+    // No step fits: the one that hides least. Two newspaper columns that overflow hide a
+    // third beside the screen, so a layout that scrolls a little goes first (the controls
+    // beside the chart at 18 px, or one column at 24 px, whichever scrolls less).
+    if (overflowing(over)) {
+      tried.push([level, over]);
+      const best = leastOverflowing(tried);
+      if (best !== level) {
+        slide.dataset.fit = String(best);
+        delete slide.dataset.whole;
+        columnHeight();
+      }
     }
     if (Number(slide.dataset.fit) >= CAPPED) roomForCharts(slide);
     if (scroller) scroller.scrollTop = scrolled;
