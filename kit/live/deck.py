@@ -48,10 +48,10 @@ BESIDE_CONTROLS = frozenset({"rule", "ahead"})
 UNFOLDS = {"mood_bars": "month"}
 """Charts the deck shows step by step, and the field they step along (story A's months)."""
 
-SAID_ON_THE_SLIDE = frozenset({"map"})
+SAID_ON_THE_SLIDE = frozenset({"map", "band"})
 """Charts whose title the slide's heading and sentences already say (story B's map: the year
-the flywheel passes a hunter of so many new logos): on a slide they go without it, their
-plot gets its lines."""
+the flywheel passes a hunter of so many new logos; its band: the runs simulated): on a slide
+they go without it, their plot and the slide's words get its lines."""
 
 # Chart type for a room: every label at least 16 px on screen when the chart is drawn at its
 # own width (the board never scales a chart up, and at 1024 wide scales it down by < 10%).
