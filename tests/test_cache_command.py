@@ -93,6 +93,19 @@ def test_a_file_that_cannot_be_removed_is_said_in_one_line(cache, monkeypatch, c
     assert len(err.strip().splitlines()) == 1
 
 
+def test_a_cache_that_cannot_be_read_is_said_in_one_line(cache, monkeypatch, capsys):
+    kept("svg", "chart.svg", b"<svg/>")
+
+    def refused(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", refused)
+    assert main(["cache", "--lang", "nl"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kit cache: mislukt: ") and "svg lezen: Permission denied" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("only", "said"),
     [

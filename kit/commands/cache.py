@@ -90,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
             print(list_folders(folders, language))
     except OSError as error:
         file, reason = error.filename or cache.cache_dir(), error.strerror or str(error)
-        print(t("cache.failed", language, file=file, reason=reason), file=sys.stderr)
+        failed = "cache.failed_clear" if args.clear else "cache.failed_list"
+        print(t(failed, language, file=file, reason=reason), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
