@@ -12,6 +12,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
+def add_message_language(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lang en|nl``: the language of a command's messages (default English).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    """
+    from kit.text import LANGUAGES
+
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="language of the messages (default en)"
+    )
+
+
 def whole_number_in(low: int, high: int, allowed: str) -> Callable[[str], int]:
     """An argparse ``type``: a whole number from ``low`` to ``high``.
 

@@ -15,7 +15,8 @@ import sys
 
 from kit import cache
 from kit.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from kit.text import LANGUAGES, file_size, number, t
+from kit.commands.args import add_message_language
+from kit.text import file_size, number, t
 
 HELP = "show or empty what the kit keeps between runs (charts, grids, printed handouts)"
 KINDS = {
@@ -63,9 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KINDS",
         help=f"only these, comma-separated: {', '.join(KINDS)} (pdf: the printed handouts)",
     )
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default="en", help="language of the messages (default en)"
-    )
+    add_message_language(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from kit import resources
 from kit.commands import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from kit.commands.args import add_message_language
 from kit.stories import STORIES
-from kit.text import LANGUAGES, number, t
+from kit.text import number, t
 
 HELP = "start a workshop folder: the workshop file to edit, the roster example, the notebooks"
 DEFAULT_FOLDER = "workshop"
@@ -74,9 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"also copy the story notebooks into DIR/{NOTEBOOKS_FOLDER}",
     )
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default="en", help="language of the messages (default en)"
-    )
+    add_message_language(parser)
 
 
 def run(args: argparse.Namespace) -> int:
