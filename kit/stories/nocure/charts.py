@@ -219,10 +219,11 @@ def room_line(table: pd.DataFrame, target: float, language: str = "en") -> alt.T
         )
     )
     rule = alt.Chart(rows.data("goal")).mark_rule(color=INK, strokeDash=[6, 4]).encode(y="target:Q")
-    rule_label = (  # at the right: the room's line starts at the top left
+    # at the plot's right, however wide a slide draws it: the room's line starts at the top left
+    rule_label = (
         alt.Chart(rows.data("goal"))
         .mark_text(align="right", dx=-4, dy=-8, color=INK)
-        .encode(y=alt.Y("target:Q"), x=alt.XValue(WIDTH), text=alt.Text("label:N"))
+        .encode(y=alt.Y("target:Q"), x=alt.XValue("width"), text=alt.Text("label:N"))
     )
     still_in = alt.Y(
         "still_in_share:Q",
@@ -347,7 +348,7 @@ def regression_chart(table: pd.DataFrame, language: str = "en") -> alt.TopLevelM
     )
     overall_label = (
         alt.Chart(rows.data("overall"))
-        .mark_text(align="center", dy=-8, x=WIDTH / 2, color=INK)
+        .mark_text(align="center", dy=-8, x={"expr": "width / 2"}, color=INK)
         .encode(y=alt.Y("overall:Q"), text=alt.TextValue(_label("overall", language)))
     )
     chart = alt.layer(bars, labels, overall, overall_label).properties(width=WIDTH, height=HEIGHT)
