@@ -116,7 +116,10 @@ def deck_chart_item(part: Chart, story: Story) -> dict[str, Any]:
 
 
 def _for_the_wall(spec: dict[str, Any], part: Chart, language: str) -> dict[str, Any]:
-    """A chart's spec with the deck's type sizes, its height on a slide, alt text and steps."""
+    """A chart's spec with the deck's type sizes, its height on a slide, alt text and steps.
+
+    A chart in :data:`SAID_ON_THE_SLIDE` goes without its title (its alt text stays).
+    """
     config = dict(spec.get("config", {}))
     for key, fonts in DECK_FONTS.items():
         config[key] = {**config.get(key, {}), **fonts}
