@@ -72,13 +72,18 @@ def site_pages(languages: tuple[str, ...] = LANGUAGES) -> list[Page]:
 
 
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed from vl-convert's offline bundle (cached on disk)."""
+    """Vega, Vega-Lite and Vega-Embed from vl-convert's offline bundle (cached on disk).
+
+    Bundled once per vl-convert version, in a process of its own (:mod:`kit.vlconvert`).
+    """
     import vl_convert as vlc
 
     from kit.cache import digest, remembered
+    from kit.vlconvert import convert_apart
 
     name = f"site-{digest(vlc.__version__, 'javascript_bundle')}.js"
-    return remembered("js", name, vlc.javascript_bundle, keep=8)
+    # bundled in a process of its own: `kit handouts` forks its workers after this
+    return remembered("js", name, lambda: convert_apart("javascript_bundle"), keep=8)
 
 
 def index_page(languages: tuple[str, ...]) -> str:

@@ -26,7 +26,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ import vl_convert as vlc
 from kit.cache import SERVED_JS, cache_dir, digest, remembered
 from kit.live.display import LOCALES
 from kit.stories.base import Chart, ChartRows, Story
+from kit.vlconvert import convert_apart
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,9 @@ def board_esm() -> str:
     Bundling takes about 1.5 s; the cached file loads in milliseconds, so only the
     very first kernel on a machine pays for it.
     """
-    return remembered("js", board_name(), lambda: vlc.javascript_bundle(BOARD_JS), keep=8)
+    # bundled in a process of its own: the presenter forks kernels after this (kit.vlconvert)
+    bundle = partial(convert_apart, "javascript_bundle", BOARD_JS)
+    return remembered("js", board_name(), bundle, keep=8)
 
 
 def board_source() -> str:

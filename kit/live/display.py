@@ -21,6 +21,7 @@ from kit.cache import MAX_CHARTS, digest, remembered
 from kit.stories.base import Chart
 from kit.stories.look import MOOD_GLYPHS, dress_moods
 from kit.text import t
+from kit.vlconvert import convert
 
 # The story's money is in euros in both languages; d3's en-US locale would print dollars.
 LOCALES = {
@@ -33,9 +34,10 @@ def draw_svg(spec: dict[str, Any], language: str = "en") -> str:
     """Draw a Vega-Lite ``spec`` as SVG with vl-convert, numbers formatted for ``language``.
 
     External data URLs are refused: everything a chart shows is inline. Every call
-    draws; :func:`chart_svg` is the same with the disk cache in front.
+    draws (in a process of its own in a fork of a process that drew: :mod:`kit.vlconvert`);
+    :func:`chart_svg` is the same with the disk cache in front.
     """
-    return vlc.vegalite_to_svg(spec, format_locale=LOCALES[language], allowed_base_urls=[])
+    return convert("vegalite_to_svg", spec, format_locale=LOCALES[language], allowed_base_urls=[])
 
 
 def chart_svg(spec: dict[str, Any], language: str = "en") -> str:
