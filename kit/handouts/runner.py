@@ -47,6 +47,7 @@ from kit.handouts.plan import Handout
 from kit.handouts.scratch import Scratch, run_scratch
 from kit.handouts.signals import (
     descendants,
+    die_with_parent,
     held_signals,
     stop_processes,
 )
@@ -135,11 +136,13 @@ def _serve_kernel(cwd: str, connection_file: str, parent: int) -> None:
 
     As a kernel started the usual way: in a session of its own (Ctrl-C in the terminal
     reaches the run, not the kernel), in the notebooks' folder, its stderr silent, its
-    history in memory; and it leaves when its worker is gone.
+    history in memory; and it leaves when its worker is gone (at once, by Linux's hand:
+    :func:`~kit.handouts.signals.die_with_parent`).
     """
     code = 1
     try:
         os.setsid()
+        die_with_parent(parent)
         # Everything inherited stays alive for the kernel's life: leave it out of every
         # collection (``%reset`` collects twice, 0.15 s over this heap; 0.015 s frozen).
         gc.freeze()

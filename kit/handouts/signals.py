@@ -26,6 +26,8 @@ GRACE = 5.0
 """Seconds a process may take to leave by itself before it is killed."""
 PR_SET_CHILD_SUBREAPER = 36
 """Linux's prctl option: orphaned descendants become this process's children."""
+PR_SET_PDEATHSIG = 1
+"""Linux's prctl option: a signal this process gets when the thread that forked it ends."""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -164,6 +166,25 @@ def adopting_orphans() -> Iterator[None]:
     finally:
         if adopted:
             prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process the moment ``parent`` (the thread that forked it) ends.
+
+    A forked kernel that is busy in native code (holding the GIL) cannot run ipykernel's
+    own watch on its parent, and would outlive a worker killed by a signal to the whole
+    group. Elsewhere than on Linux, nothing changes.
+
+    Parameters
+    ----------
+    parent : int
+        The process that forked this one: if it is already gone, this one leaves now.
+    """
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
 
 
 def _prctl() -> Callable[..., int] | None:

@@ -272,3 +272,36 @@ def test_the_run_scratch_loads_without_papermill_and_every_public_name_resolves(
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+ORPHAN = """
+import os, sys, time
+from kit.handouts.signals import die_with_parent
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    die_with_parent(parent)
+    time.sleep(60)  # a kernel busy in native code: only the kernel of the OS can stop it
+    os._exit(0)
+print(child, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_forked_kernel_dies_the_moment_its_worker_is_killed():
+    """A signal to the whole group kills the workers at once; their kernels (in sessions of
+    their own) go with them, even one whose Python cannot run its own watch on its parent."""
+    import psutil
+
+    worker = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
+    try:
+        kernel = psutil.Process(int(worker.stdout.readline()))
+        worker.kill()
+        worker.wait(10)
+        _, alive = psutil.wait_procs([kernel], timeout=5)
+        assert alive == [], "the kernel outlived its worker"
+    finally:
+        worker.kill()
+        for process in psutil.process_iter(["cmdline"]):
+            if process.info["cmdline"] and "die_with_parent" in " ".join(process.info["cmdline"]):
+                process.kill()
