@@ -27,6 +27,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kit.cache import cache_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).with_name("uv")  # a dev dependency, pinned in pyproject and Makefile
 
@@ -155,13 +157,17 @@ def clean_env(venv: Path) -> dict[str, str]:
     return env
 
 
-def run_in(folder: Path, venv: Path, *command: str, timeout: float = 240):
-    """Run one of the venv's commands in ``folder``; a failure shows its output."""
+def run_in(
+    folder: Path, venv: Path, *command: str, timeout: float = 240, cache: Path | None = None
+):
+    """Run one of the venv's commands in ``folder`` (with ``cache`` as the user's cache
+    folder, if given); a failure shows its output."""
     program = str(venv / "bin" / command[0])
+    env = clean_env(venv) | ({"XDG_CACHE_HOME": str(cache)} if cache else {})
     result = subprocess.run(
         [program, *command[1:]],
         cwd=folder,
-        env=clean_env(venv),
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -213,9 +219,25 @@ def test_the_installed_kit_init_copies_its_packaged_workshop_and_notebooks(insta
 
 @pytest.mark.wheel
 def test_the_installed_kit_writes_the_default_handouts_from_an_empty_folder(
-    installed, empty_folder
+    installed, empty_folder, tmp_path
 ):
-    run_in(empty_folder, installed, "kit", "handouts", "--format", "html", "--jobs", "2")
+    """As on a fresh machine: no chart drawn, no bundle made yet (only the grids, minutes
+    to simulate, are shared). The first run there once hung for good: the parent bundled
+    Vega, and the kernels it forked waited on vl-convert's threads (kit.vlconvert)."""
+    cache = tmp_path / "fresh-cache"
+    (cache / "workshop-kit").mkdir(parents=True)
+    grids = cache_dir() / "grids"
+    grids.mkdir(parents=True, exist_ok=True)
+    (cache / "workshop-kit" / "grids").symlink_to(grids, target_is_directory=True)
+    run_in(
+        empty_folder, installed, "kit", "handouts", "--format", "html", "--jobs", "2", cache=cache
+    )
+    assert sorted(p.name for p in (cache / "workshop-kit").iterdir()) == [
+        "grids",
+        "js",
+        "live",
+        "svg",
+    ]  # drawn and bundled on this run
 
     default = yaml.safe_load((ROOT / "data" / "workshops" / "default.yaml").read_text())
     out = empty_folder / "handouts"
