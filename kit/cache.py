@@ -243,7 +243,7 @@ def _drop(path: Path) -> None:
 
 def _store(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")  # PARTIAL
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")  # as PARTIAL matches
     partial.write_bytes(content + _seal_line(path.suffix, content))
     partial.replace(path)  # atomic: another kernel never reads half a file
 

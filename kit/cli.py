@@ -82,7 +82,7 @@ def command() -> None:
     code = main()
     if any(thread.is_alive() and not thread.daemon for thread in _other_threads()):
         raise SystemExit(code)
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # what Python runs at exit before its teardown
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

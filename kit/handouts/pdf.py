@@ -58,12 +58,12 @@ PDFS_KEPT = 1000
 languages twice over, about 130 MB); beyond that the least recently used go."""
 RUNS_CACHE = "pdf-runs"
 """The cache's folder of runs (workshop, options) whose every PDF the cache holds."""
-FC_LIST = "fc-list"
-"""fontconfig's lister of the installed fonts, which Chromium draws text with."""
 RUNS_KEPT = 64
 FILES_SEEN = 256
 """Files of a run's folder whose size and time name the run, at most (a folder of the
 kit's data holds a handful; a home folder could hold thousands)."""
+FC_LIST = "fc-list"
+"""fontconfig's lister of the installed fonts, which Chromium draws text with."""
 
 
 def chromium() -> str:
