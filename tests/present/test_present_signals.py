@@ -50,9 +50,15 @@ def test_a_stop_signal_during_warm_up_prints_no_traceback_and_leaves_nothing(
         for noise in ("Traceback", "Task was destroyed", "never retrieved", "Exception in"):
             assert noise not in output, f"{name} after {moment} s:\n{output}"
         served = "Press Ctrl+C" in output
-        assert code == (0 if served else SIGNALS[name]), f"{name} after {moment} s: {code}"
-        if not served:
-            assert output.strip().endswith("(nothing was left behind).")
+        if code == -sig and not output.strip():
+            # on a loaded machine the signal can come before Python has run a line of the
+            # kit: it ends the process as it ends any program, before anything was started
+            # (the checks below hold for that too)
+            pass
+        else:
+            assert code == (0 if served else SIGNALS[name]), f"{name} after {moment} s: {code}"
+            if not served:
+                assert output.strip().endswith("(nothing was left behind).")
         deadline = time.monotonic() + 15  # kernels are shut down, spares see their parent go
         while _kit_processes(tmp_path) and time.monotonic() < deadline:
             time.sleep(0.2)
