@@ -106,7 +106,10 @@ def stop(process: subprocess.Popen, grace: float = 20, sig: int = signal.SIGTERM
 def start_presenter(
     *args: str, port: int | None = None, log: Path | None = None
 ) -> tuple[subprocess.Popen, str]:
-    """Start ``python -m kit.present`` on 127.0.0.1 in its own process group: (process, URL).
+    """Start ``kit present`` on 127.0.0.1 in its own process group: (process, URL).
+
+    As the trainer starts it (``python -m kit present``): the stop signals are the kit's
+    from its first light import on, before Voila and the stories load.
 
     On a free port unless ``port`` is given; output appended to ``log`` (default
     ``$KIT_BENCH_LOG`` or nowhere).
@@ -117,7 +120,8 @@ def start_presenter(
         args = (*args, "--record", tempfile.mkdtemp(prefix="kit-room-"))
     with (log or PRESENTER_LOG).open("a") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kit.present", "--ip", "127.0.0.1", "--port", str(port), *args],
+            [sys.executable, "-m", "kit", "present", "--ip", "127.0.0.1", "--port", str(port)]
+            + list(args),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
