@@ -109,8 +109,10 @@ def test_three_participants_vote_and_the_coach_sees_the_room_walk_away(browser, 
         tally(coach, 3, keep=1, stop=0)
         # a participant browsing back to a closed month cannot change it any more
         phone.page.evaluate("window.kitDeck.show(1, 1)")
-        phone.page.wait_for_function(
-            "document.querySelector('.kit-current .kit-vote-stop').disabled", timeout=10_000
+        phone.page.wait_for_function(  # the button is disabled first, its words follow
+            "document.querySelector('.kit-current .kit-vote-stop').disabled"
+            " && document.querySelector('.kit-current .kit-vote-status').textContent.trim()",
+            timeout=10_000,
         )
         assert "Month 1 is closed" in phone.page.inner_text(".kit-current .kit-vote-status")
 
