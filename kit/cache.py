@@ -216,10 +216,7 @@ def _seal_line(suffix: str, content: bytes) -> bytes:
 def _recall(path: Path) -> bytes | None:
     """A sealed entry's bytes; a bad entry is dropped (and None returned) so it is made again."""
     try:
-        if path.stat().st_size > MAX_ENTRY_BYTES:
-            content = None
-        else:
-            content = _unsealed(path.suffix, path.read_bytes())
+        content = _sealed(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
@@ -230,6 +227,17 @@ def _recall(path: Path) -> bytes | None:
         log.info("dropping %s from the cache: not an entry the kit wrote whole", path)
         _drop(path)
     return content
+
+
+def _sealed(path: Path) -> bytes | None:
+    """The bytes of the entry at ``path`` when its seal holds, else None.
+
+    A file larger than :data:`MAX_ENTRY_BYTES` is not the kit's and is not read; OSError
+    when the file cannot be read.
+    """
+    if path.stat().st_size > MAX_ENTRY_BYTES:
+        return None
+    return _unsealed(path.suffix, path.read_bytes())
 
 
 def _drop(path: Path) -> None:
@@ -335,14 +343,10 @@ def _written_by_kit(entry: os.DirEntry) -> bool:
         return False
     if PARTIAL.fullmatch(entry.name):
         return True
-    if entry.stat(follow_symlinks=False).st_size > MAX_ENTRY_BYTES:
-        return False
     try:
-        with open(entry.path, "rb") as opened:
-            raw = opened.read(MAX_ENTRY_BYTES + 1)
+        return _sealed(Path(entry.path)) is not None
     except OSError:
         return False
-    return _unsealed(Path(entry.name).suffix, raw) is not None
 
 
 def _touch(path: Path) -> None:
