@@ -51,8 +51,9 @@ def convert(function: str, *args: Any, **kwargs: Any) -> str:
         return convert_apart(function, *args, **kwargs)
     import vl_convert as vlc
 
-    _started_in = os.getpid()
-    return getattr(vlc, _known(function))(*args, **kwargs)
+    convert_now = getattr(vlc, _known(function))
+    _started_in = os.getpid()  # a name the kit does not call starts nothing
+    return convert_now(*args, **kwargs)
 
 
 def convert_apart(function: str, *args: Any, **kwargs: Any) -> str:
