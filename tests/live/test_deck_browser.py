@@ -11,6 +11,7 @@ a test fails on any such request and on any console error. Screenshots of every 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -67,26 +68,34 @@ AXE_VERSION = "4"
 def axe_source() -> str:
     """axe-core's script, installed from the npm registry into a cache folder once."""
     script = AXE_HOME / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is missing: apt-get install -y npm (the Makefile's system target)")
-        AXE_HOME.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                npm,
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(AXE_HOME),
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    AXE_HOME.mkdir(parents=True, exist_ok=True)
+    # make test runs two workers: on a fresh machine both would run npm into one folder
+    with (AXE_HOME / ".install-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not script.exists():
+            _install_axe()
     return script.read_text(encoding="utf-8")
+
+
+def _install_axe() -> None:
+    """axe-core from the npm registry into :data:`AXE_HOME`."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is missing: apt-get install -y npm (the Makefile's system target)")
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(AXE_HOME),
+            f"axe-core@{AXE_VERSION}",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def serious_violations(page, axe_source: str) -> list[str]:
