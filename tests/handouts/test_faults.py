@@ -90,9 +90,15 @@ class Run:
         try:
             out, err = self.process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            # what was still running says where the run hung (the kill below ends it all)
+            alive = self.survivors()
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.communicate()
-            raise
+            _, err = self.process.communicate()
+            pytest.fail(
+                f"kit handouts did not end within {timeout} s; still running:\n"
+                + "\n".join(alive)
+                + f"\nits stderr:\n{err}"
+            )
         return self.process.returncode, out, err
 
     def survivors(self) -> list[str]:
