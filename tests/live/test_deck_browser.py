@@ -428,6 +428,15 @@ def test_a_phone_shows_the_deck_without_sideways_scrolling(deck, topic, language
                 .map(b => b.textContent)"""
         )
         assert cut == [], f"{scene}: button text cut off: {cut}"
+        touching = page.evaluate(  # a slider's handle clear of its name (it sat on "waarna")
+            """() => Array.from(document.querySelectorAll('.kit-current .widget-hslider'))
+                .filter(s => {
+                    const name = s.querySelector('.widget-label').getBoundingClientRect();
+                    const handle = s.querySelector('.noUi-handle').getBoundingClientRect();
+                    return handle.top < name.bottom;
+                }).map(s => s.querySelector('.widget-label').textContent)"""
+        )
+        assert touching == [], f"{scene}: slider handles on their names: {touching}"
         shown.screenshot(f"deck-phone-{width}-{topic}-{language}-{index + 1:02d}-{scene}")
 
 
