@@ -14,10 +14,14 @@ export UV_PYTHON_DOWNLOADS := never
 
 # Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs; npm
 # brings axe-core from the npm registry for the deck's accessibility test (tests/live/test_deck_browser.py).
-system:  ## install chromium, poppler-utils and npm with apt-get when missing
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
+system:  ## install chromium, poppler-utils and npm with apt-get, each only when missing
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update && $$SUDO apt-get install -y chromium poppler-utils npm; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y $$missing; \
 	fi
 
 $(UV):
