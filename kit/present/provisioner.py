@@ -5,8 +5,8 @@ launched. This one adopts a spare from :mod:`kit.present.spares` while there is 
 kernel manager has written a connection file for a kernel it would launch, and
 returning the spare's connection details makes it take the spare's ports and key
 instead (jupyter_client reconciles them and rewrites its file). Past the spares, a
-room's kernels are forked by the zygote (:mod:`kit.present.zygote`) on the connection
-file the manager wrote; without a zygote they are launched as usual.
+room's kernels are forked by the zygote (:mod:`kit.present.zygote`), each binding ports
+of its own in the same way; without a zygote they are launched as usual.
 """
 
 from __future__ import annotations
@@ -32,32 +32,33 @@ class SpareKernelProvisioner(LocalProvisioner):
     """
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> dict[str, Any]:
-        """Adopt a spare kernel, or launch ``cmd`` as the local provisioner does."""
-        encrypted = getattr(self.parent, "curve_publickey", None) is not None
-        spare = None if encrypted else spares.take_spare()
-        info = await _bound(spare) if spare is not None else None
-        if info is None:
-            if spare is not None:
-                spare.stop()
-            forked = None
-            if not encrypted:
+        """Adopt a spare kernel or fork one, or launch ``cmd`` as the local provisioner does."""
+        if getattr(self.parent, "curve_publickey", None) is None:
+            info = await self._adopt(spares.take_spare())
+            if info is None:
                 env = dict(kwargs.get("env") or os.environ)
                 forked = await asyncio.to_thread(spares.fork_kernel, cmd, kwargs.get("cwd"), env)
-            if forked is None:
-                return await super().launch_kernel(cmd, **kwargs)
-            self.process, self.pid, self.pgid = forked, forked.pid, forked.pid  # own session
-            self.cwd = kwargs.get("cwd")
-            return self.connection_info
-        self.process = spare.process
-        self.pid = spare.process.pid
-        self.pgid = os.getpgid(self.pid) if hasattr(os, "getpgid") else None
-        self.cwd = spare.cwd
+                info = await self._adopt(forked)
+            if info is not None:
+                return info
+        return await super().launch_kernel(cmd, **kwargs)
+
+    async def _adopt(self, kernel: spares.Spare | None) -> dict[str, Any] | None:
+        """Take ``kernel`` on once it has bound its sockets: its details, or None."""
+        info = await _bound(kernel) if kernel is not None else None
+        if info is None:
+            if kernel is not None:
+                kernel.stop()
+            return None
+        self.process = kernel.process
+        self.pid = self.pgid = kernel.process.pid  # a spare and a fork lead a session of their own
+        self.cwd = kernel.cwd
         self.connection_info = info
         return info
 
 
 async def _bound(spare: spares.Spare) -> dict[str, Any] | None:
-    """The spare's connection details once it has bound its sockets; None if it never does."""
+    """The kernel's connection details once it has bound its sockets; None if it never does."""
     deadline = time.monotonic() + SPARE_WAIT
     while spare.process.poll() is None and time.monotonic() < deadline:
         info = spare.connection_info()

@@ -14,7 +14,10 @@ other, and a laptop has two cores or more, so they overlap:
 3. :func:`stop_spares` ends the spares nobody took.
 
 A spare binds its own ports and writes its connection file (ipykernel does so when the
-file it is given does not exist yet), so no port is ever chosen twice.
+file it is given does not exist yet), so no port is ever chosen twice. Ports chosen for a
+kernel in advance, as jupyter_client does, can be taken by another process before the
+kernel binds them (jupyter_client issue 487): the kernel dies, and its client talks to
+whoever holds the port.
 
 A room needs more kernels than spares. With ``--room``, :func:`start_zygote` also starts
 one process that imports the kit and then forks the room's kernels on request
@@ -63,18 +66,18 @@ def available() -> bool:
 
 @dataclass
 class Spare:
-    """A kernel process that is starting (or has started) and waits to be handed out.
+    """A kernel process that binds its own ports: a spare waiting to be handed out, or a fork.
 
     Parameters
     ----------
-    process : subprocess.Popen
+    process : subprocess.Popen or ForkedKernelProcess
     connection_file : Path
         Where the kernel writes its ports and key once its sockets are bound.
     cwd : Path
         The folder it runs in.
     """
 
-    process: subprocess.Popen
+    process: subprocess.Popen | ForkedKernelProcess
     connection_file: Path
     cwd: Path
 
@@ -90,9 +93,12 @@ class Spare:
         return {**info, "key": info["key"].encode()}
 
     def stop(self) -> None:
-        """End the kernel (its whole process group)."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        """End the kernel (its whole process group; a fork through its pidfd)."""
+        if isinstance(self.process, ForkedKernelProcess):
+            self.process.terminate()  # by pidfd: its number may be another process's by now
+        else:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
 
@@ -221,6 +227,9 @@ class Zygote:
     requests: Any
     replies: Any
     lock: threading.Lock
+    folder: Path
+    """Where the forked kernels write their connection files."""
+    forks: int = 0
     ready: bool = False
 
 
@@ -254,7 +263,8 @@ def start_zygote(env: dict[str, str] | None = None) -> None:
         os.close(replies_write)
     requests = os.fdopen(requests_write, "w", encoding="utf-8")
     replies = os.fdopen(replies_read, encoding="utf-8")
-    _zygote.append(Zygote(process, requests, replies, threading.Lock()))
+    folder = Path(tempfile.mkdtemp(prefix="kit-kernels-"))
+    _zygote.append(Zygote(process, requests, replies, threading.Lock(), folder))
 
 
 def _pidfds_work() -> bool:
@@ -266,17 +276,20 @@ def _pidfds_work() -> bool:
     return True
 
 
-def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> ForkedKernelProcess | None:
+def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> Spare | None:
     """A kernel forked by the zygote for the launch command ``cmd``; None to launch it anew.
 
-    None when there is no zygote, it is not ready within :data:`ZYGOTE_WAIT` seconds,
-    it has ended, or ``cmd`` is not an ipykernel launch. Blocking: call it off the
-    event loop.
+    On TCP the kernel binds ports of its own and writes them to a connection file of
+    its own (:meth:`Spare.connection_info`): the ports in the manager's file were only
+    free when they were chosen. None when there is no zygote, it is not ready within
+    :data:`ZYGOTE_WAIT` seconds, it has ended, or ``cmd`` is not an ipykernel launch.
+    Blocking: call it off the event loop.
     """
     if not _zygote or "-f" not in cmd or not any("ipykernel" in part for part in cmd):
         return None
     zygote = _zygote[0]
-    request = {"argv": cmd[cmd.index("-f") :], "cwd": str(cwd or os.getcwd()), "env": env}
+    argv = cmd[cmd.index("-f") :]
+    cwd = Path(cwd or os.getcwd())
     with zygote.lock:
         try:
             if not zygote.ready:
@@ -284,12 +297,32 @@ def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> ForkedKernelPr
                     return None
                 json.loads(zygote.replies.readline())  # {"ready": pid}
                 zygote.ready = True
+            zygote.forks += 1
+            connection_file = zygote.folder / f"forked-{zygote.forks}.json"
+            argv = _own_ports(argv, connection_file)
+            request = {"argv": argv, "cwd": str(cwd), "env": env}
             zygote.requests.write(json.dumps(request) + "\n")
             zygote.requests.flush()
             reply = zygote.replies.readline()
-            return ForkedKernelProcess(json.loads(reply)["pid"])
+            process = ForkedKernelProcess(json.loads(reply)["pid"])
         except (OSError, ValueError, KeyError):  # the zygote ended: launch kernels anew
             return None
+    return Spare(process, Path(argv[1]), cwd)
+
+
+def _own_ports(argv: list[str], connection_file: Path) -> list[str]:
+    """``argv`` (``-f FILE ...``) for a kernel that binds own ports, written to ``connection_file``.
+
+    On the manager's address; unchanged for another transport than TCP (no ports).
+    """
+    try:
+        wanted = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    except (IndexError, OSError, ValueError):  # no file yet: ipykernel's defaults, on TCP
+        wanted = {}
+    if not isinstance(wanted, dict) or wanted.get("transport", "tcp") != "tcp":
+        return argv
+    ip = wanted.get("ip") or "127.0.0.1"
+    return ["-f", str(connection_file), f"--ip={ip}", *argv[2:]]
 
 
 def stop_zygote() -> None:
@@ -303,3 +336,4 @@ def stop_zygote() -> None:
             zygote.process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             zygote.process.wait(5)
+        shutil.rmtree(zygote.folder, ignore_errors=True)

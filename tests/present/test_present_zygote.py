@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
 from helpers import kernel_answers, kit_provisioner
 
 from kit.present import spares
+
+PORTS = ("shell", "iopub", "stdin", "control", "hb")
 
 
 @pytest.fixture
@@ -57,6 +62,35 @@ def test_a_forked_kernel_has_the_kit_and_the_widget_protocol(forking, tmp_path):
     assert not psutil.pid_exists(kernel.pid) or kernel.status() == psutil.STATUS_ZOMBIE
 
 
+def test_a_forked_kernel_binds_ports_of_its_own(forking, tmp_path, monkeypatch):
+    # another process takes the ports the manager chose before the kernel binds them (two
+    # presenters on one machine did): the kernel still answers, on ports and a key of its own
+    from jupyter_client.connect import LocalPortCache
+    from jupyter_client.manager import KernelManager
+
+    taken = [socket.create_server(("127.0.0.1", 0)) for _ in range(5)]
+    chosen = [server.getsockname()[1] for server in taken]
+    ports = iter(chosen)
+    monkeypatch.setattr(LocalPortCache.instance(), "find_available_port", lambda ip: next(ports))
+    manager = KernelManager(kernel_name="python3")
+    try:
+        manager.start_kernel(cwd=str(tmp_path))
+        info = manager.get_connection_info()
+        assert not {info[f"{name}_port"] for name in PORTS} & set(chosen)
+        assert len(info["key"]) >= 32
+        saved = json.loads(Path(manager.connection_file).read_text(encoding="utf-8"))
+        assert saved["shell_port"] == info["shell_port"] and saved["key"] == info["key"].decode()
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        assert kernel_answers(client, "print(6 * 7)") == ["42"]
+        client.stop_channels()
+    finally:
+        manager.shutdown_kernel(now=True)
+        for server in taken:
+            server.close()
+
+
 def test_a_forked_kernel_that_dies_is_restarted(forking, tmp_path):
     from jupyter_client.manager import KernelManager
 
@@ -79,9 +113,12 @@ def test_a_forked_kernel_that_dies_is_restarted(forking, tmp_path):
 def test_the_kernels_end_with_the_zygote(forking, tmp_path):
     env = {"PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
-    kernel = spares.fork_kernel(command, tmp_path, env)
-    assert kernel is not None and kernel.poll() is None
+    forked = spares.fork_kernel(command, tmp_path, env)
+    assert forked is not None and forked.process.poll() is None
+    assert forked.connection_file.parent == forking.folder
     spares.stop_zygote()
+    assert not forking.folder.exists()  # the kernels' connection files go with it
+    kernel = forked.process
     assert kernel.wait(timeout=10) == -signal.SIGKILL  # the parent poller's second, or less
     assert kernel.poll() == -signal.SIGKILL
 
