@@ -13,27 +13,26 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import importlib
 import os
 import sys
 import threading
 from collections.abc import Sequence
-from types import ModuleType
 
-from kit.commands import EXIT_USAGE
-from kit.commands import cache as cache_command
-from kit.commands import export_site as export_site_command
-from kit.commands import handouts as handouts_command
-from kit.commands import init as init_command
-from kit.commands import present as present_command
+from kit.commands import EXIT_INTERRUPTED, EXIT_USAGE
 
-COMMANDS: dict[str, ModuleType] = {
-    "init": init_command,
-    "handouts": handouts_command,
-    "present": present_command,
-    "export-site": export_site_command,
-    "cache": cache_command,
+COMMANDS: dict[str, str] = {
+    "init": "kit.commands.init",
+    "handouts": "kit.commands.handouts",
+    "present": "kit.commands.present",
+    "export-site": "kit.commands.export_site",
+    "cache": "kit.commands.cache",
 }
-"""Subcommand name -> its module in :mod:`kit.commands`, in the order ``--help`` lists them."""
+"""Subcommand name -> its module, in the order ``--help`` lists them.
+
+They are imported by :func:`build_parser`, inside :func:`command`'s watch for Ctrl-C:
+importing them takes a quarter of a second.
+"""
 
 
 class KitParser(argparse.ArgumentParser):
@@ -47,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The `kit` parser with every subcommand."""
     parser = KitParser(prog="kit", description="Workshop kit: handouts, presenter mode.")
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    for name, command in COMMANDS.items():
+    for name, module in COMMANDS.items():
+        command = importlib.import_module(module)
         sub = commands.add_parser(name, help=command.HELP, description=command.HELP)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run, parser=sub)
@@ -78,8 +78,15 @@ def command() -> None:
     returned, the exit handlers run (temporary folders, logging, multiprocessing) and
     the process ends without that teardown, unless a thread of the command is still at
     work, which a normal exit waits for.
+
+    A Ctrl-C while the kit is still loading, before a command handles stops itself,
+    ends it with one line and exit code 130: nothing was started yet.
     """
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("kit: interrupted while starting (nothing was left behind).", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     if any(thread.is_alive() and not thread.daemon for thread in _other_threads()):
         raise SystemExit(code)
     atexit._run_exitfuncs()  # what Python runs at exit before its teardown

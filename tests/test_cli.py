@@ -190,6 +190,33 @@ def test_kit_leaves_at_once_but_says_everything_first(tmp_path, thread):
     assert result.stderr == ""
 
 
+CTRL_C_WHILE_LOADING = """
+import importlib, os, signal, sys
+import kit.cli
+load = importlib.import_module
+def ctrl_c_while_loading(name):
+    if name == "kit.commands.present":  # the terminal's Ctrl-C, a quarter second in
+        os.kill(os.getpid(), signal.SIGINT)
+    return load(name)
+importlib.import_module = ctrl_c_while_loading
+sys.argv = ["kit", "present"]
+kit.cli.command()
+"""
+
+
+def test_a_ctrl_c_while_the_kit_loads_is_one_line_and_exit_130():
+    result = subprocess.run(
+        [sys.executable, "-c", CTRL_C_WHILE_LOADING],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 130
+    assert result.stderr == "kit: interrupted while starting (nothing was left behind).\n"
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("module", ["kit.cli", "kit.commands.present", "kit.commands.handouts"])
 def test_the_command_line_loads_nothing_slow(module):
     """`kit --help`, a mistake and the presenter's spares come before any heavy import."""
