@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -352,26 +351,27 @@ def _start_quiet_resource_tracker() -> None:
     A "spawn" pool's locks are booked by a tracker process that ignores Ctrl-C but not
     SIGHUP: a closed terminal killed it, a new one was started, and it printed a
     traceback for every lock it had never booked, on the trainer's terminal. Started
-    here with SIGHUP ignored (kept across its exec) and its stderr on the null device
-    (its only other words are about leaked locks, which it removes itself), it lives
-    until the run ends and says nothing. A tracker already running is left as it is.
+    here with the stop signals held (:func:`~kit.stops.stops_held`), it keeps SIGHUP
+    held across its exec and never receives it; its stderr is the null device (its only
+    other words are about leaked locks, which it removes itself). It lives until the
+    run ends and says nothing. A stop meant for the run while the tracker starts still
+    reaches the run, once the tracker has started. A tracker already running is left as
+    it is.
     """
     from multiprocessing import resource_tracker
 
     quiet = os.open(os.devnull, os.O_WRONLY)
     saved_stderr = os.dup(2)
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    hangup = getattr(signal, "SIGHUP", None)
-    before = signal.signal(hangup, signal.SIG_IGN) if hangup and in_main_thread else None
     try:
-        os.dup2(quiet, 2)
-        resource_tracker.ensure_running()
+        with stops_held():
+            os.dup2(quiet, 2)
+            try:
+                resource_tracker.ensure_running()
+            finally:
+                os.dup2(saved_stderr, 2)  # before a held stop is let through
     finally:
-        os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
         os.close(quiet)
-        if before is not None:
-            signal.signal(hangup, before)
 
 
 def _file_name(story: str, axes: tuple[Axis, ...], runs: int) -> str:

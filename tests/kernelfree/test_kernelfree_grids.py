@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -95,3 +98,34 @@ def test_kernelfree_grids_use_the_kernels_runs_and_are_cached(outcome_grid, band
     assert outcome_grid.runs == NoCure.schema["n_contracts"].default
     assert band_grid.runs == Referrals.schema["runs"].default
     assert grids.missing() == []
+
+
+HANGUP_WHILE_THE_TRACKER_STARTS = """
+import os, signal, time
+from multiprocessing import resource_tracker
+from kit.kernelfree import grids
+heard = []
+signal.signal(signal.SIGHUP, lambda signum, frame: heard.append("hangup"))
+start = resource_tracker.ensure_running
+def closed_terminal_meanwhile():
+    os.kill(os.getpid(), signal.SIGHUP)
+    start()
+resource_tracker.ensure_running = closed_terminal_meanwhile
+grids._start_quiet_resource_tracker()
+tracker = resource_tracker._resource_tracker._pid
+os.kill(tracker, signal.SIGHUP)
+time.sleep(0.5)
+print(heard, os.waitpid(tracker, os.WNOHANG) == (0, 0))
+"""
+
+
+def test_a_closed_terminal_while_the_tracker_starts_stops_the_run_not_the_tracker():
+    # it was ignored for that moment: the run went on simulating, for minutes on a cold cache
+    result = subprocess.run(
+        [sys.executable, "-c", HANGUP_WHILE_THE_TRACKER_STARTS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["['hangup']", "True"], result.stderr
+    assert result.stderr == ""
