@@ -11,7 +11,7 @@ It reads one JSON line per kernel on the ``REQUESTS`` pipe (``{"argv": [...], "c
 ..., "env": {...}}``: the kernel's command-line arguments from ``-f CONNECTION_FILE``
 on, its folder and environment, as jupyter_client would have launched it) and answers
 ``{"pid": N}`` on ``REPLIES``. It ends when the presenter closes the pipe (or dies),
-and its kernels end within a second of it (ipykernel's parent poller).
+and its kernels end the moment it does (Linux's parent-death signal).
 
 It must stay single-threaded: a fork copies only the thread that calls it. It is a
 module of its own, which the package does not import, so that ``python -m`` runs it
@@ -28,6 +28,7 @@ import signal
 import sys
 from typing import Any
 
+from kit.handouts.signals import die_with_parent
 from kit.present.spares import KERNEL_NAME
 
 PR_SET_NAME = 15
@@ -67,12 +68,14 @@ def serve_kernel(request: dict[str, Any], *pipes: int) -> None:
     """The forked child: become an IPython kernel as jupyter_client would start it; never return.
 
     In a session of its own (the presenter signals its process group), in the
-    notebook's folder and environment, and watching this zygote: when the zygote ends,
-    so does the kernel.
+    notebook's folder and environment, and ending with this zygote. ipykernel's own
+    watch on its parent is not enough: it starts late, and takes a parent that ended
+    before it started for one that never will (a subreaper's child).
     """
     code = 1
     try:
         zygote = os.getppid()
+        die_with_parent(zygote)
         for fd in pipes:
             os.close(fd)
         _name_process(KERNEL_NAME)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ import psutil
 import pytest
 from helpers import kernel_answers, kit_provisioner
 
+from kit.handouts.signals import adopting_orphans
 from kit.present import spares
 
 PORTS = ("shell", "iopub", "stdin", "control", "hb")
@@ -111,16 +113,21 @@ def test_a_forked_kernel_that_dies_is_restarted(forking, tmp_path):
 
 
 def test_the_kernels_end_with_the_zygote(forking, tmp_path):
+    # this process adopts the orphans, as a container's supervisor may: ipykernel's own
+    # watch, started after the zygote has gone, took the new parent for the first one
     env = {"PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
-    forked = spares.fork_kernel(command, tmp_path, env)
-    assert forked is not None and forked.process.poll() is None
-    assert forked.connection_file.parent == forking.folder
-    spares.stop_zygote()
+    with adopting_orphans():
+        forked = spares.fork_kernel(command, tmp_path, env)
+        assert forked is not None and forked.process.poll() is None
+        assert forked.connection_file.parent == forking.folder
+        spares.stop_zygote()
+        kernel = forked.process
+        assert kernel.wait(timeout=10) == -signal.SIGKILL  # at once: a parent-death signal
+        assert kernel.poll() == -signal.SIGKILL
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(kernel.pid, 0)  # ours, adopted
     assert not forking.folder.exists()  # the kernels' connection files go with it
-    kernel = forked.process
-    assert kernel.wait(timeout=10) == -signal.SIGKILL  # the parent poller's second, or less
-    assert kernel.poll() == -signal.SIGKILL
 
 
 def test_without_a_zygote_or_for_another_kernel_launches_stay_as_usual(tmp_path):
