@@ -311,7 +311,7 @@ def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> Spare | None:
 
 
 def _own_ports(argv: list[str], connection_file: Path) -> list[str]:
-    """``argv`` (``-f FILE ...``) for a kernel that binds own ports, written to ``connection_file``.
+    """``argv`` (``-f FILE ...``) for a kernel binding its own ports, into ``connection_file``.
 
     On the manager's address; unchanged for another transport than TCP (no ports).
     """
