@@ -45,10 +45,13 @@ class SpareKernelProvisioner(LocalProvisioner):
 
     async def _adopt(self, kernel: spares.Spare | None) -> dict[str, Any] | None:
         """Take ``kernel`` on once it has bound its sockets: its details, or None."""
-        info = await _bound(kernel) if kernel is not None else None
+        if kernel is None:
+            return None
+        info = await _bound(kernel)
         if info is None:
-            if kernel is not None:
-                kernel.stop()
+            kernel.stop()  # before its file goes: a kernel still starting would write it again
+        spares.forget_file(kernel)
+        if info is None:
             return None
         self.process = kernel.process
         self.pid = self.pgid = kernel.process.pid  # a spare and a fork lead a session of their own

@@ -227,9 +227,6 @@ class Zygote:
     requests: Any
     replies: Any
     lock: threading.Lock
-    folder: Path
-    """Where the forked kernels write their connection files."""
-    forks: int = 0
     ready: bool = False
 
 
@@ -263,8 +260,7 @@ def start_zygote(env: dict[str, str] | None = None) -> None:
         os.close(replies_write)
     requests = os.fdopen(requests_write, "w", encoding="utf-8")
     replies = os.fdopen(replies_read, encoding="utf-8")
-    folder = Path(tempfile.mkdtemp(prefix="kit-kernels-"))
-    _zygote.append(Zygote(process, requests, replies, threading.Lock(), folder))
+    _zygote.append(Zygote(process, requests, replies, threading.Lock()))
 
 
 def _pidfds_work() -> bool:
@@ -279,17 +275,19 @@ def _pidfds_work() -> bool:
 def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> Spare | None:
     """A kernel forked by the zygote for the launch command ``cmd``; None to launch it anew.
 
-    On TCP the kernel binds ports of its own and writes them to a connection file of
-    its own (:meth:`Spare.connection_info`): the ports in the manager's file were only
-    free when they were chosen. None when there is no zygote, it is not ready within
+    On TCP the kernel binds ports of its own and writes them, with a key of its own, to
+    a file beside the manager's connection file (:meth:`Spare.connection_info` reads it
+    back; :func:`forget_file` removes it): the ports the manager chose were only free
+    when it chose them. None when there is no zygote, it is not ready within
     :data:`ZYGOTE_WAIT` seconds, it has ended, or ``cmd`` is not an ipykernel launch.
     Blocking: call it off the event loop.
     """
-    if not _zygote or "-f" not in cmd or not any("ipykernel" in part for part in cmd):
+    argv = cmd[cmd.index("-f") :] if "-f" in cmd else []
+    if not _zygote or len(argv) < 2 or not any("ipykernel" in part for part in cmd):
         return None
     zygote = _zygote[0]
-    argv = cmd[cmd.index("-f") :]
-    cwd = Path(cwd or os.getcwd())
+    argv = _own_ports(argv)
+    request = {"argv": argv, "cwd": str(cwd or os.getcwd()), "env": env}
     with zygote.lock:
         try:
             if not zygote.ready:
@@ -297,36 +295,45 @@ def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> Spare | None:
                     return None
                 json.loads(zygote.replies.readline())  # {"ready": pid}
                 zygote.ready = True
-            zygote.forks += 1
-            connection_file = zygote.folder / f"forked-{zygote.forks}.json"
-            argv = _own_ports(argv, connection_file)
-            request = {"argv": argv, "cwd": str(cwd), "env": env}
             zygote.requests.write(json.dumps(request) + "\n")
             zygote.requests.flush()
             reply = zygote.replies.readline()
             process = ForkedKernelProcess(json.loads(reply)["pid"])
         except (OSError, ValueError, KeyError):  # the zygote ended: launch kernels anew
             return None
-    return Spare(process, Path(argv[1]), cwd)
+    return Spare(process, Path(argv[1]), Path(request["cwd"]))
 
 
-def _own_ports(argv: list[str], connection_file: Path) -> list[str]:
-    """``argv`` (``-f FILE ...``) for a kernel binding its own ports, into ``connection_file``.
+def _own_ports(argv: list[str]) -> list[str]:
+    """``argv`` (``-f FILE ...``) for a kernel that binds ports of its own.
 
-    On the manager's address; unchanged for another transport than TCP (no ports).
+    On TCP it writes them to ``FILE-forked.json`` and listens on the manager's address.
+    Another transport has no ports to race for: ``argv`` as it is.
     """
+    manager_file = Path(argv[1])
     try:
-        wanted = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    except (IndexError, OSError, ValueError):  # no file yet: ipykernel's defaults, on TCP
+        wanted = json.loads(manager_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no file: ipykernel's defaults, on TCP
         wanted = {}
     if not isinstance(wanted, dict) or wanted.get("transport", "tcp") != "tcp":
         return argv
-    ip = wanted.get("ip") or "127.0.0.1"
-    return ["-f", str(connection_file), f"--ip={ip}", *argv[2:]]
+    own = manager_file.with_name(f"{manager_file.stem}-forked.json")
+    own.unlink(missing_ok=True)  # a file left by a kernel before: its ports would be taken
+    return ["-f", str(own), f"--ip={wanted.get('ip') or '127.0.0.1'}", *argv[2:]]
+
+
+def forget_file(kernel: Spare) -> None:
+    """Remove the kernel's own connection file once it is taken on (or given up).
+
+    The kernel has bound its sockets and needs the file no more; its manager writes a
+    file of its own. A spare's folder goes with :func:`stop_spares` anyway.
+    """
+    with contextlib.suppress(OSError):
+        kernel.connection_file.unlink(missing_ok=True)
 
 
 def stop_zygote() -> None:
-    """End the zygote (its kernels end within a second, or with the presenter's shutdown)."""
+    """End the zygote (its kernels end with it: :func:`kit.present.zygote.serve_kernel`)."""
     while _zygote:
         zygote = _zygote.pop()
         for pipe in (zygote.requests, zygote.replies):
@@ -336,4 +343,3 @@ def stop_zygote() -> None:
             zygote.process.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             zygote.process.wait(5)
-        shutil.rmtree(zygote.folder, ignore_errors=True)
