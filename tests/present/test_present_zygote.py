@@ -82,6 +82,10 @@ def test_a_forked_kernel_binds_ports_of_its_own(forking, tmp_path, monkeypatch):
         assert len(info["key"]) >= 32
         saved = json.loads(Path(manager.connection_file).read_text(encoding="utf-8"))
         assert saved["shell_port"] == info["shell_port"] and saved["key"] == info["key"].decode()
+        own = Path(manager.connection_file).with_name(
+            f"{Path(manager.connection_file).stem}-forked.json"
+        )
+        assert not own.exists()  # the kernel's own file goes once the manager has its details
         client = manager.client()
         client.start_channels()
         client.wait_for_ready(timeout=60)
