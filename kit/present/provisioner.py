@@ -5,8 +5,8 @@ launched. This one adopts a spare from :mod:`kit.present.spares` while there is 
 kernel manager has written a connection file for a kernel it would launch, and
 returning the spare's connection details makes it take the spare's ports and key
 instead (jupyter_client reconciles them and rewrites its file). Past the spares, a
-room's kernels are forked by the zygote (:mod:`kit.present.zygote`), each binding ports
-of its own in the same way; without a zygote they are launched as usual.
+room's kernels are forked by the zygote (:mod:`kit.present.zygote`); without a zygote
+they are launched as usual. Every kernel binds ports of its own (:func:`spares.on_own_ports`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
@@ -21,7 +22,9 @@ from jupyter_client.provisioning import LocalProvisioner
 from kit.present import spares
 
 SPARE_WAIT = 15.0
-"""Seconds a spare may take to bind its sockets before a kernel is launched as usual."""
+"""Seconds a spare or a fork may take to bind its sockets before a kernel is launched anew."""
+LAUNCH_WAIT = 60.0
+"""Seconds a kernel launched anew may take to start Python and bind its sockets."""
 
 
 class SpareKernelProvisioner(LocalProvisioner):
@@ -41,13 +44,30 @@ class SpareKernelProvisioner(LocalProvisioner):
                 info = await self._adopt(forked)
             if info is not None:
                 return info
+            own = spares.on_own_ports(cmd)
+            if own is not None:
+                return await self._launch_on_own_ports(*own, **kwargs)
         return await super().launch_kernel(cmd, **kwargs)
 
-    async def _adopt(self, kernel: spares.Spare | None) -> dict[str, Any] | None:
-        """Take ``kernel`` on once it has bound its sockets: its details, or None."""
+    async def _launch_on_own_ports(
+        self, cmd: list[str], connection_file: Path, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Launch ``cmd`` as the local provisioner does; the kernel's own ports once bound."""
+        await super().launch_kernel(cmd, **kwargs)
+        launched = spares.Spare(self.process, connection_file, self.cwd)
+        info = await self._adopt(launched, LAUNCH_WAIT)
+        if info is None:
+            wait = f"{LAUNCH_WAIT:.0f} s"
+            raise RuntimeError(f"the kernel ended, or did not bind its ports in {wait}")
+        return info
+
+    async def _adopt(
+        self, kernel: spares.Spare | None, wait: float = SPARE_WAIT
+    ) -> dict[str, Any] | None:
+        """Take ``kernel`` on once it has bound its sockets (within ``wait`` s): its details."""
         if kernel is None:
             return None
-        info = await _bound(kernel)
+        info = await _bound(kernel, wait)
         if info is None:
             kernel.stop()  # before its file goes: a kernel still starting would write it again
         spares.forget_file(kernel)
@@ -60,9 +80,9 @@ class SpareKernelProvisioner(LocalProvisioner):
         return info
 
 
-async def _bound(spare: spares.Spare) -> dict[str, Any] | None:
-    """The kernel's connection details once it has bound its sockets; None if it never does."""
-    deadline = time.monotonic() + SPARE_WAIT
+async def _bound(spare: spares.Spare, wait: float) -> dict[str, Any] | None:
+    """The kernel's connection details once it has bound its sockets; None if not in ``wait`` s."""
+    deadline = time.monotonic() + wait
     while spare.process.poll() is None and time.monotonic() < deadline:
         info = spare.connection_info()
         if info is not None:

@@ -275,19 +275,16 @@ def _pidfds_work() -> bool:
 def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> Spare | None:
     """A kernel forked by the zygote for the launch command ``cmd``; None to launch it anew.
 
-    On TCP the kernel binds ports of its own and writes them, with a key of its own, to
-    a file beside the manager's connection file (:meth:`Spare.connection_info` reads it
-    back; :func:`forget_file` removes it): the ports the manager chose were only free
-    when it chose them. None when there is no zygote, it is not ready within
-    :data:`ZYGOTE_WAIT` seconds, it has ended, or ``cmd`` is not an ipykernel launch.
-    Blocking: call it off the event loop.
+    It binds ports of its own (:func:`on_own_ports`). None when there is no zygote, it is
+    not ready within :data:`ZYGOTE_WAIT` seconds, it has ended, or ``cmd`` is not an
+    ipykernel launch on TCP. Blocking: call it off the event loop.
     """
-    argv = cmd[cmd.index("-f") :] if "-f" in cmd else []
-    if not _zygote or len(argv) < 2 or not any("ipykernel" in part for part in cmd):
+    own = on_own_ports(cmd) if _zygote else None
+    if own is None:
         return None
+    cmd, connection_file = own
     zygote = _zygote[0]
-    argv = _own_ports(argv)
-    request = {"argv": argv, "cwd": str(cwd or os.getcwd()), "env": env}
+    request = {"argv": cmd[cmd.index("-f") :], "cwd": str(cwd or os.getcwd()), "env": env}
     with zygote.lock:
         try:
             if not zygote.ready:
@@ -301,25 +298,36 @@ def fork_kernel(cmd: list[str], cwd: Any, env: dict[str, str]) -> Spare | None:
             process = ForkedKernelProcess(json.loads(reply)["pid"])
         except (OSError, ValueError, KeyError):  # the zygote ended: launch kernels anew
             return None
-    return Spare(process, Path(argv[1]), Path(request["cwd"]))
+    return Spare(process, connection_file, Path(request["cwd"]))
 
 
-def _own_ports(argv: list[str]) -> list[str]:
-    """``argv`` (``-f FILE ...``) for a kernel that binds ports of its own.
+def on_own_ports(cmd: list[str]) -> tuple[list[str], Path] | None:
+    """An ipykernel launch ``cmd`` (``... -f FILE ...``) that binds ports of its own.
 
-    On TCP it writes them to ``FILE-forked.json`` and listens on the manager's address.
-    Another transport has no ports to race for: ``argv`` as it is.
+    The ports in the manager's FILE were free when it chose them; another process (a
+    second presenter's kernel) may bind them first, and the kernel dies while its client
+    talks to the other (jupyter_client issue 487). Given a file that does not exist yet,
+    ipykernel binds free ports instead and writes them, with a key of its own, to it:
+    ``FILE-own.json`` here, on the manager's address. Returns that command and file, or
+    None for another kernel or transport (no ports to race for).
     """
-    manager_file = Path(argv[1])
+    if "-f" not in cmd or cmd.index("-f") + 1 >= len(cmd):
+        return None
+    if not any("ipykernel" in part for part in cmd):
+        return None
+    at = cmd.index("-f") + 1
+    manager_file = Path(cmd[at])
     try:
         wanted = json.loads(manager_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # no file: ipykernel's defaults, on TCP
         wanted = {}
     if not isinstance(wanted, dict) or wanted.get("transport", "tcp") != "tcp":
-        return argv
-    own = manager_file.with_name(f"{manager_file.stem}-forked.json")
-    own.unlink(missing_ok=True)  # a file left by a kernel before: its ports would be taken
-    return ["-f", str(own), f"--ip={wanted.get('ip') or '127.0.0.1'}", *argv[2:]]
+        return None
+    own = manager_file.with_name(f"{manager_file.stem}-own.json")
+    with contextlib.suppress(OSError):  # a file left by a kernel before: its ports are taken
+        own.unlink(missing_ok=True)
+    address = f"--ip={wanted.get('ip') or '127.0.0.1'}"
+    return [*cmd[:at], str(own), address, *cmd[at + 1 :]], own
 
 
 def forget_file(kernel: Spare) -> None:

@@ -64,9 +64,11 @@ def test_a_forked_kernel_has_the_kit_and_the_widget_protocol(forking, tmp_path):
     assert not psutil.pid_exists(kernel.pid) or kernel.status() == psutil.STATUS_ZOMBIE
 
 
-def test_a_forked_kernel_binds_ports_of_its_own(forking, tmp_path, monkeypatch):
+@pytest.mark.parametrize("how", ["forked", "launched"])
+def test_a_kernel_binds_ports_of_its_own(tmp_path, monkeypatch, how):
     # another process takes the ports the manager chose before the kernel binds them (two
-    # presenters on one machine did): the kernel still answers, on ports and a key of its own
+    # presenters on one machine did): the kernel still answers, on ports and a key of its own,
+    # whether the zygote forked it or it was launched anew (no zygote, no spare left)
     from jupyter_client.connect import LocalPortCache
     from jupyter_client.manager import KernelManager
 
@@ -75,26 +77,29 @@ def test_a_forked_kernel_binds_ports_of_its_own(forking, tmp_path, monkeypatch):
     ports = iter(chosen)
     monkeypatch.setattr(LocalPortCache.instance(), "find_available_port", lambda ip: next(ports))
     manager = KernelManager(kernel_name="python3")
-    try:
+    with contextlib.ExitStack() as stack:
+        for server in taken:
+            stack.callback(server.close)
+        if how == "forked":
+            spares.start_zygote()
+            stack.callback(spares.stop_zygote)
+        stack.enter_context(kit_provisioner())
+        stack.callback(manager.shutdown_kernel, now=True)
         manager.start_kernel(cwd=str(tmp_path))
         info = manager.get_connection_info()
         assert not {info[f"{name}_port"] for name in PORTS} & set(chosen)
         assert len(info["key"]) >= 32
         saved = json.loads(Path(manager.connection_file).read_text(encoding="utf-8"))
         assert saved["shell_port"] == info["shell_port"] and saved["key"] == info["key"].decode()
-        own = Path(manager.connection_file).with_name(
-            f"{Path(manager.connection_file).stem}-forked.json"
-        )
-        assert not own.exists()  # the kernel's own file goes once the manager has its details
+        own = Path(manager.connection_file)
+        assert not own.with_name(f"{own.stem}-own.json").exists()  # gone once taken on
         client = manager.client()
         client.start_channels()
         client.wait_for_ready(timeout=60)
         assert kernel_answers(client, "print(6 * 7)") == ["42"]
         client.stop_channels()
-    finally:
-        manager.shutdown_kernel(now=True)
-        for server in taken:
-            server.close()
+        parent = spares._zygote[0].process.pid if how == "forked" else os.getpid()
+        assert psutil.Process(manager.provisioner.pid).ppid() == parent
 
 
 def test_a_forked_kernel_that_dies_is_restarted(forking, tmp_path):
@@ -124,7 +129,7 @@ def test_the_kernels_end_with_the_zygote(forking, tmp_path):
     with adopting_orphans():
         forked = spares.fork_kernel(command, tmp_path, env)
         assert forked is not None and forked.process.poll() is None
-        assert forked.connection_file == tmp_path / "k-forked.json"
+        assert forked.connection_file == tmp_path / "k-own.json"
         spares.stop_zygote()
         kernel = forked.process
         assert kernel.wait(timeout=10) == -signal.SIGKILL  # at once: a parent-death signal
