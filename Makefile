@@ -29,7 +29,7 @@ $(UV):
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 # --locked: a uv.lock that no longer matches pyproject.toml is an error, not silently redone.
-# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on CI machines) Python never
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on this machine) Python never
 # keeps what it compiles, and every process of every run compiled its imports from source:
 # 2.4 s of the 4.1 s of CPU that kit handouts' own process spent on the default workshop.
 $(STAMP): pyproject.toml uv.lock | $(UV)
