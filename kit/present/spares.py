@@ -66,7 +66,7 @@ def available() -> bool:
 
 @dataclass
 class Spare:
-    """A kernel process that binds its own ports: a spare waiting to be handed out, or a fork.
+    """A kernel process that binds its own ports (a spare, a fork, a launch), until taken on.
 
     Parameters
     ----------
