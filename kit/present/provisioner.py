@@ -70,7 +70,7 @@ class SpareKernelProvisioner(LocalProvisioner):
         info = await _bound(kernel, wait)
         if info is None:
             kernel.stop()  # before its file goes: a kernel still starting would write it again
-        spares.forget_file(kernel)
+        kernel.forget_file()
         if info is None:
             return None
         self.process = kernel.process

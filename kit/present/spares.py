@@ -92,6 +92,15 @@ class Spare:
             return None
         return {**info, "key": info["key"].encode()}
 
+    def forget_file(self) -> None:
+        """Remove the kernel's own connection file once it is taken on (or given up).
+
+        The kernel has bound its sockets and needs the file no more; its manager writes a
+        file of its own. A spare's folder goes with :func:`stop_spares` anyway.
+        """
+        with contextlib.suppress(OSError):
+            self.connection_file.unlink(missing_ok=True)
+
     def stop(self) -> None:
         """End the kernel (its whole process group; a fork through its pidfd)."""
         if isinstance(self.process, ForkedKernelProcess):
@@ -328,16 +337,6 @@ def on_own_ports(cmd: list[str]) -> tuple[list[str], Path] | None:
         own.unlink(missing_ok=True)
     address = f"--ip={wanted.get('ip') or '127.0.0.1'}"
     return [*cmd[:at], str(own), address, *cmd[at + 1 :]], own
-
-
-def forget_file(kernel: Spare) -> None:
-    """Remove the kernel's own connection file once it is taken on (or given up).
-
-    The kernel has bound its sockets and needs the file no more; its manager writes a
-    file of its own. A spare's folder goes with :func:`stop_spares` anyway.
-    """
-    with contextlib.suppress(OSError):
-        kernel.connection_file.unlink(missing_ok=True)
 
 
 def stop_zygote() -> None:
