@@ -74,7 +74,7 @@ class SpareKernelProvisioner(LocalProvisioner):
         if info is None:
             return None
         self.process = kernel.process
-        self.pid = self.pgid = kernel.process.pid  # a spare and a fork lead a session of their own
+        self.pid = self.pgid = kernel.process.pid  # each kernel here leads a session of its own
         self.cwd = kernel.cwd
         self.connection_info = info
         return info
