@@ -12,11 +12,13 @@ export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: test system bytecode lint unit lab present handouts bench clean lock upgrade
 
-# Debian's Chromium prints the PDFs and runs the browser tests; pdftoppm checks the PDFs; npm
-# brings axe-core from the npm registry for the deck's accessibility test (tests/live/test_deck_browser.py).
-system:  ## install chromium, poppler-utils and npm with apt-get, each only when missing
+# Debian's Chromium runs the browser tests and its headless shell prints the PDFs (the same
+# release without the browser around it: half the CPU); pdftoppm checks the PDFs; npm brings
+# axe-core from the npm registry for the deck's accessibility test (tests/live/test_deck_browser.py).
+system:  ## install chromium, its headless shell, poppler-utils and npm with apt-get, each only when missing
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/chromium-headless-shell ] || missing="$$missing chromium-headless-shell"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \

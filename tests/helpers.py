@@ -24,6 +24,7 @@ from pathlib import Path
 
 import psutil
 
+from kit.chromium import PRINTER
 from kit.present.spares import KERNEL_NAME, PROVISIONER
 from kit.workshop import DEFAULT_WORKSHOP
 
@@ -32,8 +33,19 @@ COUNTING_CHROMIUM = """#!/bin/sh
 case "$*" in *--version*) ;; *) echo started >> "$KIT_BROWSER_STARTS";; esac
 exec {chromium} "$@"
 """
-"""A stand-in for ``chromium`` on PATH (``.format(chromium=...)``): counts the browser's
-starts in the file ``$KIT_BROWSER_STARTS``."""
+"""A stand-in for the printing Chromium on PATH (``.format(chromium=...)``): counts the
+browser's starts in the file ``$KIT_BROWSER_STARTS``."""
+
+
+def stand_in_printer(bin_folder: Path, script: str) -> None:
+    """Put ``script`` in ``bin_folder`` as every program the handouts may print with.
+
+    Both ``chromium-headless-shell`` (preferred when installed) and ``chromium``, so
+    that the stand-in is what a run finds first, whichever of the two this machine has.
+    """
+    for program in (PRINTER, "chromium"):
+        (bin_folder / program).write_text(script)
+        (bin_folder / program).chmod(0o755)
 
 
 SLIDERS_BESIDE_NAMES = """() => Array.from(document.querySelectorAll('.vega-bind'))

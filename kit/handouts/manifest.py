@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import kit
-from kit.chromium import chromium_path
+from kit.chromium import printer_path
 
 if TYPE_CHECKING:  # the stage and scratch folders' marker is needed before the kit loads these
     from kit.handouts.plan import Handout
@@ -143,11 +143,11 @@ def build_manifest(
 
 
 def ask_chromium_version() -> subprocess.Popen | None:
-    """Start ``chromium --version`` (it takes a few tenths of a second); None without Chromium.
+    """Start the printing Chromium's ``--version``; None without Chromium.
 
     Started with the run and read by :func:`package_versions` at its end.
     """
-    path = chromium_path()
+    path = printer_path()
     if path is None:
         return None
     return subprocess.Popen(

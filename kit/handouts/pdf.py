@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kit.cache import digest, kept, kit_fingerprint, recalled
-from kit.chromium import HEADLESS_FLAGS, chromium_path
+from kit.chromium import HEADLESS_FLAGS, printer_path
 from kit.handouts.errors import HandoutError, HandoutsError
 from kit.stops import let_stops_through
 
@@ -67,12 +67,18 @@ FC_LIST = "fc-list"
 
 
 def chromium() -> str:
-    """Path of Debian's Chromium, or HandoutsError when PDFs cannot be printed."""
-    path = chromium_path()
+    """Path of the Chromium that prints (:func:`~kit.chromium.printer_path`).
+
+    Raises
+    ------
+    HandoutsError
+        When neither Chromium's headless shell nor the browser is installed.
+    """
+    path = printer_path()
     if path is None:
         raise HandoutsError(
-            "PDF handouts need Chromium (apt-get install chromium); "
-            "or write HTML only with --format html"
+            "PDF handouts need Chromium (apt-get install chromium-headless-shell, "
+            "or chromium); or write HTML only with --format html"
         )
     return str(path)
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kit.chromium import chromium_path
+from kit.chromium import printer_path
 from kit.handouts.pdf import PrintingProcess, RunHint, note_warm_run
 from kit.handouts.signals import (
     adopting_orphans,
@@ -133,7 +133,7 @@ def run_scratch(pdf: bool, pages: int, hint: RunHint | None = None) -> Iterator[
         scratch = Scratch(tempfile.mkdtemp(prefix=SCRATCH), hint)
         try:
             STAGE_MARKER.write(Path(scratch.folder))
-            if pdf and chromium_path() is not None:
+            if pdf and printer_path() is not None:
                 scratch.start_printer(pages)
             yield scratch
         finally:

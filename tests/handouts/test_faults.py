@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import previous_handouts, roster_workshop
+from helpers import previous_handouts, roster_workshop, stand_in_printer
 
 from kit.handouts.staging import MARKER
 
@@ -344,9 +344,7 @@ exec sleep 300
 def test_a_hung_chromium_does_not_outlive_ctrl_c(kit_run, tmp_path):
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
-    fake = bin_folder / "chromium"
-    fake.write_text(FAKE_CHROMIUM)
-    fake.chmod(0o755)
+    stand_in_printer(bin_folder, FAKE_CHROMIUM)
     started = tmp_path / "chromium-started"
     os.environ["KIT_FAULT_STARTED"] = str(started)
     try:

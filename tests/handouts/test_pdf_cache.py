@@ -9,16 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import COUNTING_CHROMIUM
+from helpers import COUNTING_CHROMIUM, stand_in_printer
 
 from kit.cache import FOLDERS, cache_dir
+from kit.chromium import printer_path
 from kit.handouts import pdf
 from kit.handouts.pdf import PDF_CACHE, RUNS_CACHE, RunHint
 from kit.handouts.plan import plan_handouts
 from kit.handouts.runner import planned_run
 from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = printer_path() or Path("/usr/bin/chromium")
+"""What the handouts print with (the stand-in hands over to it)."""
 DRAWN = ("grids", "live", "js", "svg")
 """The cache's folders of drawn charts and simulated grids, shared with the real cache:
 slow to make, and not what these tests are about."""
@@ -41,8 +43,7 @@ def handouts(tmp_path: Path, out: str) -> Path:
     bin_folder = tmp_path / "bin"
     if not bin_folder.exists():
         bin_folder.mkdir()
-        (bin_folder / "chromium").write_text(COUNTING_CHROMIUM.format(chromium=CHROMIUM))
-        (bin_folder / "chromium").chmod(0o755)
+        stand_in_printer(bin_folder, COUNTING_CHROMIUM.format(chromium=CHROMIUM))
     env = {
         **os.environ,
         "PATH": f"{bin_folder}:{os.environ['PATH']}",

@@ -15,16 +15,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import COUNTING_CHROMIUM
+from helpers import COUNTING_CHROMIUM, stand_in_printer
 
 from kit import handouts
+from kit.chromium import printer_path
 from kit.handouts import HandoutError, runner
 from kit.stories import STORIES
 from kit.workshop import DEFAULT_WORKSHOP, load_workshop
 
 pytestmark = pytest.mark.notebook
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = str(printer_path() or "/usr/bin/chromium")
+"""What the handouts print with (the stand-ins below hand over to it)."""
 
 
 def shown(notebook: nbformat.NotebookNode) -> list:
@@ -91,8 +93,7 @@ def test_one_browser_prints_every_pdf_and_nothing_outlives_the_run(tmp_path):
     running or waiting to be reaped."""
     bin_folder = tmp_path / "bin"
     bin_folder.mkdir()
-    (bin_folder / "chromium").write_text(COUNTING_CHROMIUM.format(chromium=CHROMIUM))
-    (bin_folder / "chromium").chmod(0o755)
+    stand_in_printer(bin_folder, COUNTING_CHROMIUM.format(chromium=CHROMIUM))
     starts = tmp_path / "starts"
     mark = uuid.uuid4().hex
     temporary = Path(f"/tmp/kr-{mark[:8]}")  # short: kernel sockets are Unix sockets
