@@ -6,7 +6,8 @@ The package is split by concern:
 - :mod:`~kit.handouts.plan`: which handouts a workshop asks for, with their cover texts;
 - :mod:`~kit.handouts.staging`: the stage folder beside ``--out`` and the atomic swap;
 - :mod:`~kit.handouts.runner`: worker processes, each with one warm kernel, run the
-  notebooks with papermill and export the HTML;
+  notebooks with papermill; the run's own process exports each page as it comes back;
+- :mod:`~kit.handouts.sliders`: the kernel-free scenes a page keeps, made by the workers;
 - :mod:`~kit.handouts.export`: the executed notebook as one offline HTML page;
 - :mod:`~kit.handouts.pdf`: that page printed to an A4 PDF by headless Chromium, one
   browser for every PDF of a run, in a printing process of its own;

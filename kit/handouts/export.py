@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +22,12 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
-from kit.cache import digest, kit_fingerprint, remembered
-from kit.handouts.plan import Handout
+from kit.handouts.plan import LIVE_ONLY, Handout
+from kit.handouts.sliders import live_charts
 from kit.text import t
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-LIVE_ONLY = "live-only"  # the notebooks' interactive panels
-TRY_IT = "try-it"  # the notebooks' one-liners a participant changes and re-runs
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-LIVE_KEPT = 128
-"""Handouts' kernel-free scenes kept in the cache (a handout's are 0.1-0.3 MB; a roster
-run adds one per participant)."""
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
@@ -112,70 +105,9 @@ def exporter(language: str) -> HTMLExporter:
     return _EXPORTER[0]
 
 
-def live_charts(handout: Handout) -> dict[str, str]:
-    """Chart name -> its scene's kernel-free form (HTML), for the scenes that have one.
-
-    Each grid goes on the page once, packed. A story without kernel-free scenes, or
-    whose values the grids do not hold, gets fewer (or none): its charts stay static.
-    """
-    from kit.kernelfree import specs
-    from kit.stories import STORIES
-
-    entry = STORIES.get(handout.story)
-    free = specs.SCENES.get(handout.story, {})
-    if entry is None or not free:
-        return {}
-    story_class = entry.story
-    story = story_class(
-        {
-            name: value
-            for name, value in handout.parameters.items()
-            if name in story_class.schema.names
-        }
-    )
-    # A pure function of the kit and the story's values: kept on disk, as the SVG charts
-    # are, so regenerated handouts (and each worker's warm-up) do not rebuild the specs
-    # with Altair and pack the grids again (about 0.1-0.4 s of a core a handout).
-    values = json.dumps(story.values, sort_keys=True, default=repr)
-    name = f"{digest(kit_fingerprint(), handout.story, values)}.json"
-    made = remembered("live", name, lambda: json.dumps(_drawn_live_charts(story)), LIVE_KEPT)
-    return json.loads(made)
-
-
-def _drawn_live_charts(story: Any) -> dict[str, str]:
-    from kit.kernelfree import embed, specs
-    from kit.stories.base import Chart
-
-    free = specs.SCENES.get(story.name, {})
-    grids_on_page: set[str] = set()
-    charts = {}
-    for scene in story.scenes:
-        if scene.name not in free:
-            continue
-        fragment = embed.scene_fragment(story, scene.name, grids_on_page, packed=True)
-        chart = next((part.name for part in scene.parts if isinstance(part, Chart)), None)
-        if fragment is not None and chart is not None:
-            charts[chart] = fragment
-    return charts
-
-
-def prepare_kernel_free(handouts: list[Handout]) -> None:
-    """Simulate, once, the grids the handouts' sliders read and the cache lacks.
-
-    Called before the workers start: each would otherwise simulate the same grid.
-    Says so on stderr, as it takes a minute or two.
-    """
-    from kit.kernelfree import grids
-
-    stories = {handout.story for handout in handouts} & set(grids.missing())
-    if not stories:
-        return
-    print(t("site.computing", handouts[0].language), file=sys.stderr, flush=True)
-    for story in sorted(stories):
-        {"nocure": grids.outcome_grid, "referrals": grids.band_grid}[story]()
-
-
-def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
+def handout_html(
+    notebook: nbformat.NotebookNode, handout: Handout, live: dict[str, str] | None = None
+) -> str:
     """The executed notebook as one self-contained, offline HTML page with the workshop's cover.
 
     Parameters
@@ -183,6 +115,8 @@ def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
     notebook : NotebookNode
         The executed notebook (not changed).
     handout : Handout
+    live : dict, optional
+        The page's sliders (:func:`~kit.handouts.sliders.live_charts`), if made already.
 
     Returns
     -------
@@ -197,7 +131,7 @@ def handout_html(notebook: nbformat.NotebookNode, handout: Handout) -> str:
         "css_footer": css_string(f"{handout.cover['title']} \u00b7 {handout.cover['date']}"),
         "css_page": css_string(handout.cover["page"]),
         "css_of": css_string(handout.cover["of"]),
-        "live": live_charts(handout),
+        "live": live_charts(handout) if live is None else live,
     }
     if cover["live"]:
         from kit.kernelfree import embed

@@ -15,6 +15,10 @@ from kit.text import t
 from kit.workshop import ROSTER_STORY, Participant, Workshop
 
 FORMATS = ("html", "pdf")
+LIVE_ONLY = "live-only"
+"""The tag of the notebooks' interactive panels, left out of a handout."""
+TRY_IT = "try-it"
+"""The tag of the notebooks' one-liners a participant changes and re-runs, left out too."""
 LARGE_RUN = 200
 """Above this many handouts `kit handouts` asks for ``--yes`` before it starts."""
 SECONDS_TO_START = 2.0

@@ -6,9 +6,10 @@ a fork of the worker, which has Python, Altair, pandas and the kit imported alre
 no handout pays for starting Python or for those imports. A run that fails ends its
 kernel, so the next one starts on a fresh kernel. Randomness in the
 kit always takes the explicit ``seed``, so a warm kernel gives the same numbers as a
-fresh one. A worker exports the HTML in its own process and hands the page on: the run's
-one browser (:class:`~kit.handouts.pdf.PrintingProcess`) prints it while the worker's
-kernel runs the next notebook.
+fresh one. A worker hands back the executed notebook and its page's sliders; the run's
+own process exports the HTML and hands the page on: the run's one browser
+(:class:`~kit.handouts.pdf.PrintingProcess`) prints it while the worker's kernel runs
+the next notebook.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +42,9 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from kit.handouts.errors import HandoutError
-from kit.handouts.export import LIVE_ONLY, TRY_IT, handout_html
 from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import Printer, PrintingProcess, RunHint
-from kit.handouts.plan import Handout
+from kit.handouts.plan import LIVE_ONLY, TRY_IT, Handout
 from kit.handouts.scratch import Scratch, run_scratch
 from kit.handouts.signals import (
     descendants,
@@ -51,6 +52,7 @@ from kit.handouts.signals import (
     held_signals,
     stop_processes,
 )
+from kit.handouts.sliders import live_charts
 from kit.stops import let_stops_through, stops_held
 
 KERNEL = "python3"
@@ -68,6 +70,25 @@ WARM_UP = "from kit.stories import STORIES\nfor entry in STORIES.values():\n    
 RESET_NAMESPACE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
 READY_TIMEOUT = 60
 """Seconds a new kernel may take to answer before the handout fails."""
+
+
+@dataclass
+class Ran:
+    """A handout whose notebook has run (in a worker): what is left is to export and print it.
+
+    The executed notebook is in the stage folder and its page's sliders are in the kit's
+    cache (:func:`~kit.handouts.sliders.live_charts`): what a worker hands back stays
+    small, and is written at once even when the run was killed meanwhile.
+
+    Parameters
+    ----------
+    handout : Handout
+    seconds : float
+        How long the run took.
+    """
+
+    handout: Handout
+    seconds: float
 
 
 class ForkedKernel:
@@ -414,13 +435,18 @@ def planned_run(plan: list[Handout]) -> RunHint:
 def _run_pool(
     plan: list[Handout], stage: Path, jobs: int, report: Callable | None, scratch: Scratch
 ) -> list[Written]:
-    """Start the workers (and the printer, if not yet), hand them the plan, collect, stop them."""
+    """Start the workers (and the printer, if not yet), hand them the plan, collect, stop them.
+
+    The workers run the notebooks; this process exports each page as its notebook comes
+    back, and hands it to the printer. The workers start before nbconvert is even
+    imported here: its import and the export's first compile (0.5-0.9 s) are done while
+    the first notebooks run.
+    """
     events = scratch.events
     printer = pool = None
     try:
         if any("pdf" in handout.formats for handout in plan):
             printer = scratch.start_printer(jobs)  # already starting, as a rule
-        _ready_export(_one_per_language(plan))
         notebooks = _notebook_dir(plan[0])
         # a process half-started when Ctrl-C came would be one nobody stops: signals wait
         with stops_held():
@@ -436,6 +462,7 @@ def _run_pool(
                     ("ran", index, HandoutError(f"{plan[index].label}: {error}"))
                 ),
             )
+        _ready_export(_one_per_language(plan))
         written = _collect(plan, stage, events, printer, report)
         if printer is not None:
             scratch.note_whole_run()
@@ -453,7 +480,7 @@ def _collect(
     printer: PrintingProcess | None,
     report: Callable | None,
 ) -> list[Written]:
-    """Wait for every handout: run and exported by a worker, then printed (if asked for).
+    """Wait for every handout: run by a worker, exported here, then printed (if asked for).
 
     Raises
     ------
@@ -473,6 +500,7 @@ def _collect(
         if kind == "ran":
             if isinstance(result, HandoutError):
                 raise result
+            result = exported(result, stage)
             if "pdf" in result.handout.formats:
                 base = stage / result.handout.stem
                 printing[index] = (result, time.perf_counter())
@@ -568,18 +596,20 @@ def _start_worker(scratch: str | None = None, warm: str | None = None) -> None:
 
 
 def _ready_export(handouts: tuple[Handout, ...]) -> None:
-    """Ready the HTML export in this process, once, before the workers are forked from it.
+    """Ready the HTML export in this process while the workers run the first notebooks.
 
-    The export's templates are compiled on first use (about 0.4 s of a core), and so
-    are the regular expressions and entity tables of the Markdown and HTML parsers it
-    uses (0.1-0.15 s more, on the first page with text and charts): a small page of the
-    same kinds, exported once per language, does that here, and every worker inherits
-    what was compiled instead of compiling its own. Only a head start: should anything
+    Importing nbconvert takes about 0.2 s of a core, and the export's templates are
+    compiled on first use (about 0.4 s), and so are the regular expressions and entity
+    tables of the Markdown and HTML parsers it uses (0.1-0.15 s more, on the first page
+    with text and charts): a small page of the same kinds, exported once per language,
+    does that before the first notebook comes back. Only a head start: should anything
     fail here, the first handout's own export reports what went wrong.
     """
     try:
+        from kit.handouts.export import handout_html
+
         for handout in handouts:
-            handout_html(_page_of_every_kind(), handout)
+            handout_html(_page_of_every_kind(), handout, live={})
     except Exception:  # noqa: BLE001, S110 - see the docstring
         pass
 
@@ -618,10 +648,10 @@ def _notebook_dir(handout: Handout) -> str:
     return str(Path(handout.notebook).resolve().parent)
 
 
-def _write_in_worker(task: tuple[Handout, str]) -> Written | HandoutError:
+def _write_in_worker(task: tuple[Handout, str]) -> Ran | HandoutError:
     handout, stage = task
     try:
-        result = run_and_export(handout, Path(stage))
+        result = run_handout(handout, Path(stage))
     except HandoutError as failure:
         result = failure
     except Exception as error:  # noqa: BLE001 - reported with the handout's name instead
@@ -662,7 +692,7 @@ def write_handout(handout: Handout, stage: Path, printer: Printer | None = None)
     HandoutError
         When a cell raises: names the notebook, language, participant and cell.
     """
-    written = run_and_export(handout, stage)
+    written = exported(run_handout(handout, stage), stage)
     if "pdf" not in handout.formats:
         return written
     started = time.perf_counter()
@@ -671,8 +701,24 @@ def write_handout(handout: Handout, stage: Path, printer: Printer | None = None)
     return with_pdf(written, stage, time.perf_counter() - started)
 
 
-def run_and_export(handout: Handout, stage: Path) -> Written:
-    """Run one handout's notebook and export its HTML into ``stage`` (the page is printed later).
+def run_handout(handout: Handout, stage: Path) -> Ran:
+    """Run one handout's notebook into ``stage`` and make its page's sliders (kept in the cache).
+
+    Raises
+    ------
+    HandoutError
+        When a cell raises: names the notebook, language, participant and cell.
+    """
+    started = time.perf_counter()
+    base = stage / handout.stem
+    base.parent.mkdir(parents=True, exist_ok=True)
+    run_notebook(handout, base.with_suffix(".ipynb"))
+    live_charts(handout)  # made here, on the worker's core; the export finds them kept
+    return Ran(handout, time.perf_counter() - started)
+
+
+def exported(ran: Ran, stage: Path) -> Written:
+    """Export a run handout's HTML into ``stage`` (the page is printed later).
 
     The HTML is always written, a PDF being printed from it; :func:`with_pdf` removes it
     when only the PDF was asked for.
@@ -685,18 +731,23 @@ def run_and_export(handout: Handout, stage: Path) -> Written:
     Raises
     ------
     HandoutError
-        When a cell raises: names the notebook, language, participant and cell.
+        When the page cannot be made or written, naming the handout.
     """
+    from kit.handouts.export import handout_html
+
     started = time.perf_counter()
+    handout = ran.handout
     base = stage / handout.stem
-    base.parent.mkdir(parents=True, exist_ok=True)
-    executed = run_notebook(handout, base.with_suffix(".ipynb"))
+    try:
+        executed = nbformat.read(base.with_suffix(".ipynb"), as_version=4)
+        base.with_suffix(".html").write_text(handout_html(executed, handout), encoding="utf-8")
+    except Exception as error:  # noqa: BLE001 - reported with the handout's name instead
+        raise HandoutError(f"{handout.label}: {type(error).__name__}: {error}") from None
     files = [base.with_suffix(".ipynb")]
-    base.with_suffix(".html").write_text(handout_html(executed, handout), encoding="utf-8")
     if "html" in handout.formats:
         files.append(base.with_suffix(".html"))
     records = [file_record(path, stage) for path in files]
-    return Written(handout, records, time.perf_counter() - started)
+    return Written(handout, records, ran.seconds + time.perf_counter() - started)
 
 
 def run_notebook(handout: Handout, output: Path) -> nbformat.NotebookNode:

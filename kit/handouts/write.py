@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kit.handouts.export import prepare_kernel_free
 from kit.handouts.manifest import (
     Written,
     ask_chromium_version,
@@ -23,6 +22,7 @@ from kit.handouts.plan import FORMATS, Handout, plan_handouts
 from kit.handouts.runner import run_all
 from kit.handouts.scratch import Scratch
 from kit.handouts.signals import interrupt_on_signals
+from kit.handouts.sliders import prepare_kernel_free
 from kit.handouts.staging import staging_folder
 from kit.workshop import Workshop
 

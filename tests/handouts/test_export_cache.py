@@ -9,7 +9,7 @@ import gzip
 import pytest
 
 from kit.cache import cache_dir, files_digest, kit_fingerprint
-from kit.handouts import export
+from kit.handouts import sliders
 from kit.handouts.plan import plan_handouts
 from kit.kernelfree import embed
 from kit.kernelfree.site import vega_bundle
@@ -34,31 +34,31 @@ def handouts():
 
 def test_the_kept_scenes_are_the_ones_drawn(fresh_cache, handouts, monkeypatch):
     handout = handouts["nocure", "en"]
-    made = export.live_charts(handout)
+    made = sliders.live_charts(handout)
     assert made and all("kit-kernel-free" in html for html in made.values())
     assert len(list((cache_dir() / "live").glob("*.json"))) == 1
 
     def no_drawing(story):
         raise AssertionError("drawn again although kept")
 
-    monkeypatch.setattr(export, "_drawn_live_charts", no_drawing)
-    assert export.live_charts(handout) == made
+    monkeypatch.setattr(sliders, "_drawn_live_charts", no_drawing)
+    assert sliders.live_charts(handout) == made
 
 
 def test_each_language_and_value_has_its_own_entry(fresh_cache, handouts):
     english, dutch = handouts["nocure", "en"], handouts["nocure", "nl"]
-    assert export.live_charts(english) != export.live_charts(dutch)
+    assert sliders.live_charts(english) != sliders.live_charts(dutch)
     other = dataclasses.replace(english, parameters={**english.parameters, "mean": 30.0})
-    export.live_charts(other)
+    sliders.live_charts(other)
     assert len(list((cache_dir() / "live").glob("*.json"))) == 3
 
 
 def test_a_damaged_entry_is_drawn_again(fresh_cache, handouts):
     handout = handouts["referrals", "nl"]
-    made = export.live_charts(handout)
+    made = sliders.live_charts(handout)
     (entry,) = (cache_dir() / "live").glob("*.json")
     entry.write_text('{"band": "<script>alert(1)</script>"}\n')
-    assert export.live_charts(handout) == made
+    assert sliders.live_charts(handout) == made
 
 
 def test_the_kept_bundle_unpacks_to_vega(fresh_cache):
