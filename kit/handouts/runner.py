@@ -46,13 +46,9 @@ from kit.handouts.manifest import Written, file_record
 from kit.handouts.pdf import Printer, PrintingProcess, RunHint
 from kit.handouts.plan import LIVE_ONLY, TRY_IT, Handout
 from kit.handouts.scratch import Scratch, run_scratch
-from kit.handouts.signals import (
-    descendants,
-    die_with_parent,
-    held_signals,
-    stop_processes,
-)
+from kit.handouts.signals import descendants, held_signals, stop_processes
 from kit.handouts.sliders import live_charts
+from kit.linux import die_with_parent
 from kit.stops import let_stops_through, stops_held
 
 KERNEL = "python3"
@@ -158,7 +154,7 @@ def _serve_kernel(cwd: str, connection_file: str, parent: int) -> None:
     As a kernel started the usual way: in a session of its own (Ctrl-C in the terminal
     reaches the run, not the kernel), in the notebooks' folder, its stderr silent, its
     history in memory; and it leaves when its worker is gone (at once, by Linux's hand:
-    :func:`~kit.handouts.signals.die_with_parent`).
+    :func:`~kit.linux.die_with_parent`).
     """
     code = 1
     try:

@@ -10,24 +10,19 @@ reaps them itself, so that none is still there when the kit has exited.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import psutil
 
+from kit.linux import PR_SET_CHILD_SUBREAPER, prctl
 from kit.stops import STOP_SIGNALS
 
 GRACE = 5.0
 """Seconds a process may take to leave by itself before it is killed."""
-PR_SET_CHILD_SUBREAPER = 36
-"""Linux's prctl option: orphaned descendants become this process's children."""
-PR_SET_PDEATHSIG = 1
-"""Linux's prctl option: a signal this process gets when the thread that forked it ends."""
 
 
 class Interrupted(KeyboardInterrupt):
@@ -159,41 +154,13 @@ def adopting_orphans() -> Iterator[None]:
     died first would otherwise be left to process 1 to reap, and still be there after
     the kit has exited. Elsewhere than on Linux the block runs as is.
     """
-    prctl = _prctl()
-    adopted = prctl is not None and prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    call = prctl()
+    adopted = call is not None and call(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
     try:
         yield
     finally:
         if adopted:
-            prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
-
-
-def die_with_parent(parent: int) -> None:
-    """Have Linux kill this process the moment ``parent`` (the thread that forked it) ends.
-
-    A forked kernel that is busy in native code (holding the GIL) cannot run ipykernel's
-    own watch on its parent, and would outlive a worker killed by a signal to the whole
-    group. Elsewhere than on Linux, nothing changes.
-
-    Parameters
-    ----------
-    parent : int
-        The process that forked this one: if it is already gone, this one leaves now.
-    """
-    prctl = _prctl()
-    if prctl is not None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # it ended before the line above
-        os._exit(1)
-
-
-def _prctl() -> Callable[..., int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
+            call(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 
 
 def carrying(variable: str, value: str) -> list[psutil.Process]:

@@ -20,19 +20,14 @@ exactly once.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
 import os
 import signal
 import sys
 from typing import Any
 
-from kit.handouts.signals import die_with_parent
+from kit.linux import die_with_parent, name_process
 from kit.present.spares import KERNEL_NAME
-
-PR_SET_NAME = 15
-"""Linux's prctl option that names the calling process (``comm``)."""
 
 
 def main() -> None:
@@ -78,7 +73,7 @@ def serve_kernel(request: dict[str, Any], *pipes: int) -> None:
         die_with_parent(zygote)
         for fd in pipes:
             os.close(fd)
-        _name_process(KERNEL_NAME)
+        name_process(KERNEL_NAME)
         os.setsid()
         os.chdir(request["cwd"])
         os.environ.clear()
@@ -102,12 +97,6 @@ def serve_kernel(request: dict[str, Any], *pipes: int) -> None:
         code = 0
     finally:
         os._exit(code)
-
-
-def _name_process(name: bytes) -> None:
-    """Give this process a name of its own in ``ps`` and ``top`` (it would read "python")."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_NAME, name, 0, 0, 0)
 
 
 if __name__ == "__main__":

@@ -277,7 +277,7 @@ def test_the_run_scratch_loads_without_papermill_and_every_public_name_resolves(
 
 ORPHAN = """
 import os, sys, time
-from kit.handouts.signals import die_with_parent
+from kit.linux import die_with_parent
 parent = os.getpid()
 child = os.fork()
 if child == 0:
