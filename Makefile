@@ -13,17 +13,23 @@ export UV_PYTHON_DOWNLOADS := never
 .PHONY: test system bytecode lint unit lab present handouts bench clean lock upgrade
 
 # Debian's Chromium runs the browser tests and its headless shell prints the PDFs (the same
-# release without the browser around it: half the CPU); pdftoppm checks the PDFs; npm brings
-# axe-core from the npm registry for the deck's accessibility test (tests/live/test_deck_browser.py).
-system:  ## install chromium, its headless shell, poppler-utils and npm with apt-get, each only when missing
-	@missing=""; \
+# release without the browser around it: half the CPU; without it the PDFs print with chromium);
+# pdftoppm checks the PDFs; npm brings axe-core from the npm registry for the deck's
+# accessibility test (tests/live/test_deck_browser.py).
+system:  ## install chromium, poppler-utils, npm and chromium-headless-shell with apt-get, each only when missing
+	@missing=""; updated=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	[ -x /usr/bin/chromium-headless-shell ] || missing="$$missing chromium-headless-shell"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update && $$SUDO apt-get install -y $$missing; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y $$missing || exit 1; \
+		updated=yes; \
+	fi; \
+	if [ ! -x /usr/bin/chromium-headless-shell ]; then \
+		{ [ -n "$$updated" ] || $$SUDO apt-get update; } \
+		&& $$SUDO apt-get install -y chromium-headless-shell \
+		|| echo "make: chromium-headless-shell is not installed; the PDFs print with chromium" >&2; \
 	fi
 
 $(UV):
