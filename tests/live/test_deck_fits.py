@@ -41,6 +41,17 @@ against 855), which fit."""
 SCROLLS: set[tuple[str, str, str, int]] = set()
 """Scenes that do not fit that screen even at 18 px beside a chart no lower than its least
 plot: they scroll the least of the fit's steps (``fit.js``). None at present."""
+SPLIT = {
+    ("nocure", "nl", "chance", 1024),
+    ("nocure", "nl", "chance", 1280),
+    ("referrals", "en", "map", 1280),
+}
+"""Scenes in two columns whose text still reads on from one column to the next: none of
+their two-column steps keeps every paragraph whole at 24 px (1280 wide) or 21 px (1024
+wide, one step smaller), and beside the chart a long Dutch label would run under its
+readout (``fit.js``). Every other scene in two columns keeps its paragraphs whole."""
+NEWSPAPER = ("4", "5", "6", "7")
+"""``fit.js``'s steps that set the slide in two newspaper columns."""
 NARROWER = {
     ("nocure", "outcomes"),
     ("nocure", "income"),
@@ -169,6 +180,9 @@ def test_every_scene_fits_a_projector_without_scrolling(deck, topic, language):
                 problems.append(f"{where}: chart labels {found['chart']:.1f} px on screen")
             if small := squashed(found["plots"], designed, topic, width):
                 problems.append(f"{where}: {', '.join(small)}")
+            split = found["fit"] in NEWSPAPER and not found["whole"]
+            if split != ((topic, language, scene, width) in SPLIT):
+                problems.append(f"{where}: fit {found['fit']}, paragraphs split: {split}")
             if found["tracks"] < TRACK:
                 problems.append(f"{where}: a slider's track {found['tracks']:.0f} px long")
             if found["fit"] not in ("0", None):

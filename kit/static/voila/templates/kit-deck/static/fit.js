@@ -5,7 +5,9 @@
 // headings and spacing, each control in one row, lower charts, its parts in two columns of
 // the screen's height (a paragraph whole in one column if the slide still fits so), charts
 // lower still, body text of 21 and 18 px, and last the controls beside the chart with 21 and
-// 18 px text. A chart is drawn at its holder's size (board.js), never with its plot below
+// 18 px text. A room should not follow a sentence from one column to the next: a step that
+// fits only so gives way to a later one in two columns that keeps every paragraph whole, if
+// that one's text is no smaller at 1280 wide, and one step smaller at most (21 px) below. A chart is drawn at its holder's size (board.js), never with its plot below
 // its least (data-least), and a fitted slide's room left below a chart goes to it. A slide
 // that fits at no step takes the one that hides nothing beside the screen and scrolls least.
 // A phone's one column scrolls instead. The slide is fitted again whenever it changes size:
@@ -16,6 +18,8 @@
   const COLUMNS = 4; // deck.css: from this step on, two columns of the screen's height
   const NEWSPAPER = 7; // deck.css: the last step in two columns, 8 and 9 are side by side
   const CAPPED = 3; // deck.css: from this step on, charts lower than they would be drawn
+  const KEEP_TYPE = 1280; // from this width on, a whole paragraph costs no smaller type
+  const WHOLE_TYPE = 21; // below it, one step smaller at most (px), to keep them whole
   const columns = window.matchMedia("(min-width: 821px)"); // deck.css: one column below
   let watched = null;
   let observer = null;
@@ -94,6 +98,20 @@
     if (overflows(slide)) delete slide.dataset.whole;
   }
 
+  // Whether a paragraph reads on from one column to the next at this step
+  const splitting = (slide, level) =>
+    level >= COLUMNS && level <= NEWSPAPER && slide.dataset.whole === undefined;
+
+  // The slide's smallest body text, in px
+  function bodyText(slide) {
+    const sizes = Array.from(
+      slide.querySelectorAll(".kit-words p, .kit-words li, .kit-slide-text p"),
+    )
+      .filter((part) => part.getClientRects().length)
+      .map((part) => parseFloat(getComputedStyle(part).fontSize));
+    return sizes.length ? Math.min(...sizes) : Infinity;
+  }
+
   function fit(slide) {
     if (!slide || slide.hidden) return;
     const scroller = document.getElementById("rendered_cells");
@@ -114,15 +132,39 @@
       chartFloors(slide); // the holders' widths at this step
     };
     columnHeight();
+    // one step: its layout, its columns' height, its paragraphs whole if it fits so
+    const stepTo = (step) => {
+      slide.dataset.fit = String(step);
+      delete slide.dataset.whole;
+      columnHeight();
+      wholeParagraphs(slide, step);
+      return overshoot(slide);
+    };
     const tried = [];
     let over = overshoot(slide);
-    while (columns.matches && level < SNUGGEST && overflowing(over)) {
-      tried.push([level, over]);
-      level += 1;
-      slide.dataset.fit = String(level);
-      columnHeight();
-      wholeParagraphs(slide, level);
-      over = overshoot(slide);
+    // A step that fits only with a paragraph split across the columns is kept in reserve:
+    // of the later steps in two columns that fit with every paragraph whole, the one with
+    // the largest text goes first, if its text is no smaller than the screen allows for
+    // that (none smaller at 1280 wide, 21 px below). The controls beside the chart (8, 9)
+    // are not among them: a long Dutch label runs under its readout there.
+    let reserve = null;
+    let whole = null;
+    for (let step = 0; columns.matches && step <= SNUGGEST; step += 1) {
+      if (step > 0) over = stepTo(step);
+      level = step;
+      if (overflowing(over)) tried.push([step, over]);
+      else if (splitting(slide, step)) reserve = reserve || { step, text: bodyText(slide) };
+      else if (reserve === null) break; // the first step that fits, every paragraph whole
+      else if (step <= NEWSPAPER) {
+        const text = bodyText(slide);
+        const least = window.innerWidth >= KEEP_TYPE ? reserve.text : WHOLE_TYPE;
+        if (text >= least && (whole === null || text > whole.text)) whole = { step, text };
+      }
+      if (reserve !== null && step >= NEWSPAPER) break;
+    }
+    if (reserve !== null) {
+      level = (whole || reserve).step;
+      over = stepTo(level);
     }
     // No step fits: the one that hides least. Two newspaper columns that overflow hide a
     // third beside the screen, so a layout that scrolls a little goes first (the controls
