@@ -6,10 +6,10 @@ a fork of the worker, which has Python, Altair, pandas and the kit imported alre
 no handout pays for starting Python or for those imports. A run that fails ends its
 kernel, so the next one starts on a fresh kernel. Randomness in the
 kit always takes the explicit ``seed``, so a warm kernel gives the same numbers as a
-fresh one. A worker hands back the executed notebook and its page's sliders; the run's
-own process exports the HTML and hands the page on: the run's one browser
-(:class:`~kit.handouts.pdf.PrintingProcess`) prints it while the worker's kernel runs
-the next notebook.
+fresh one. A worker writes the executed notebook to the stage folder and its page's
+sliders to the kit's cache; the run's own process exports the HTML from them and hands
+the page on: the run's one browser (:class:`~kit.handouts.pdf.PrintingProcess`) prints
+it while the worker's kernel runs the next notebook.
 """
 
 from __future__ import annotations
