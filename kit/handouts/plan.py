@@ -23,11 +23,12 @@ LARGE_RUN = 200
 """Above this many handouts `kit handouts` asks for ``--yes`` before it starts."""
 SECONDS_TO_START = 2.0
 """Up to a worker's first notebook: loading the kit, forking the workers and their kernels
-(2-core laptop under load, 30-participant roster and default workshop)."""
-SECONDS_A_HANDOUT = {"html": 0.5, "pdf": 0.3}
+(2-core laptop, 30-participant roster and default workshop)."""
+SECONDS_A_HANDOUT = {"html": 0.45, "pdf": 0.2}
 """Each handout on one worker, per format asked for (the notebook run is in html's); the
-PDF is printed by the run's one browser while the worker runs its next notebook. A
-30-participant roster took 13.4 s with 2 workers: 16 rounds of about 0.8 s."""
+PDF is printed by the run's one browser while the worker runs its next notebook. The
+default workshop took 2.8-3.6 s with 2 workers (2 rounds), a 30-participant roster
+11.6-12.4 s (16 rounds of about 0.6 s), printed for the first time."""
 
 
 @dataclass(frozen=True)
