@@ -11,7 +11,7 @@ import json
 import sys
 from typing import Any
 
-from kit.cache import digest, kit_fingerprint, remembered
+from kit.cache import cache_dir, digest, kit_fingerprint, remembered
 from kit.handouts.plan import Handout
 from kit.text import t
 
@@ -70,14 +70,18 @@ def _drawn_live_charts(story: Any) -> dict[str, str]:
 def prepare_kernel_free(handouts: list[Handout]) -> None:
     """Simulate, once, the grids the handouts' sliders read and the cache lacks.
 
-    Called before the workers start: each would otherwise simulate the same grid.
-    Says so on stderr, as it takes a minute or two.
+    Called before the workers start: each would otherwise simulate the same grid (they
+    inherit it even when the cache cannot keep it). Says so on stderr, as it takes a
+    minute or two, and says so again when the cache could not keep it.
     """
     from kit.kernelfree import grids
 
     stories = {handout.story for handout in handouts} & set(grids.missing())
     if not stories:
         return
-    print(t("site.computing", handouts[0].language), file=sys.stderr, flush=True)
+    language = handouts[0].language
+    print(t("site.computing", language), file=sys.stderr, flush=True)
     for story in sorted(stories):
         {"nocure": grids.outcome_grid, "referrals": grids.band_grid}[story]()
+    if stories & set(grids.missing()):  # held for this run only (grids._MADE)
+        print(t("site.not_kept", language, folder=cache_dir()), file=sys.stderr, flush=True)

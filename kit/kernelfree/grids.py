@@ -278,7 +278,13 @@ def _cached(
         ]
         return Grid(story, axes, columns, tuple(rows), runs, seed).csv()
 
-    text = remembered("grids", _file_name(story, axes, runs), make, keep=8)
+    name = _file_name(story, axes, runs)
+
+    def make_and_hold() -> str:
+        _MADE[name] = make()
+        return _MADE[name]
+
+    text = _MADE.get(name) or remembered("grids", name, make_and_hold, keep=8)
     key = (story, axes, runs, seed, labels, text)  # the text itself: a changed cache reads anew
     if key not in _READ:
         if len(_READ) >= 4:
@@ -289,6 +295,10 @@ def _cached(
 
 _READ: dict[tuple, Grid] = {}
 """Grids read in this process: a run of handouts reads the same grid for every handout."""
+_MADE: dict[str, str] = {}
+"""Grids simulated in this process, by file name, kept for its life (and its forks'): where
+the cache cannot keep them (its folder not writable, or a file), the next call, a handout
+worker's, would simulate a minute again, and in a pool's worker could not start its own."""
 
 
 def _each_point(compute: Callable, points: list[dict[str, float]]) -> list:

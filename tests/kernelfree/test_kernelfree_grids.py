@@ -129,3 +129,28 @@ def test_a_closed_terminal_while_the_tracker_starts_stops_the_run_not_the_tracke
     )
     assert result.stdout.split() == ["['hangup']", "True"], result.stderr
     assert result.stderr == ""
+
+
+def test_a_grid_the_cache_cannot_keep_is_simulated_once_a_process(tmp_path, monkeypatch):
+    """A cache folder that is a file (or cannot be written) keeps nothing: the grid made
+    is held in memory, so a handout worker forked later does not simulate it again (in a
+    pool's worker it could not even start its own processes)."""
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache would go\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_folder))
+    monkeypatch.setattr(grids, "_MADE", {}, raising=False)
+    monkeypatch.setattr(grids, "_READ", {})
+    small = tuple(grids.Axis(a.name, a.values[:2], a.step) for a in grids.outcome_axes())
+    monkeypatch.setattr(grids, "outcome_axes", lambda: small)
+    simulated = []
+    each_point = grids._each_point
+
+    def counted(compute, points):
+        simulated.append(len(points))
+        return each_point(compute, points)
+
+    monkeypatch.setattr(grids, "_each_point", counted)
+    first = grids.outcome_grid(runs=4)
+    assert grids.outcome_grid(runs=4).rows == first.rows
+    assert simulated == [8] and len(first.rows) == 8 * len(grids.reviews())
+    assert not (not_a_folder / "workshop-kit").exists()
